@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * pult's own configuration (not the acceptance rules, which users edit on the settings
+ * page). Defaults ← the "pult" section of package.json ← `<StoragePath>/pult.config.json`.
+ */
+export const PluginConfigSchema = z.object({
+  features: z
+    .object({
+      read: z.number().int().positive().describe('Licensed feature id a KServer user needs to read the s/ pages (CheckAccess, takes a seat)'),
+      admin: z.number().int().positive().describe('Licensed feature id needed to edit settings and clear data (PickPermissions, takes no seat)'),
+    })
+    .describe('KServer feature ids guarding the s/ area'),
+  accessCacheSeconds: z.number().int().min(0).max(3600).default(60).describe('How long a granted CheckAccess answer is reused for the same session'),
+  kserverTimeoutMs: z.number().int().min(100).max(120_000).default(5000).describe('Longest wait for one call of the monitor API'),
+  shutdownGraceMs: z.number().int().min(0).max(120_000).default(8000).describe('How long shutdown waits for requests in flight'),
+  limits: z
+    .object({
+      requestBytes: z.number().int().min(1024).default(64 * 1024 * 1024).describe('Largest pushReport body accepted, bytes'),
+      reportJsonBytes: z.number().int().min(1024).default(8 * 1024 * 1024).describe('Largest inflated report.json accepted, bytes'),
+      jsonBodyBytes: z.number().int().min(1024).default(256 * 1024).describe('Largest getInfo body and form body accepted, bytes'),
+    })
+    .prefault({})
+    .describe('Bounds on untrusted input'),
+});
+
+export type PluginConfig = z.infer<typeof PluginConfigSchema>;
+
+export const CONFIG_FILE_NAME = 'pult.config.json';
+
+/** A configuration that cannot be used; `problems` are in Russian for the administrator. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Ошибка конфигурации pult: ${problems.join('; ')}`);
+  }
+}
+
+/** Merges the sources and validates the result once, at start. */
+export function loadPluginConfig(packageInfo: Record<string, unknown> | undefined, storagePath: string): PluginConfig {
+  const fromPackage = (packageInfo?.pult ?? {}) as Record<string, unknown>;
+  const file = path.join(storagePath, CONFIG_FILE_NAME);
+  let fromFile: Record<string, unknown> = {};
+  if (fs.existsSync(file)) {
+    try {
+      fromFile = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError([`${file}: не читается как JSON (${(err as Error).message})`]);
+    }
+  }
+  const merged = deepMerge(fromPackage, fromFile);
+  const parsed = PluginConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(корень)'}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
+        ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}

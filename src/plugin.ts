@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import path from 'node:path';
+import { createApp } from './app';
+import { ConfigError, loadPluginConfig } from './config/plugin-config';
+import { createKServer, missingMethods } from './kserver/api';
+import { findHostObject, readHostProps } from './kserver/host';
+import { createLogger, type Logger } from './log';
+import { unavailableApp } from './web/unavailable';
+import type { PickKServerInfo } from './web/session';
+
+export interface PluginLayout {
+  /** Folder with the nunjucks templates and static/ assets. */
+  templatesDir: string;
+}
+
+export interface RunningPlugin {
+  server: http.Server;
+  route: string;
+  /** What `global.onShutdown` calls: stop accepting, finish in-flight work, flush, close. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts pult inside the monitor: reads the host object, builds the deps, listens on the
+ * monitor's socket. Never exits the process: a fatal start-up problem is served as a 503
+ * page that names it, so the administrator sees it in the browser and in the log.
+ */
+export async function startPlugin(g: Record<string, unknown>, layout: PluginLayout, log: Logger = createLogger()): Promise<RunningPlugin> {
+  const { api, flavour } = findHostObject(g);
+  const host = readHostProps(api, flavour);
+  const pick = typeof g.pickKServerInfo === 'function' ? (g.pickKServerInfo as PickKServerInfo) : undefined;
+  log.info(`pult запускается: маршрут /${host.route}/, данные в ${host.StoragePath}, хост ${flavour}`);
+
+  let app;
+  let cleanup: () => Promise<void> = async () => {};
+  let graceMs = 8000;
+  try {
+    fs.mkdirSync(host.StoragePath, { recursive: true });
+    const config = loadPluginConfig(host.Info, host.StoragePath);
+    graceMs = config.shutdownGraceMs;
+    const kserver = createKServer(api, { timeoutMs: config.kserverTimeoutMs });
+    const missing = missingMethods(kserver);
+    if (missing.length) log.warn(`монитор не предоставляет методы: ${missing.join(', ')}`);
+    app = createApp({
+      route: host.route,
+      kserver,
+      pickKServerInfo: pick,
+      config,
+      templatesDir: layout.templatesDir,
+      staticDir: path.join(layout.templatesDir, 'static'),
+      log,
+    });
+    cleanup = async () => {};
+  } catch (err) {
+    const reason = err instanceof ConfigError ? err.message : `pult не смог запуститься: ${(err as Error).message}`;
+    log.error(reason, err instanceof ConfigError ? undefined : err);
+    app = unavailableApp(reason);
+  }
+
+  const server = http.createServer(app.callback());
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await listen(server, host.SocketPath);
+  log.info(`pult слушает ${host.SocketPath}`);
+
+  let closing: Promise<void> | undefined;
+  const shutdown = () =>
+    (closing ??= (async () => {
+      log.info('pult останавливается');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+      await Promise.race([closed, grace]);
+      for (const s of sockets) s.destroy();
+      await cleanup();
+      log.info('pult остановлен');
+    })());
+  return { server, route: host.route, shutdown };
+}
+
+/** Listens on the monitor's socket; a stale Unix socket file left by a killed process is removed. */
+async function listen(server: http.Server, socketPath: string): Promise<void> {
+  if (process.platform !== 'win32' && fs.existsSync(socketPath)) fs.rmSync(socketPath, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

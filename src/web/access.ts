@@ -1,0 +1,85 @@
+import type { Context, Next } from 'koa';
+import type { KServer } from '../kserver/api';
+import { KServerError } from '../kserver/errors';
+import type { Logger } from '../log';
+import { AccessDeniedError, AccessUncheckableError } from './errors';
+import { sessionOf, type PickKServerInfo } from './session';
+import { TtlCache } from './ttl-cache';
+
+export interface AccessDeps {
+  kserver: KServer;
+  pickKServerInfo?: PickKServerInfo;
+  features: { read: number; admin: number };
+  cacheSeconds: number;
+  log: Logger;
+}
+
+const LOGIN_HINT = 'Войдите в KServer под пользователем, которому выдан доступ к pult, и откройте страницу снова.';
+
+/**
+ * Guards the s/ area: every request is checked with CheckAccess (reading feature), a
+ * granted answer is reused for the same session for about a minute, as the monitor docs
+ * advise. Without CheckAccess (the original simulator) the area is closed, never open.
+ */
+export function createAccess(deps: AccessDeps) {
+  const granted = new TtlCache<true>(deps.cacheSeconds * 1000);
+  const admins = new TtlCache<boolean>(deps.cacheSeconds * 1000);
+
+  async function requireReader(ctx: Context, next: Next) {
+    if (!deps.kserver.has('CheckAccess')) {
+      throw new AccessUncheckableError(
+        'Доступ к страницам pult не может быть проверен: монитор не предоставляет метод CheckAccess.',
+        'Запустите pult в мониторе KServer версии 6.4 или новее (или в симуляторе из комплекта pult).',
+      );
+    }
+    const rs = sessionOf(ctx.req, deps.pickKServerInfo);
+    ctx.state.session = rs;
+    if (rs.cacheKey && granted.get(rs.cacheKey)) return next();
+    let answer;
+    try {
+      answer = await deps.kserver.checkAccess(deps.features.read, 0, rs.session);
+    } catch (err) {
+      deps.log.warn(`CheckAccess не выполнен: ${(err as Error).message}`);
+      if (err instanceof KServerError) {
+        throw new AccessUncheckableError('Не удалось проверить доступ: монитор KServer не ответил.', 'Повторите попытку через минуту.');
+      }
+      throw err;
+    }
+    if (!answer.granted) {
+      throw new AccessDeniedError(`Доступ запрещён${answer.reason ? ': ' + answer.reason : ''}.`, LOGIN_HINT);
+    }
+    if (rs.cacheKey) granted.set(rs.cacheKey, true);
+    return next();
+  }
+
+  /** Whether the current session may administer (PickPermissions: takes no seat). */
+  async function isAdmin(ctx: Context): Promise<boolean> {
+    const rs = ctx.state.session ?? sessionOf(ctx.req, deps.pickKServerInfo);
+    const cached = rs.cacheKey ? admins.get(rs.cacheKey) : undefined;
+    if (cached !== undefined) return cached;
+    let allowed = false;
+    try {
+      if (deps.kserver.has('PickPermissions')) {
+        const [p] = await deps.kserver.pickPermissions([deps.features.admin], rs.session);
+        allowed = p?.granted === true;
+      } else {
+        // Older monitors: CheckAccess works too, at the price of an administration seat.
+        allowed = (await deps.kserver.checkAccess(deps.features.admin, 0, rs.session)).granted;
+      }
+    } catch (err) {
+      deps.log.warn(`Проверка прав администратора не выполнена: ${(err as Error).message}`);
+      return false;
+    }
+    if (rs.cacheKey) admins.set(rs.cacheKey, allowed);
+    return allowed;
+  }
+
+  async function requireAdmin(ctx: Context, next: Next) {
+    if (!(await isAdmin(ctx))) {
+      throw new AccessDeniedError('Это действие доступно только администраторам pult.', 'Попросите администратора KServer выдать вам право администрирования pult.');
+    }
+    return next();
+  }
+
+  return { requireReader, requireAdmin, isAdmin };
+}

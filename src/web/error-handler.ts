@@ -1,0 +1,66 @@
+import type { Context, Next } from 'koa';
+import type { Logger } from '../log';
+import { AppError } from './errors';
+import type { Renderer } from './render';
+
+interface Shaped {
+  status: number;
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+const GENERIC: Record<number, string> = {
+  400: 'Некорректный запрос',
+  404: 'Страница не найдена',
+  405: 'Метод не поддерживается',
+  413: 'Слишком большой запрос',
+  415: 'Неподдерживаемый тип содержимого',
+  500: 'Внутренняя ошибка сервиса. Подробности записаны в журнал плагина.',
+};
+
+/** Turns any error into a status and a text a person may see, without leaking internals. */
+export function shapeError(err: unknown): Shaped {
+  if (err instanceof AppError) {
+    return {
+      status: err.status,
+      code: err.code,
+      message: err.expose ? err.message : GENERIC[500]!,
+      hint: err.expose ? err.hint : undefined,
+    };
+  }
+  // http-errors from Koa and its middleware (koa-body's 413, ctx.throw): their texts are English.
+  const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
+  if (status >= 400 && status < 500) {
+    return { status, code: 'http-' + status, message: GENERIC[status] ?? GENERIC[400]! };
+  }
+  return { status: 500, code: 'internal', message: GENERIC[500]! };
+}
+
+/**
+ * The one place errors become responses: JSON for the 1C platform and scripts, an HTML
+ * page for people (chosen by the route's `ctx.state.json` or by Accept).
+ */
+export function errorHandler(deps: { log: Logger; renderer: Renderer }) {
+  return async function handleErrors(ctx: Context, next: Next) {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw Object.assign(new Error('not found'), { status: 404 });
+    } catch (err) {
+      const shaped = shapeError(err);
+      if (shaped.status >= 500) {
+        // Our own 5xx (503 "unavailable") are expected states: one line; anything else: the stack.
+        if (err instanceof AppError) deps.log.warn(`${ctx.method} ${ctx.path} → ${shaped.status}: ${err.message}`);
+        else deps.log.error(`${ctx.method} ${ctx.path} → ${shaped.status}`, err);
+      }
+      ctx.status = shaped.status;
+      const wantsJson = ctx.state.json === true || ctx.accepts('html', 'json') === 'json';
+      if (wantsJson) {
+        ctx.body = { error: shaped.message, code: shaped.code };
+      } else {
+        ctx.type = 'html';
+        ctx.body = deps.renderer.render('error.njk', { error: shaped, base: ctx.state.base });
+      }
+    }
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Errors a request can end with. `expose` decides whether the message reaches the client
+ * (client errors: yes; server errors: a generic text, the details go to the log).
+ */
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly status: number = 500;
+  readonly code: string = 'internal';
+  readonly expose: boolean = false;
+  /** A second line for the HTML page: what the person can do about it. */
+  hint?: string;
+}
+
+export class ValidationError extends AppError {
+  override name = 'ValidationError';
+  override readonly status: number = 400;
+  override readonly code: string = 'invalid';
+  override readonly expose = true;
+  constructor(message: string, readonly field?: string) {
+    super(message);
+  }
+}
+
+/** The request is well-formed but the rules refuse it (an unaccepted configuration, say). */
+export class RefusedError extends AppError {
+  override name = 'RefusedError';
+  override readonly status = 422;
+  override readonly code: string = 'refused';
+  override readonly expose = true;
+}
+
+export class PayloadTooLargeError extends AppError {
+  override name = 'PayloadTooLargeError';
+  override readonly status = 413;
+  override readonly code = 'too-large';
+  override readonly expose = true;
+}
+
+export class NotFoundError extends AppError {
+  override name = 'NotFoundError';
+  override readonly status = 404;
+  override readonly code = 'not-found';
+  override readonly expose = true;
+  constructor(message = 'Страница не найдена') {
+    super(message);
+  }
+}
+
+export class AccessDeniedError extends AppError {
+  override name = 'AccessDeniedError';
+  override readonly status = 403;
+  override readonly code = 'access-denied';
+  override readonly expose = true;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
+/** Access cannot be decided here: the host has no CheckAccess, or did not answer. Never open. */
+export class AccessUncheckableError extends AppError {
+  override name = 'AccessUncheckableError';
+  override readonly status = 503;
+  override readonly code = 'access-uncheckable';
+  override readonly expose = true;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
+export class CsrfError extends AppError {
+  override name = 'CsrfError';
+  override readonly status = 403;
+  override readonly code = 'csrf';
+  override readonly expose = true;
+  constructor() {
+    super('Форма устарела или отправлена с чужой страницы. Обновите страницу и повторите.');
+  }
+}
+
+/** The plugin cannot serve: a bad configuration, storage that failed to open. */
+export class UnavailableError extends AppError {
+  override name = 'UnavailableError';
+  override readonly status = 503;
+  override readonly code = 'unavailable';
+  override readonly expose = true;
+}

@@ -1,0 +1,14 @@
+import Router from '@koa/router';
+import type { AppContext } from '../../app';
+import { absoluteBase } from '../../kserver/links';
+
+/** `/<route>/`: what this service is and the address to give an infobase. Public. */
+export function homeRoutes(app: AppContext): Router {
+  const router = new Router();
+  router.get('/', async (ctx) => {
+    const base = await absoluteBase(app.kserver, app.route, ctx.get('host') || undefined);
+    ctx.type = 'html';
+    ctx.body = app.renderer.render('home.njk', { base: ctx.state.base, serviceAddress: base });
+  });
+  return router;
+}
