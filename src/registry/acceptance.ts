@@ -1,0 +1,21 @@
+import type { Settings } from './settings-schema';
+
+export type Acceptance = { accepted: true } | { accepted: false; reason: string };
+
+/**
+ * The original's rule: a configuration not listed is refused; its versions are plain
+ * prefixes of the version string ("2.0.6." takes 2.0.6.45, not 2.0.60.1); an empty list
+ * accepts nothing; an empty string accepts every version.
+ */
+export function checkAcceptance(settings: Settings, configName: string, version: string | undefined): Acceptance {
+  const rule = settings.configurations.find((c) => c.name === configName);
+  if (!rule) return { accepted: false, reason: `Конфигурация «${configName}» не принимается этим сервисом` };
+  const v = version ?? '';
+  if (rule.versions.some((prefix) => v.startsWith(prefix))) return { accepted: true };
+  return { accepted: false, reason: `Версия ${v || '(не указана)'} конфигурации «${configName}» не принимается этим сервисом` };
+}
+
+/** Recipients of new-error notices for a configuration (none: no mail). */
+export function recipientsOf(settings: Settings, configName: string): string[] {
+  return settings.configurations.find((c) => c.name === configName)?.recipients ?? [];
+}

@@ -1,0 +1,60 @@
+import type { Report } from '../intake/report-schema';
+
+/**
+ * What we keep of one report besides its zip: the columns of the reports page and what
+ * the duplicate rule needs. Everything here is untrusted client text.
+ */
+export interface ReportFacts {
+  uid: string | undefined;
+  time: string;
+  clientId: string | undefined;
+  hasFiles: boolean;
+  userName: string | undefined;
+  appVersion: string | undefined;
+  appName: string | undefined;
+  platformType: string | undefined;
+  serverType: string | undefined;
+  serverVersion: string | undefined;
+  dataSeparation: string | undefined;
+  dbms: string | undefined;
+  changeEnabled: boolean | undefined;
+  userDescription: string | undefined;
+  userAgent: string | undefined;
+}
+
+export function factsOf(report: Report, receivedAt: Date): ReportFacts {
+  const files = report.additionalFiles;
+  const description = report.errorInfo?.userDescription?.trim();
+  return {
+    uid: report.id || undefined,
+    time: normaliseTime(report.time) ?? receivedAt.toISOString(),
+    clientId: report.clientInfo?.systemInfo?.clientID || undefined,
+    hasFiles: Array.isArray(files) && files.length > 0,
+    userName: report.sessionInfo?.userName,
+    appVersion: report.clientInfo?.appVersion,
+    appName: report.clientInfo?.appName,
+    platformType: report.clientInfo?.platformType,
+    serverType: report.serverInfo?.type,
+    serverVersion: report.serverInfo?.appVersion,
+    dataSeparation: report.sessionInfo?.dataSeparation,
+    dbms: report.serverInfo?.dbms,
+    changeEnabled: report.configInfo.changeEnabled,
+    userDescription: description ? description : undefined,
+    userAgent: report.clientInfo?.systemInfo?.useragent,
+  };
+}
+
+/**
+ * Duplicates (pult.md): only a report that names its computer and attaches no files may
+ * be folded into an earlier report of the same error from the same computer.
+ */
+export function isGroupable(facts: ReportFacts): boolean {
+  return facts.clientId !== undefined && !facts.hasFiles;
+}
+
+/** The report's own time as UTC ISO, or undefined when it is not a date. */
+function normaliseTime(t: string | undefined): string | undefined {
+  if (!t) return undefined;
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
