@@ -1,0 +1,141 @@
+import type { Database } from 'sql.js';
+import { openReportZip } from '../intake/zip';
+import { describeReportProblem, ReportSchema } from '../intake/report-schema';
+import type { Logger } from '../log';
+import {
+  computerSeen,
+  countReport,
+  enqueueNotice,
+  findErrorId,
+  findGroupTarget,
+  foldIntoReport,
+  insertError,
+  insertReport,
+  isUidKnown,
+  rememberUid,
+} from '../storage/registry-repo';
+import type { Store } from '../storage/store';
+import type { ZipStore } from '../storage/zip-store';
+import { RefusedError, ValidationError } from '../web/errors';
+import { checkAcceptance } from './acceptance';
+import { errorKeyOf, type ErrorKey } from './error-key';
+import { factsOf, isGroupable, type ReportFacts } from './report-facts';
+import type { SettingsStore } from './settings-store';
+
+export interface RegisterDeps {
+  store: Store;
+  zips: ZipStore;
+  settings: SettingsStore;
+  log: Logger;
+  maxReportJsonBytes: number;
+  /** Told after a new error's notice is durably queued. */
+  onNewError?: () => void;
+}
+
+export interface Incoming {
+  zip: Buffer;
+  ip: string | undefined;
+  receivedAt: Date;
+}
+
+export type Outcome =
+  | { kind: 'new-error'; errorId: number; reportId: number }
+  | { kind: 'new-report'; errorId: number; reportId: number }
+  | { kind: 'folded'; errorId: number; reportId: number }
+  | { kind: 'duplicate-id' };
+
+type Decision = Outcome | { kind: 'needs-zip' };
+
+/**
+ * pushReport as a story: read the report, check the rules, find its unique error, then
+ * either fold it into the same computer's earlier report or store it with its zip. The
+ * zip is durable before its row; resolves only when the row is durable too.
+ */
+export async function registerReport(deps: RegisterDeps, input: Incoming): Promise<Outcome> {
+  const opened = await openReportZip(input.zip, deps.maxReportJsonBytes);
+  const parsed = ReportSchema.safeParse(opened.json);
+  if (!parsed.success) throw new ValidationError(`report.json: ${describeReportProblem(parsed.error)}`);
+  const report = parsed.data;
+
+  const acceptance = checkAcceptance(deps.settings.get(), report.configInfo.name, report.configInfo.version);
+  if (!acceptance.accepted) throw new RefusedError(acceptance.reason);
+
+  const key = errorKeyOf(report);
+  const facts = factsOf(report, input.receivedAt);
+  const plan: Plan = { key, facts, groupable: isGroupable(facts), ip: input.ip, receivedAt: input.receivedAt.toISOString(), zipSize: input.zip.length };
+
+  // A cheap look first, so a repeat from the same computer writes no zip at all.
+  const preview = deps.store.read((db) => decide(db, plan, undefined, true));
+  if (preview.kind === 'duplicate-id') return preview;
+
+  let zipName = preview.kind === 'needs-zip' ? await deps.zips.put(input.zip) : undefined;
+  let decision: Decision;
+  try {
+    decision = await deps.store.write((db) => decide(db, plan, zipName, false));
+    if (decision.kind === 'needs-zip') {
+      // The earlier report vanished between the look and the write (cleared): store ours.
+      zipName = await deps.zips.put(input.zip);
+      decision = await deps.store.write((db) => decide(db, plan, zipName, false));
+    }
+  } catch (err) {
+    if (zipName) await deps.zips.discard(zipName).catch(() => {});
+    throw err;
+  }
+  if (decision.kind === 'needs-zip') throw new Error('report could not be stored'); // unreachable: a zip was given
+  if (zipName) {
+    const used = decision.kind === 'new-error' || decision.kind === 'new-report';
+    const done = used ? deps.zips.settle(zipName) : deps.zips.discard(zipName);
+    await done.catch((err) => deps.log.warn(`файл отчёта ${zipName}: ${(err as Error).message} (будет исправлено при запуске)`));
+  }
+  if (decision.kind === 'new-error') deps.onNewError?.();
+  return decision;
+}
+
+interface Plan {
+  key: ErrorKey;
+  facts: ReportFacts;
+  groupable: boolean;
+  ip: string | undefined;
+  receivedAt: string;
+  zipSize: number;
+}
+
+/**
+ * The rules, applied inside one transaction (or, with `dryRun`, only looked at): the same
+ * report id counts once; a groupable repeat folds into the computer's earlier report;
+ * anything else becomes a report of its own, and a new key a new error with a notice.
+ */
+function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: boolean): Decision {
+  const { key, facts } = p;
+  if (facts.uid && isUidKnown(db, facts.uid)) return { kind: 'duplicate-id' };
+  let errorId = findErrorId(db, key.hash);
+  const target = errorId !== undefined && p.groupable ? findGroupTarget(db, errorId, facts.clientId!) : undefined;
+  if (dryRun) return target ? { kind: 'folded', errorId: errorId!, reportId: target.id } : { kind: 'needs-zip' };
+
+  if (target && errorId !== undefined) {
+    foldIntoReport(db, target, facts.time, facts.userDescription);
+    countReport(db, errorId, p.receivedAt, false);
+    if (facts.uid) rememberUid(db, facts.uid, target.id);
+    return { kind: 'folded', errorId, reportId: target.id };
+  }
+  if (!zipName) return { kind: 'needs-zip' };
+
+  const isNewError = errorId === undefined;
+  if (errorId === undefined) {
+    errorId = insertError(db, key, p.receivedAt);
+    enqueueNotice(db, errorId, key.configName, p.receivedAt);
+  }
+  const newComputer = facts.clientId !== undefined && !computerSeen(db, errorId, facts.clientId);
+  const reportId = insertReport(db, {
+    errorId,
+    facts,
+    groupable: p.groupable,
+    ip: p.ip,
+    receivedAt: p.receivedAt,
+    zipName,
+    zipSize: p.zipSize,
+  });
+  countReport(db, errorId, p.receivedAt, newComputer);
+  if (facts.uid) rememberUid(db, facts.uid, reportId);
+  return { kind: isNewError ? 'new-error' : 'new-report', errorId, reportId };
+}

@@ -1,0 +1,91 @@
+import type { Database } from 'sql.js';
+
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database): void;
+}
+
+/**
+ * The schema, one migration per version (PRAGMA user_version). Never edit a released
+ * migration: add the next one.
+ */
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    description: 'errors, reports, report ids, notices, pending zip deletions',
+    up(db) {
+      db.exec(`
+        CREATE TABLE errors (
+          id INTEGER PRIMARY KEY,
+          key_hash TEXT NOT NULL UNIQUE,
+          config_name TEXT NOT NULL,
+          config_version TEXT NOT NULL,
+          extensions TEXT NOT NULL,          -- JSON [[name, hash], ...], sorted
+          texts TEXT NOT NULL,               -- JSON [text, ...], outermost first
+          stack_hash TEXT NOT NULL,
+          detailed INTEGER NOT NULL,         -- 0: the report had no applicationErrorInfo
+          first_seen TEXT NOT NULL,
+          last_seen TEXT NOT NULL,
+          reports_total INTEGER NOT NULL DEFAULT 0,   -- every accepted report, repeats included
+          computers INTEGER NOT NULL DEFAULT 0,       -- distinct clientIDs
+          mark_login TEXT,
+          mark_name TEXT,
+          mark_at TEXT
+        );
+        CREATE INDEX errors_by_config ON errors (config_name, config_version, id);
+
+        CREATE TABLE reports (
+          id INTEGER PRIMARY KEY,
+          error_id INTEGER NOT NULL REFERENCES errors (id),
+          uid TEXT,
+          received_at TEXT NOT NULL,
+          time TEXT NOT NULL,
+          count INTEGER NOT NULL DEFAULT 1,
+          client_id TEXT,
+          groupable INTEGER NOT NULL,
+          has_files INTEGER NOT NULL,
+          user_name TEXT,
+          ip TEXT,
+          app_version TEXT,
+          app_name TEXT,
+          platform_type TEXT,
+          server_type TEXT,
+          server_version TEXT,
+          data_separation TEXT,
+          dbms TEXT,
+          change_enabled INTEGER,
+          user_agent TEXT,
+          descriptions TEXT NOT NULL DEFAULT '[]',   -- JSON [[time, text], ...]
+          zip_name TEXT NOT NULL,
+          zip_size INTEGER NOT NULL
+        );
+        CREATE INDEX reports_by_error ON reports (error_id, id);
+        CREATE INDEX reports_by_computer ON reports (error_id, client_id, groupable) WHERE client_id IS NOT NULL;
+
+        -- Every report id ever accepted, folded repeats included: the same id counts once.
+        CREATE TABLE report_uids (
+          uid TEXT PRIMARY KEY,
+          report_id INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE notices (
+          id INTEGER PRIMARY KEY,
+          error_id INTEGER NOT NULL,
+          config_name TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          sent_at TEXT,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at TEXT NOT NULL,
+          last_error TEXT
+        );
+        CREATE INDEX notices_pending ON notices (next_attempt_at) WHERE sent_at IS NULL;
+
+        -- Zips whose rows are gone but whose files may not be: finished at start-up.
+        CREATE TABLE pending_deletes (zip_name TEXT PRIMARY KEY) WITHOUT ROWID;
+
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+      `);
+    },
+  },
+];

@@ -1,0 +1,42 @@
+import type { Database } from 'sql.js';
+import { all, get, run } from './sql';
+
+export interface DueNotice {
+  id: number;
+  error_id: number;
+  config_name: string;
+  attempts: number;
+  config_version: string;
+  texts: string;
+}
+
+/** Notices whose time has come, oldest first, with what the mail shows of their error. */
+export function dueNotices(db: Database, now: string, limit: number): DueNotice[] {
+  return all<DueNotice>(
+    db,
+    `SELECT n.id, n.error_id, n.config_name, n.attempts, e.config_version, e.texts
+       FROM notices n JOIN errors e ON e.id = n.error_id
+      WHERE n.sent_at IS NULL AND n.next_attempt_at <= ?
+      ORDER BY n.id LIMIT ?`,
+    [now, limit],
+  );
+}
+
+/** Sent (or nobody to send to): the queue forgets it. */
+export function dropNotice(db: Database, id: number): void {
+  run(db, 'DELETE FROM notices WHERE id = ?', [id]);
+}
+
+export function postponeNotice(db: Database, id: number, next: string, error: string): void {
+  run(db, 'UPDATE notices SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?', [next, error, id]);
+}
+
+/** When the next pending notice is due, if any. */
+export function nextDue(db: Database): string | undefined {
+  return get<{ t: string | null }>(db, 'SELECT MIN(next_attempt_at) AS t FROM notices WHERE sent_at IS NULL')?.t ?? undefined;
+}
+
+/** Notices whose error is gone (cleared) are dropped with it. */
+export function dropOrphanNotices(db: Database): number {
+  return run(db, 'DELETE FROM notices WHERE error_id NOT IN (SELECT id FROM errors)');
+}

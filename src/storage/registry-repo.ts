@@ -1,0 +1,110 @@
+import type { Database } from 'sql.js';
+import type { ErrorKey } from '../registry/error-key';
+import type { ReportFacts } from '../registry/report-facts';
+import { all, get, run, v } from './sql';
+
+/** SQL of the intake path. Plain objects in, plain objects out; no rules here. */
+
+export function findErrorId(db: Database, keyHash: string): number | undefined {
+  return get<{ id: number }>(db, 'SELECT id FROM errors WHERE key_hash = ?', [keyHash])?.id;
+}
+
+export function insertError(db: Database, key: ErrorKey, time: string): number {
+  return get<{ id: number }>(
+    db,
+    `INSERT INTO errors (key_hash, config_name, config_version, extensions, texts, stack_hash, detailed, first_seen, last_seen)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    [key.hash, key.configName, key.configVersion, JSON.stringify(key.extensions), JSON.stringify(key.texts), key.stackHash, v(key.detailed), time, time],
+  )!.id;
+}
+
+/** One more accepted report of this error; `newComputer` when its clientID is new to it. */
+export function countReport(db: Database, errorId: number, time: string, newComputer: boolean): void {
+  run(
+    db,
+    `UPDATE errors SET reports_total = reports_total + 1, computers = computers + ?,
+       last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END WHERE id = ?`,
+    [newComputer ? 1 : 0, time, time, errorId],
+  );
+}
+
+export function isUidKnown(db: Database, uid: string): boolean {
+  return get(db, 'SELECT 1 AS x FROM report_uids WHERE uid = ?', [uid]) !== undefined;
+}
+
+export function rememberUid(db: Database, uid: string, reportId: number): void {
+  run(db, 'INSERT OR IGNORE INTO report_uids (uid, report_id) VALUES (?, ?)', [uid, reportId]);
+}
+
+export function computerSeen(db: Database, errorId: number, clientId: string): boolean {
+  return get(db, 'SELECT 1 AS x FROM reports WHERE error_id = ? AND client_id = ? LIMIT 1', [errorId, clientId]) !== undefined;
+}
+
+export interface GroupTarget {
+  id: number;
+  descriptions: string;
+}
+
+/** The earlier groupable report of this error from this computer, if any. */
+export function findGroupTarget(db: Database, errorId: number, clientId: string): GroupTarget | undefined {
+  return get<GroupTarget>(
+    db,
+    'SELECT id, descriptions FROM reports WHERE error_id = ? AND client_id = ? AND groupable = 1 ORDER BY id LIMIT 1',
+    [errorId, clientId],
+  );
+}
+
+/** A repeat from the same computer: count up, take its time, add its description. */
+export function foldIntoReport(db: Database, target: GroupTarget, time: string, description: string | undefined): void {
+  const descriptions = description ? JSON.stringify([...parseList(target.descriptions), [time, description]]) : target.descriptions;
+  run(db, 'UPDATE reports SET count = count + 1, time = ?, descriptions = ? WHERE id = ?', [time, descriptions, target.id]);
+}
+
+export interface NewReportRow {
+  errorId: number;
+  facts: ReportFacts;
+  groupable: boolean;
+  ip: string | undefined;
+  receivedAt: string;
+  zipName: string;
+  zipSize: number;
+}
+
+export function insertReport(db: Database, r: NewReportRow): number {
+  const f = r.facts;
+  const descriptions = JSON.stringify(f.userDescription ? [[f.time, f.userDescription]] : []);
+  return get<{ id: number }>(
+    db,
+    `INSERT INTO reports (error_id, uid, received_at, time, client_id, groupable, has_files, user_name, ip, app_version, app_name,
+       platform_type, server_type, server_version, data_separation, dbms, change_enabled, user_agent, descriptions, zip_name, zip_size)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    [
+      r.errorId, v(f.uid), r.receivedAt, f.time, v(f.clientId), v(r.groupable), v(f.hasFiles), v(f.userName), v(r.ip), v(f.appVersion),
+      v(f.appName), v(f.platformType), v(f.serverType), v(f.serverVersion), v(f.dataSeparation), v(f.dbms), v(f.changeEnabled),
+      v(f.userAgent), descriptions, r.zipName, r.zipSize,
+    ],
+  )!.id;
+}
+
+export function enqueueNotice(db: Database, errorId: number, configName: string, at: string): void {
+  run(db, 'INSERT INTO notices (error_id, config_name, created_at, next_attempt_at) VALUES (?, ?, ?, ?)', [errorId, configName, at, at]);
+}
+
+/**
+ * Tells whether a zip name is referenced by a row. Start-up asks this only for files left
+ * in incoming/, which belong to the newest rows: those are looked up in a set of recent
+ * names; anything else falls back to a scan (rare: no index on zip_name to keep rows small).
+ */
+export function zipReferenceChecker(db: Database, recent = 100_000): (zipName: string) => boolean {
+  const names = new Set(all<{ zip_name: string }>(db, 'SELECT zip_name FROM reports ORDER BY id DESC LIMIT ?', [recent]).map((r) => r.zip_name));
+  return (zipName) => names.has(zipName) || get(db, 'SELECT 1 AS x FROM reports WHERE zip_name = ? LIMIT 1', [zipName]) !== undefined;
+}
+
+function parseList(json: string): unknown[] {
+  try {
+    const v = JSON.parse(json);
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+}

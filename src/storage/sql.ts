@@ -1,0 +1,67 @@
+import type { Database, SqlValue, Statement } from 'sql.js';
+
+/**
+ * Thin helpers over sql.js with a per-database cache of prepared statements: every query
+ * is a constant SQL text with bound parameters, never a string built from input.
+ */
+const caches = new WeakMap<Database, Map<string, Statement>>();
+
+export type Params = SqlValue[] | Record<string, SqlValue>;
+
+function prepared(db: Database, sql: string): Statement {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  let st = cache.get(sql);
+  if (!st) cache.set(sql, (st = db.prepare(sql)));
+  return st;
+}
+
+/** All rows as plain objects. */
+export function all<T>(db: Database, sql: string, params: Params = []): T[] {
+  const st = prepared(db, sql);
+  try {
+    st.bind(params);
+    const rows: T[] = [];
+    while (st.step()) rows.push(st.getAsObject() as T);
+    return rows;
+  } finally {
+    st.reset();
+  }
+}
+
+/** The first row, or undefined. */
+export function get<T>(db: Database, sql: string, params: Params = []): T | undefined {
+  const st = prepared(db, sql);
+  try {
+    st.bind(params);
+    return st.step() ? (st.getAsObject() as T) : undefined;
+  } finally {
+    st.reset();
+  }
+}
+
+/** Runs a statement; returns how many rows it changed. */
+export function run(db: Database, sql: string, params: Params = []): number {
+  const st = prepared(db, sql);
+  try {
+    st.run(params);
+  } finally {
+    st.reset();
+  }
+  return db.getRowsModified();
+}
+
+/** Forget cached statements (before closing a database). */
+export function forgetStatements(db: Database): void {
+  const cache = caches.get(db);
+  if (!cache) return;
+  for (const st of cache.values()) st.free();
+  caches.delete(db);
+}
+
+/** undefined → NULL, booleans → 0/1: what sql.js binds. */
+export function v(value: string | number | boolean | null | undefined): SqlValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}

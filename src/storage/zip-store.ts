@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { fsyncDir } from './durable-file';
+
+const NAME = /^[0-9a-f]{32}\.zip$/;
+
+/**
+ * Report zips on disk, byte for byte as received, under names we generate (never a name
+ * from a URL or from the zip). A new zip is made durable in `incoming/` before its row is
+ * written; once the row is durable it moves to its shard folder. Start-up finishes or
+ * undoes whatever a crash left in `incoming/`.
+ */
+export class ZipStore {
+  private readonly incoming: string;
+
+  constructor(private readonly root: string) {
+    this.incoming = path.join(root, 'incoming');
+    fs.mkdirSync(this.incoming, { recursive: true });
+  }
+
+  /** Stores the bytes durably; returns the generated name. */
+  async put(bytes: Uint8Array): Promise<string> {
+    const name = randomUUID().replaceAll('-', '') + '.zip';
+    const part = path.join(this.incoming, name + '.part');
+    const fh = await fsp.open(part, 'wx');
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(part, path.join(this.incoming, name));
+    await fsyncDir(this.incoming);
+    return name;
+  }
+
+  /** The row naming this zip is durable: move it to its final folder (crash-safe either way). */
+  async settle(name: string): Promise<void> {
+    const shard = this.shardDir(name);
+    await fsp.mkdir(shard, { recursive: true });
+    await fsp.rename(path.join(this.incoming, name), path.join(shard, name));
+  }
+
+  /** The row was never written (refused, duplicate): the zip goes. */
+  async discard(name: string): Promise<void> {
+    await fsp.rm(path.join(this.incoming, assertName(name)), { force: true });
+  }
+
+  async remove(name: string): Promise<void> {
+    await fsp.rm(path.join(this.shardDir(name), name), { force: true });
+    await fsp.rm(path.join(this.incoming, name), { force: true });
+  }
+
+  /** Where the zip is now, or undefined. */
+  locate(name: string): string | undefined {
+    if (!NAME.test(name)) return undefined;
+    for (const p of [path.join(this.shardDir(name), name), path.join(this.incoming, name)]) {
+      if (fs.existsSync(p)) return p;
+    }
+    return undefined;
+  }
+
+  /**
+   * Start-up repair of `incoming/`: half-written `.part` files go; complete zips whose row
+   * exists are settled; the rest (never acknowledged) go.
+   */
+  async recover(isReferenced: (name: string) => boolean): Promise<{ settled: number; removed: number }> {
+    let settled = 0;
+    let removed = 0;
+    for (const entry of await fsp.readdir(this.incoming)) {
+      if (NAME.test(entry) && isReferenced(entry)) {
+        await this.settle(entry);
+        settled++;
+      } else {
+        await fsp.rm(path.join(this.incoming, entry), { force: true, recursive: true });
+        removed++;
+      }
+    }
+    return { settled, removed };
+  }
+
+  private shardDir(name: string): string {
+    return path.join(this.root, assertName(name).slice(0, 2));
+  }
+}
+
+function assertName(name: string): string {
+  if (!NAME.test(name)) throw new Error(`недопустимое имя файла отчёта: ${name}`);
+  return name;
+}

@@ -1,0 +1,64 @@
+import Router from '@koa/router';
+import type { AppContext } from '../../app';
+import { GetInfoSchema } from '../../intake/getinfo-schema';
+import { extractReportZip } from '../../intake/multipart';
+import { readBody } from '../../intake/read-body';
+import { describeReportProblem } from '../../intake/report-schema';
+import { answerGetInfo } from '../../registry/get-info';
+import { registerReport } from '../../registry/register-report';
+import { ValidationError } from '../errors';
+
+/** getInfo and pushReport as the 1C platform calls them: anonymous, JSON answers. */
+export function intakeRoutes(app: AppContext): Router {
+  const router = new Router();
+  const { limits } = app.config;
+
+  router.post('/getInfo', async (ctx) => {
+    ctx.state.json = true;
+    const raw = await readBody(ctx.req, limits.jsonBodyBytes);
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8').replace(/^\uFEFF/, ''));
+    } catch {
+      throw new ValidationError('Тело getInfo не является корректным JSON');
+    }
+    const parsed = GetInfoSchema.safeParse(body);
+    if (!parsed.success) throw new ValidationError(`getInfo: ${describeReportProblem(parsed.error)}`);
+    ctx.body = answerGetInfo(app.settings.get(), parsed.data);
+  });
+
+  router.post('/pushReport', async (ctx) => {
+    ctx.state.json = true;
+    const body = await readBody(ctx.req, limits.requestBytes);
+    const zip = extractReportZip(body, ctx.get('content-type') || undefined);
+    const outcome = await registerReport(
+      {
+        store: app.store,
+        zips: app.zips,
+        settings: app.settings,
+        log: app.log,
+        maxReportJsonBytes: limits.reportJsonBytes,
+        onNewError: () => app.notifier?.wake(),
+      },
+      { zip, ip: ctx.get('x-kodeks-monitor-remote-addr') || undefined, receivedAt: new Date() },
+    );
+    app.log.info(`pushReport: ${describeOutcome(outcome)}`);
+    ctx.status = 200;
+    ctx.body = '';
+  });
+
+  return router;
+}
+
+function describeOutcome(o: Awaited<ReturnType<typeof registerReport>>): string {
+  switch (o.kind) {
+    case 'new-error':
+      return `новая ошибка №${o.errorId}, отчёт ${o.reportId}`;
+    case 'new-report':
+      return `ошибка №${o.errorId}, новый отчёт ${o.reportId}`;
+    case 'folded':
+      return `ошибка №${o.errorId}, повтор отчёта ${o.reportId}`;
+    case 'duplicate-id':
+      return 'отчёт уже получен ранее';
+  }
+}

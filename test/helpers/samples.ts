@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The public samples shared with every developer and CI run (../shared beside the clone). */
+export const SAMPLES = path.resolve(__dirname, '..', '..', '..', 'shared', 'samples');
+
+export function sample(rel: string): Buffer {
+  return fs.readFileSync(path.join(SAMPLES, rel));
+}
+
+export function sampleReport(name: string): Buffer {
+  return sample(`reports/${name}.zip`);
+}
+
+export function sampleReportJson(name: string): Record<string, unknown> {
+  return JSON.parse(sample(`reports/${name}.report.json`).toString('utf8'));
+}
+
+/** The samples in the order of samples/README.md, with what each must do. */
+export const SAMPLE_ORDER = [
+  'client-error',
+  'client-error-repeat',
+  'client-error-other-pc',
+  'client-error-next-version',
+  'client-error-one-extension',
+  'server-job-error',
+  'with-attached-file',
+  'web-client',
+  'unknown-config',
+  'minimal',
+] as const;
+
+export const BAD_SAMPLES = fs.readdirSync(path.join(SAMPLES, 'bad')).filter((f) => f.endsWith('.zip')).sort();

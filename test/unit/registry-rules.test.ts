@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ReportSchema, type Report } from '../../src/intake/report-schema';
+import { checkAcceptance } from '../../src/registry/acceptance';
+import { errorKeyOf } from '../../src/registry/error-key';
+import { factsOf, isGroupable } from '../../src/registry/report-facts';
+import { SettingsSchema } from '../../src/registry/settings-schema';
+import { sampleReportJson } from '../helpers/samples';
+
+function report(name: string, change?: (r: Record<string, any>) => void): Report {
+  const json = sampleReportJson(name);
+  change?.(json);
+  return ReportSchema.parse(json);
+}
+
+describe('the unique-error key', () => {
+  it('ignores the order of extensions', () => {
+    const a = report('client-error');
+    const b = report('client-error', (r) => r.configInfo.extentions.reverse());
+    assert.equal(errorKeyOf(a).hash, errorKeyOf(b).hash);
+  });
+
+  it('changes when an extension is missing, the version differs, a text differs or the stack hash differs', () => {
+    const base = errorKeyOf(report('client-error')).hash;
+    assert.notEqual(errorKeyOf(report('client-error-one-extension')).hash, base);
+    assert.notEqual(errorKeyOf(report('client-error-next-version')).hash, base);
+    assert.notEqual(errorKeyOf(report('client-error', (r) => (r.errorInfo.applicationErrorInfo.errors[1][0] += ' '))).hash, base);
+    assert.notEqual(errorKeyOf(report('client-error', (r) => (r.errorInfo.applicationErrorInfo.stackHash = 'X'))).hash, base);
+  });
+
+  it('keeps the order of error texts significant', () => {
+    const a = errorKeyOf(report('client-error'));
+    const b = errorKeyOf(report('client-error', (r) => r.errorInfo.applicationErrorInfo.errors.reverse()));
+    assert.notEqual(a.hash, b.hash);
+  });
+
+  it('is the same for the repeat, another computer and the web client of the same error', () => {
+    const base = errorKeyOf(report('client-error')).hash;
+    for (const name of ['client-error-repeat', 'client-error-other-pc', 'web-client', 'with-attached-file']) {
+      assert.equal(errorKeyOf(report(name)).hash, base, name);
+    }
+  });
+
+  it('treats a report without applicationErrorInfo as empty texts and hash, not detailed', () => {
+    const key = errorKeyOf(report('client-error', (r) => delete r.errorInfo.applicationErrorInfo));
+    assert.deepEqual([key.texts, key.stackHash, key.detailed], [[], '', false]);
+  });
+
+  it('treats absent extensions as none', () => {
+    const key = errorKeyOf(report('client-error', (r) => delete r.configInfo.extentions));
+    assert.deepEqual(key.extensions, []);
+  });
+});
+
+describe('the duplicate rule', () => {
+  const now = new Date('2026-11-23T10:00:00Z');
+  it('groups only reports that name their computer and attach no files', () => {
+    assert.equal(isGroupable(factsOf(report('client-error'), now)), true);
+    assert.equal(isGroupable(factsOf(report('with-attached-file'), now)), false);
+    assert.equal(isGroupable(factsOf(report('server-job-error'), now)), false);
+    assert.equal(isGroupable(factsOf(report('minimal'), now)), false);
+  });
+
+  it('treats an empty additionalFiles list as no files', () => {
+    assert.equal(isGroupable(factsOf(report('client-error', (r) => (r.additionalFiles = [])), now)), true);
+  });
+});
+
+describe('the acceptance rules', () => {
+  const settings = SettingsSchema.parse({
+    configurations: [
+      { name: 'Мед', versions: ['2.0.6.'], recipients: [] },
+      { name: 'Все', versions: [''], recipients: [] },
+      { name: 'Никакие', versions: [], recipients: [] },
+      { name: 'Широко', versions: ['2.0.6'], recipients: [] },
+    ],
+  });
+  const ok = (name: string, v: string) => checkAcceptance(settings, name, v).accepted;
+
+  it('matches version prefixes literally, as the original did', () => {
+    assert.equal(ok('Мед', '2.0.6.45'), true);
+    assert.equal(ok('Мед', '2.0.60.1'), false);
+    assert.equal(ok('Широко', '2.0.60.1'), true);
+  });
+
+  it('accepts every version for an empty string, none for an empty list, nothing unlisted', () => {
+    assert.equal(ok('Все', '0.0.0.1'), true);
+    assert.equal(ok('Никакие', '2.0.6.45'), false);
+    assert.equal(ok('Чужая', '2.0.6.45'), false);
+  });
+
+  it('says why it refuses', () => {
+    const r = checkAcceptance(settings, 'Чужая', '1.0');
+    assert.equal(r.accepted, false);
+    assert.match((r as { reason: string }).reason, /Чужая/);
+  });
+});
+
+describe('report.json validation', () => {
+  it('accepts every valid sample, including the minimal one', () => {
+    for (const name of ['client-error', 'server-job-error', 'web-client', 'minimal', 'with-attached-file']) {
+      assert.doesNotThrow(() => report(name), name);
+    }
+  });
+
+  it('drops a display field of the wrong type instead of refusing the report', () => {
+    const r = report('client-error', (j) => (j.sessionInfo.userName = 42));
+    assert.equal(r.sessionInfo?.userName, undefined);
+  });
+
+  it('refuses a wrong type where the key needs it', () => {
+    const json = sampleReportJson('client-error') as Record<string, any>;
+    json.configInfo.extentions = 'none';
+    assert.equal(ReportSchema.safeParse(json).success, false);
+  });
+});
