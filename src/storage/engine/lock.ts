@@ -1,0 +1,71 @@
+/**
+ * One store per data directory. Two writers appending to the same journal would corrupt
+ * it, so a second open fails fast. In-process opens are tracked exactly; across processes
+ * a pid file is used, and a pid that is dead (or our own, after a restart reused it)
+ * counts as stale.
+ */
+import { open, readFile, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { StorageLockedError } from './errors';
+import { isNotFound } from './fs-util';
+
+const LOCK_FILE = 'pult.lock';
+const openDirs = new Set<string>();
+
+export interface DirLock {
+  release(): Promise<void>;
+}
+
+export async function lockDir(dir: string): Promise<DirLock> {
+  const key = path.resolve(dir);
+  if (openDirs.has(key)) throw new StorageLockedError(dir, process.pid);
+  openDirs.add(key);
+  const file = path.join(dir, LOCK_FILE);
+  try {
+    await takeFile(dir, file);
+  } catch (err) {
+    openDirs.delete(key);
+    throw err;
+  }
+  let released = false;
+  return {
+    async release() {
+      if (released) return;
+      released = true;
+      openDirs.delete(key);
+      await unlink(file).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+    },
+  };
+}
+
+async function takeFile(dir: string, file: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fh = await open(file, 'wx');
+      await fh.writeFile(`${process.pid}\n`);
+      await fh.close();
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const pid = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      throw new StorageLockedError(dir, pid);
+    }
+    await unlink(file).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
+  }
+  throw new StorageLockedError(dir, 0);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * openStore: recovers the data directory, opens the database with page capture, proves
+ * capture works, migrates the schema, and retires the replayed journals in the background.
+ */
+import { mkdir, open, unlink } from 'node:fs/promises';
+import type { Database } from 'sql.js';
+import type { FileTracker } from './capture';
+import type { CheckpointHooks } from './checkpoint';
+import { Checkpointer } from './checkpointer';
+import { StorageCaptureError } from './errors';
+import { fsyncDir } from './fs-util';
+import { JournalWriter } from './journal-file';
+import { lockDir } from './lock';
+import { consoleLogger, type StorageLogger } from './log';
+import { assertKnownVersion, checkMigrations, migrate, type Migration } from './migrations';
+import { recover, type Recovered } from './recovery';
+import { selfTest } from './selftest';
+import { loadSqlEngine } from './sqljs';
+import { Store } from './store';
+
+export interface OpenStoreOptions {
+  /** Data directory: pult.sqlite, journal.<n>, pult.lock. Created if missing. */
+  dir: string;
+  /** Schema steps in increasing `version` order (tracked in PRAGMA user_version). */
+  migrations?: readonly Migration[];
+  /** A journal generation is checkpointed once it grows past this. Default 64 MiB. */
+  journalLimitBytes?: number;
+  log?: StorageLogger;
+  /** Where sql-wasm-debug.wasm is, if not resolvable from node_modules (bundled builds). */
+  wasmPath?: string;
+  /** @internal fault injection for tests */
+  checkpointHooks?: CheckpointHooks;
+}
+
+const DEFAULT_JOURNAL_LIMIT = 64 * 1024 * 1024;
+
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const migrations = options.migrations ?? [];
+  const knownVersion = checkMigrations(migrations);
+  const log = options.log ?? consoleLogger;
+  const { dir } = options;
+  await mkdir(dir, { recursive: true });
+  const lock = await lockDir(dir);
+  let db: Database | undefined;
+  let tracker: FileTracker | undefined;
+  let store: Store | undefined;
+  const engineP = loadSqlEngine(options.wasmPath);
+  try {
+    const [{ SQL, hub }, recovered] = await Promise.all([engineP, recover(dir)]);
+    db = new SQL.Database(recovered.image.length > 0 ? recovered.image : null);
+    tracker = hub.claim(`/${(db as Database & { filename: string }).filename}`, recovered.image.length);
+    configure(db);
+    const version = assertKnownVersion(db, knownVersion);
+    if (recovered.groups > 0 || recovered.tornTail) {
+      log({ level: 'info', message: describeRecovery(recovered) });
+    }
+    await repairTail(dir, recovered);
+    const checkpointer = new Checkpointer(dir, log, options.checkpointHooks);
+    const journal = await JournalWriter.create(dir, recovered.nextGeneration, recovered.lastSeq + 1);
+    store = new Store({
+      dir,
+      db,
+      hub,
+      tracker,
+      journal,
+      nextSeq: recovered.lastSeq + 1,
+      checkpointer,
+      journalLimitBytes: options.journalLimitBytes ?? DEFAULT_JOURNAL_LIMIT,
+      log,
+      onClosed: () => lock.release(),
+    });
+    if (recovered.replay) checkpointer.submit(recovered.replay);
+    await selfTest(store, db);
+    await migrate(store, migrations, version);
+    return store;
+  } catch (err) {
+    if (store) {
+      await store.close().catch(() => undefined);
+    } else {
+      if (tracker) (await engineP).hub.release(tracker);
+      db?.close();
+      await lock.release();
+    }
+    throw err;
+  }
+}
+
+function configure(db: Database): void {
+  // The rollback journal only has to support ROLLBACK: a crash loses the whole in-memory
+  // database anyway, and our own journal holds only committed groups.
+  const mode = db.exec('PRAGMA journal_mode = MEMORY')[0]?.values[0]?.[0];
+  if (mode !== 'memory') throw new StorageCaptureError(`не удалось включить journal_mode=MEMORY (${String(mode)})`);
+  db.run('PRAGMA synchronous = OFF');
+}
+
+/** Cuts the unacknowledged tail so that the journal is clean before a newer one follows it. */
+async function repairTail(dir: string, r: Recovered): Promise<void> {
+  if (r.tornTail) {
+    const fh = await open(r.tornTail.file, 'r+');
+    try {
+      await fh.truncate(r.tornTail.validLength);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+  }
+  if (r.emptyJournal) {
+    await unlink(r.emptyJournal);
+    await fsyncDir(dir);
+  }
+}
+
+function describeRecovery(r: Recovered): string {
+  const torn = r.tornTail
+    ? `; отброшен незавершённый хвост ${r.tornTail.file} (${r.tornTail.droppedBytes} байт, не был подтверждён)`
+    : '';
+  return `Восстановлено из журнала: ${r.groups} групп изменений${torn}`;
+}

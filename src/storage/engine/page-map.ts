@@ -1,0 +1,119 @@
+/**
+ * The latest captured bytes of a file, kept per block. Values are private copies that
+ * are never mutated after insertion, so a map handed to a background checkpoint stays
+ * valid while new writes go to a fresh map.
+ */
+
+/** SQLite writes whole pages; every page size is a multiple of 512 and aligned to itself. */
+export const MIN_GRANULE = 512;
+const DEFAULT_GRANULE = 4096;
+
+/** A contiguous byte range of the file, as a list of chunks laid end to end. */
+export interface Run {
+  offset: number;
+  length: number;
+  chunks: Uint8Array[];
+}
+
+export class PageMap {
+  private blocks = new Map<number, Uint8Array>();
+  private granule = DEFAULT_GRANULE;
+  private heldBytes = 0;
+
+  /** Number of bytes held (the memory this map pins). */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  get isEmpty(): boolean {
+    return this.blocks.size === 0;
+  }
+
+  /**
+   * Records `data` (which the map takes ownership of) at `offset`.
+   * Returns false when the write is not 512-aligned, which SQLite never does: the
+   * caller must then treat capture as broken instead of guessing.
+   */
+  put(offset: number, data: Uint8Array): boolean {
+    if (data.length === 0) return true;
+    if (offset % this.granule !== 0 || data.length % this.granule !== 0) {
+      if (offset % MIN_GRANULE !== 0 || data.length % MIN_GRANULE !== 0) return false;
+      this.regranulate(MIN_GRANULE);
+    }
+    const g = this.granule;
+    const first = offset / g;
+    const count = data.length / g;
+    if (count === 1) {
+      this.setBlock(first, data);
+    } else {
+      for (let i = 0; i < count; i++) this.setBlock(first + i, data.subarray(i * g, (i + 1) * g));
+    }
+    return true;
+  }
+
+  /** Forgets everything at or beyond `size`, as the file just lost it. */
+  truncate(size: number): void {
+    const g = this.granule;
+    for (const [key, block] of this.blocks) {
+      const start = key * g;
+      if (start >= size) {
+        this.blocks.delete(key);
+        this.heldBytes -= block.length;
+      } else if (start + block.length > size) {
+        this.setBlock(key, block.subarray(0, size - start));
+      }
+    }
+  }
+
+  /** The block that contains `offset`, if captured (used by the start-up self-test). */
+  blockAt(offset: number): { offset: number; bytes: Uint8Array } | undefined {
+    const key = Math.floor(offset / this.granule);
+    const bytes = this.blocks.get(key);
+    return bytes && { offset: key * this.granule, bytes };
+  }
+
+  /**
+   * Captured data as sorted, coalesced runs below `limit` (the file size). Runs hold at
+   * most `maxChunks` chunks so that one positional write stays reasonably small.
+   */
+  runs(limit: number, maxChunks = 256): Run[] {
+    const g = this.granule;
+    const keys = Float64Array.from(this.blocks.keys()).sort();
+    const out: Run[] = [];
+    let current: Run | undefined;
+    for (const key of keys) {
+      const start = key * g;
+      if (start >= limit) break;
+      let block = this.blocks.get(key)!;
+      if (start + block.length > limit) block = block.subarray(0, limit - start);
+      if (current && current.offset + current.length === start && current.chunks.length < maxChunks) {
+        current.chunks.push(block);
+        current.length += block.length;
+      } else {
+        current = { offset: start, length: block.length, chunks: [block] };
+        out.push(current);
+      }
+    }
+    return out;
+  }
+
+  private setBlock(key: number, block: Uint8Array): void {
+    const old = this.blocks.get(key);
+    if (old) this.heldBytes -= old.length;
+    this.blocks.set(key, block);
+    this.heldBytes += block.length;
+  }
+
+  private regranulate(granule: number): void {
+    const old = this.blocks;
+    const ratio = this.granule / granule;
+    this.blocks = new Map();
+    this.heldBytes = 0;
+    this.granule = granule;
+    for (const [key, block] of old) {
+      for (let i = 0; i < ratio && i * granule < block.length; i++) {
+        this.setBlock(key * ratio + i, block.subarray(i * granule, Math.min((i + 1) * granule, block.length)));
+      }
+    }
+  }
+}
