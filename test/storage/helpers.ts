@@ -38,7 +38,9 @@ export function openItems(dir: string, extra: Partial<OpenStoreOptions> = {}): P
 }
 
 export function insertItem(store: Store, id: number, payload = `payload ${id}`): Promise<void> {
-  return store.write((db) => db.run('INSERT INTO items (id, name, payload) VALUES (?, ?, ?)', [id, `item ${id}`, payload]));
+  return store.write((db) => {
+    db.run('INSERT INTO items (id, name, payload) VALUES (?, ?, ?)', [id, `item ${id}`, payload]);
+  });
 }
 
 export function itemIds(store: Store): number[] {
