@@ -5,6 +5,7 @@ import path from 'node:path';
 import initSqlJs from 'sql.js';
 import type { Database } from 'sql.js';
 import { openStore, type Migration, type OpenStoreOptions, type Store } from '../../src/storage/engine';
+import { FILE_HEADER_SIZE, parseGroup } from '../../src/storage/engine/journal-format';
 
 export const itemsMigrations: Migration[] = [
   {
@@ -59,4 +60,30 @@ export async function openPlainCopy(dir: string): Promise<Database> {
 
 export function integrity(db: Database): string {
   return String(db.exec('PRAGMA integrity_check')[0]?.values[0]?.[0]);
+}
+
+/** [start, end) of every intact frame group in a journal file. */
+export async function groupBounds(file: string): Promise<Array<[number, number]>> {
+  const buf = await readFile(file);
+  const bounds: Array<[number, number]> = [];
+  let pos = FILE_HEADER_SIZE;
+  for (;;) {
+    const parsed = parseGroup(buf, pos);
+    if (parsed.kind !== 'ok') return bounds;
+    bounds.push([pos, parsed.group.end]);
+    pos = parsed.group.end;
+  }
+}
+
+/** Byte ranges [offset, end) of the database file that a journal's frames cover. */
+export async function coveredRanges(file: string): Promise<Array<[number, number]>> {
+  const buf = await readFile(file);
+  const ranges: Array<[number, number]> = [];
+  let pos = FILE_HEADER_SIZE;
+  for (;;) {
+    const parsed = parseGroup(buf, pos);
+    if (parsed.kind !== 'ok') return ranges;
+    for (const f of parsed.group.frames) ranges.push([f.offset, f.offset + f.bytes.length]);
+    pos = parsed.group.end;
+  }
 }

@@ -141,6 +141,8 @@ export class Store {
     do {
       await this.p.checkpointer.drain();
       await this.enqueue(0);
+      // The rotation itself runs in the pump after the batch resolves.
+      while (this.pumping) await this.pumping;
     } while (this.rotateRequested);
     await this.p.checkpointer.drain();
   }
