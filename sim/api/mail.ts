@@ -1,0 +1,93 @@
+// SendMail never touches a network: every mail becomes one JSON file in the outbox folder,
+// which tests read directly and the /_sim/outbox page shows to a person.
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ApiError } from '../errors';
+import { toOptionalString } from './args';
+
+export interface MailRecord {
+  to: string;
+  cc: string;
+  subject: string;
+  body: string;
+  attachments: { path: string; size: number }[];
+  plugin: string;
+  time: string;
+}
+
+export interface StoredMail {
+  file: string;
+  mail: MailRecord;
+}
+
+/** Outbox file names: `<ISO time with - for :>-<seq>.json`; sorting by name sorts by time. */
+const FILE_NAME = /^\d{4}-\d{2}-\d{2}T[\d-]+(\.\d+)?Z-\d+\.json$/;
+
+export class Outbox {
+  private seq = 0;
+
+  constructor(readonly dir: string) {}
+
+  /** SendMail(to, subj?, body?, cc?, attachments?) from plugin `plugin` whose folder is `pluginPath`. */
+  async send(plugin: string, pluginPath: string, args: unknown[]): Promise<StoredMail> {
+    const to = toOptionalString(args[0], 'to')?.trim();
+    if (!to) throw new ApiError('SendMail: "to" is required');
+    const mail: MailRecord = {
+      to,
+      cc: toOptionalString(args[3], 'cc')?.trim() ?? '',
+      subject: toOptionalString(args[1], 'subj') ?? '',
+      body: toOptionalString(args[2], 'body') ?? '',
+      attachments: await describeAttachments(args[4], pluginPath),
+      plugin,
+      time: new Date().toISOString(),
+    };
+    await mkdir(this.dir, { recursive: true });
+    for (;;) {
+      const file = `${mail.time.replace(/:/g, '-')}-${String(++this.seq).padStart(4, '0')}.json`;
+      try {
+        await writeFile(path.join(this.dir, file), JSON.stringify(mail, null, 2), { flag: 'wx' });
+        return { file, mail };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
+  }
+
+  /** Every mail, newest first; files that are not mails are skipped. */
+  async list(): Promise<StoredMail[]> {
+    let names: string[];
+    try {
+      names = (await readdir(this.dir)).filter((n) => FILE_NAME.test(n));
+    } catch {
+      return [];
+    }
+    names.sort().reverse();
+    const mails = await Promise.all(names.map((n) => this.read(n)));
+    return mails.filter((m): m is StoredMail => m !== undefined);
+  }
+
+  /** One mail by file name; undefined for a name that is not an outbox file. */
+  async read(file: string): Promise<StoredMail | undefined> {
+    if (!FILE_NAME.test(file)) return undefined;
+    try {
+      return { file, mail: JSON.parse(await readFile(path.join(this.dir, file), 'utf8')) as MailRecord };
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Attachments are file paths (relative ones against the plugin folder); a missing file rejects. */
+async function describeAttachments(value: unknown, base: string): Promise<MailRecord['attachments']> {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new ApiError('SendMail: attachments must be an array of file paths');
+  return Promise.all(
+    value.map(async (item) => {
+      if (typeof item !== 'string' || item === '') throw new ApiError('SendMail: an attachment must be a file path');
+      const full = path.resolve(base, item);
+      const info = await stat(full).catch(() => undefined);
+      if (!info?.isFile()) throw new ApiError(`SendMail: attachment not found: ${item}`);
+      return { path: full, size: info.size };
+    }),
+  );
+}
