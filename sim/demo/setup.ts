@@ -1,0 +1,37 @@
+// The demo: the repository itself is the developer-mode plugin "pult" (its package.json main
+// is dist/pult.js, built by `npm run build`), linked into the demo plugins folder.
+import { lstat, mkdir, readlink, symlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Simulator } from '../index';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const DEMO_CONFIG = path.join(__dirname, 'config.json');
+export const DEMO_ROUTE = 'pult';
+
+/** Makes `<pluginsDir>/pult` a link to the repository; returns a warning when something else is there. */
+export async function linkDemoPlugin(pluginsDir: string): Promise<string | undefined> {
+  await mkdir(pluginsDir, { recursive: true });
+  const link = path.join(pluginsDir, DEMO_ROUTE);
+  const existing = await lstat(link).catch(() => undefined);
+  if (existing?.isSymbolicLink()) {
+    const target = path.resolve(pluginsDir, await readlink(link));
+    if (target === REPO_ROOT) return undefined;
+    return `${link} указывает на ${target}, а не на репозиторий; оставляю как есть`;
+  }
+  if (existing) return `${link} уже существует и это не ссылка; оставляю как есть`;
+  await symlink(REPO_ROOT, link, process.platform === 'win32' ? 'junction' : 'dir');
+  return undefined;
+}
+
+/** The addresses a person needs to try the demo. */
+export function demoLinks(sim: Simulator): string {
+  const base = `${sim.config.server.protocol}://${sim.config.server.hostname}:${sim.port}`;
+  return [
+    'Демо pult запущено:',
+    `  войти (выбрать пользователя):        ${base}/_sim/login`,
+    `  журнал ошибок:                       ${base}/${DEMO_ROUTE}/s/errorsList`,
+    `  исходящая почта:                     ${base}/_sim/outbox`,
+    `  адрес сервиса для информационной базы: ${base}/${DEMO_ROUTE}`,
+    '  остановить: Ctrl+C',
+  ].join('\n');
+}
