@@ -55,15 +55,19 @@ export class Outbox {
 
   /** Every mail, newest first; files that are not mails are skipped. */
   async list(): Promise<StoredMail[]> {
-    let names: string[];
-    try {
-      names = (await readdir(this.dir)).filter((n) => FILE_NAME.test(n));
-    } catch {
-      return [];
-    }
-    names.sort().reverse();
-    const mails = await Promise.all(names.map((n) => this.read(n)));
+    const mails = await Promise.all((await this.fileNames()).map((n) => this.read(n)));
     return mails.filter((m): m is StoredMail => m !== undefined);
+  }
+
+  /** How many mails there are, without reading them. */
+  async count(): Promise<number> {
+    return (await this.fileNames()).length;
+  }
+
+  /** Outbox file names, newest first. */
+  private async fileNames(): Promise<string[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    return names.filter((n) => FILE_NAME.test(n)).sort().reverse();
   }
 
   /** One mail by file name; undefined for a name that is not an outbox file. */

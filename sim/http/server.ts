@@ -30,7 +30,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: FrontDeps
   if (path === '/') return redirect(res, '/_sim/');
   if (path === '/_sim' || path.startsWith('/_sim/')) return ownPage(req, res, deps, url);
 
-  const route = routeOf(path);
+  const route = safeDecode(path.split('/')[1] ?? '');
   const plugin = route === undefined ? undefined : deps.plugins.get(route);
   if (!plugin) return sendText(res, 404, `Нет плагина с маршрутом «${route ?? path}». Список плагинов: /_sim/`);
   if (plugin.status !== 'running' || !plugin.socketPath) {
@@ -40,10 +40,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: FrontDeps
   proxyToSocket(req, res, plugin.socketPath, plugin.route);
 }
 
-/** The first path segment, percent-decoded; undefined when it cannot be decoded. */
-function routeOf(path: string): string | undefined {
+/** Percent-decoded text; undefined when it cannot be decoded. */
+function safeDecode(text: string): string | undefined {
   try {
-    return decodeURIComponent(path.split('/')[1] ?? '');
+    return decodeURIComponent(text);
   } catch {
     return undefined;
   }
@@ -59,6 +59,6 @@ async function ownPage(req: IncomingMessage, res: ServerResponse, deps: FrontDep
   if (path === '/_sim/logout' && get) return logout(req, res, host);
   if (path === '/_sim/outbox' && get) return outboxList(req, res, host);
   const mail = /^\/_sim\/outbox\/([^/]+)$/.exec(path);
-  if (mail && get) return outboxMail(req, res, host, decodeURIComponent(mail[1]!));
+  if (mail && get) return outboxMail(req, res, host, safeDecode(mail[1]!) ?? '');
   sendHtml(res, 404, page('Страница не найдена', '<p><a href="/_sim/">На главную симулятора</a></p>'));
 }

@@ -58,5 +58,7 @@ describe('SendMail(to, subj?, body?, cc?, attachments?)', () => {
     assert.equal(one.status, 200);
     assert.match(one.text, /z@example\.test/);
     assert.equal((await request(`${t.sim.url}/_sim/outbox/..%2F..%2Fetc%2Fpasswd`)).status, 404);
+    assert.equal((await request(`${t.sim.url}/_sim/outbox/%E0%A4%A`)).status, 404, 'a malformed escape is not a 500');
+    assert.match((await request(`${t.sim.url}/_sim/`)).text, /писем 2/);
   });
 });

@@ -21,7 +21,7 @@ export async function indexPage(
 <td class="muted">${esc(p.source.path)}<br>${esc(p.socketPath ?? '')}</td></tr>`,
     )
     .join('\n');
-  const mails = (await host.outbox.list()).length;
+  const mails = await host.outbox.count();
   const info = getServerInfo(host.config, host.port());
   const body = `${whoAmI(req, host)}
 <h2>Плагины</h2>
