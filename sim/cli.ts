@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from './config-load';
-import { DEMO_CONFIG, demoLinks, linkDemoPlugin } from './demo/setup';
+import { DEMO_CONFIG, demoLinks, linkDemoPlugin, seedDemoSettings } from './demo/setup';
 import { ConfigError } from './errors';
 import { startSimulator } from './index';
 
@@ -44,8 +44,10 @@ async function main(): Promise<void> {
   const configFile = path.resolve(values.config ?? DEMO_CONFIG);
   const overrides = port === undefined ? {} : { port };
   if (values.demo) {
-    const warning = await linkDemoPlugin(loadConfigFile(configFile, overrides).pluginsDir);
+    const demoConfig = loadConfigFile(configFile, overrides);
+    const warning = await linkDemoPlugin(demoConfig.pluginsDir);
     if (warning) console.log(`Внимание: ${warning}`);
+    if (await seedDemoSettings(demoConfig.storageDir)) console.log('Настройки pult для демо: принимается МедицинаБольница 2.0.6.*');
   }
 
   const sim = await startSimulator({ config: configFile, overrides });

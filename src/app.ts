@@ -1,12 +1,16 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { PluginConfig } from './config/plugin-config';
+import type { SettingsStore } from './registry/settings-store';
+import type { Store } from './storage/store';
+import type { ZipStore } from './storage/zip-store';
 import type { KServer } from './kserver/api';
 import type { Logger } from './log';
 import { createAccess } from './web/access';
 import { errorHandler } from './web/error-handler';
 import { createRenderer, type Renderer } from './web/render';
 import { homeRoutes } from './web/routes/home';
+import { intakeRoutes } from './web/routes/intake';
 import { staffRoutes } from './web/routes/staff';
 import { securityHeaders } from './web/security-headers';
 import type { PickKServerInfo } from './web/session';
@@ -21,6 +25,11 @@ export interface AppDeps {
   templatesDir: string;
   staticDir: string;
   log: Logger;
+  settings: SettingsStore;
+  store: Store;
+  zips: ZipStore;
+  /** Woken when a new error is queued for notice. */
+  notifier?: { wake(): void };
 }
 
 /** What route modules get: the deps plus shared services built once. */
@@ -51,6 +60,7 @@ export function createApp(deps: AppDeps): Koa {
 
   const root = new Router({ prefix: `/${deps.route}` });
   root.use(homeRoutes(ctx).routes());
+  root.use(intakeRoutes(ctx).routes());
 
   root.use('/s', staffRoutes(ctx).routes());
 

@@ -7,6 +7,12 @@ import { ConfigError, loadPluginConfig } from './config/plugin-config';
 import { createKServer, missingMethods } from './kserver/api';
 import { findHostObject, readHostProps } from './kserver/host';
 import { createLogger, type Logger } from './log';
+import { Notifier } from './notices/notifier';
+import { SettingsStore } from './registry/settings-store';
+import { openStore } from './storage/engine';
+import { MIGRATIONS } from './storage/migrations';
+import { recoverStorage } from './storage/recover';
+import { ZipStore } from './storage/zip-store';
 import { unavailableApp } from './web/unavailable';
 import type { PickKServerInfo } from './web/session';
 
@@ -43,6 +49,23 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
     const kserver = createKServer(api, { timeoutMs: config.kserverTimeoutMs });
     const missing = missingMethods(kserver);
     if (missing.length) log.warn(`монитор не предоставляет методы: ${missing.join(', ')}`);
+    const settings = SettingsStore.open(host.StoragePath);
+    const started = Date.now();
+    const store = await openStore({ dir: path.join(host.StoragePath, 'db'), migrations: MIGRATIONS, log: storageLog(log) });
+    const zips = new ZipStore(path.join(host.StoragePath, 'zips'));
+    await recoverStorage(store, zips, log);
+    log.info(`база открыта за ${Date.now() - started} мс`);
+    const notifier = new Notifier({
+      store,
+      kserver,
+      settings,
+      route: host.route,
+      log,
+      batchMs: config.notices.batchSeconds * 1000,
+      retryMs: config.notices.retrySeconds * 1000,
+      maxRetryMs: config.notices.maxRetrySeconds * 1000,
+    });
+    notifier.start();
     app = createApp({
       route: host.route,
       kserver,
@@ -51,8 +74,15 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
       templatesDir: layout.templatesDir,
       staticDir: path.join(layout.templatesDir, 'static'),
       log,
+      settings,
+      store,
+      zips,
+      notifier,
     });
-    cleanup = async () => {};
+    cleanup = async () => {
+      await notifier.stop();
+      await store.close();
+    };
   } catch (err) {
     const reason = err instanceof ConfigError ? err.message : `pult не смог запуститься: ${(err as Error).message}`;
     log.error(reason, err instanceof ConfigError ? undefined : err);
@@ -93,4 +123,10 @@ async function listen(server: http.Server, socketPath: string): Promise<void> {
       resolve();
     });
   });
+}
+
+/** The engine's log entries into ours. */
+function storageLog(log: Logger) {
+  return ({ level, message, err }: { level: 'info' | 'warn' | 'error'; message: string; err?: unknown }) =>
+    level === 'error' ? log.error(message, err) : log[level](message);
 }

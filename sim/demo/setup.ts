@@ -1,6 +1,6 @@
 // The demo: the repository itself is the developer-mode plugin "pult" (its package.json main
 // is dist/pult.js, built by `npm run build`), linked into the demo plugins folder.
-import { lstat, mkdir, readlink, symlink } from 'node:fs/promises';
+import { copyFile, constants, lstat, mkdir, readlink, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Simulator } from '../index';
 
@@ -32,6 +32,23 @@ export function demoLinks(sim: Simulator): string {
     `  журнал ошибок:                       ${base}/${DEMO_ROUTE}/s/errorsList`,
     `  исходящая почта:                     ${base}/_sim/outbox`,
     `  адрес сервиса для информационной базы: ${base}/${DEMO_ROUTE}`,
+    `  отправить примеры отчётов:           npm run send -- ../shared/samples/reports/*.zip`,
     '  остановить: Ctrl+C',
   ].join('\n');
+}
+
+/**
+ * The demo's pult settings accept the samples' configuration (МедицинаБольница 2.0.6.*);
+ * written once, so what a person changes on the settings page survives restarts.
+ */
+export async function seedDemoSettings(storageDir: string): Promise<boolean> {
+  const dir = path.join(storageDir, DEMO_ROUTE);
+  await mkdir(dir, { recursive: true });
+  try {
+    await copyFile(path.join(__dirname, 'pult-settings.json'), path.join(dir, 'settings.json'), constants.COPYFILE_EXCL);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
 }

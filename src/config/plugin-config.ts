@@ -16,6 +16,14 @@ export const PluginConfigSchema = z.object({
   accessCacheSeconds: z.number().int().min(0).max(3600).default(60).describe('How long a granted CheckAccess answer is reused for the same session'),
   kserverTimeoutMs: z.number().int().min(100).max(120_000).default(5000).describe('Longest wait for one call of the monitor API'),
   shutdownGraceMs: z.number().int().min(0).max(120_000).default(8000).describe('How long shutdown waits for requests in flight'),
+  notices: z
+    .object({
+      batchSeconds: z.number().min(0).max(3600).default(10).describe('A new error waits this long for others, so a burst becomes one mail per configuration'),
+      retrySeconds: z.number().min(1).max(86_400).default(60).describe('First retry after a failed SendMail; doubles each time'),
+      maxRetrySeconds: z.number().min(1).max(86_400).default(3600).describe('Longest wait between retries'),
+    })
+    .prefault({})
+    .describe('New-error notices'),
   limits: z
     .object({
       requestBytes: z.number().int().min(1024).default(64 * 1024 * 1024).describe('Largest pushReport body accepted, bytes'),

@@ -112,7 +112,7 @@ export class Notifier {
       failure = err instanceof KServerMethodMissingError ? 'монитор не предоставляет SendMail' : (err as Error).message;
     }
     if (!failure) {
-      this.deps.log.info(`уведомление о ${notices.length} нов. ошибках ${config} отправлено: ${recipients.join(', ')}`);
+      this.deps.log.info(`отправлено уведомление о новых ошибках ${config} (${notices.length}): ${recipients.join(', ')}`);
       await this.deps.store.write((db) => notices.forEach((n) => dropNotice(db, n.id)));
       return;
     }

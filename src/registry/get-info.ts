@@ -5,8 +5,9 @@ import type { Settings } from './settings-schema';
 /** getInfo: "do you want this report?" — yes exactly when the rules accept it. */
 export function answerGetInfo(settings: Settings, request: GetInfoRequest): GetInfoAnswer {
   const accepted = checkAcceptance(settings, request.configName, request.configVersion).accepted;
-  const answer: GetInfoAnswer = { needSendReport: accepted };
+  // The message speaks to someone about to send: it is only for reports we want.
+  if (!accepted) return { needSendReport: false };
+  const answer: GetInfoAnswer = { needSendReport: true, dumpType: settings.dumpType };
   if (settings.userMessage) answer.userMessage = settings.userMessage;
-  if (accepted) answer.dumpType = settings.dumpType;
   return answer;
 }

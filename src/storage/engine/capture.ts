@@ -93,6 +93,7 @@ export class CaptureHub {
   private trackerByFd = new Map<number, FileTracker>();
   private positionByFd = new Map<number, number>();
   private trackerByPath = new Map<string, FileTracker>();
+  private cachedViews: { u8: Uint8Array; u32: Uint32Array } | undefined;
 
   /** The import names this hub needs, checked before instantiation. */
   static readonly required = {
@@ -146,7 +147,9 @@ export class CaptureHub {
     wasi.fd_seek = (fd: number, offset: bigint, whence: number, out: number): number => {
       const rc = seek(fd, offset, whence, out);
       if (rc === 0 && this.trackerByFd.has(fd)) {
-        this.positionByFd.set(fd, Number(new DataView(this.mem().buffer).getBigInt64(out, true)));
+        const { u32 } = this.views();
+        // The new position is an i64; file offsets stay far below 2^53.
+        this.positionByFd.set(fd, u32[out >>> 2]! + u32[(out >>> 2) + 1]! * 2 ** 32);
       }
       return rc;
     };
@@ -166,26 +169,40 @@ export class CaptureHub {
   }
 
   private captureWrite(fd: number, tracker: FileTracker, iovs: number, count: number, out: number): void {
-    // The view is recreated on every call: the buffer is replaced when memory grows.
-    const heap = new Uint8Array(this.mem().buffer);
-    const view = new DataView(heap.buffer);
-    let remaining = view.getUint32(out, true);
+    const { u8, u32 } = this.views();
+    let remaining = u32[out >>> 2]!;
     const position = this.positionByFd.get(fd) ?? 0;
-    const copy = new Uint8Array(remaining);
-    let filled = 0;
-    for (let i = 0; i < count && remaining > 0; i++) {
-      const ptr = view.getUint32(iovs + i * 8, true);
-      const len = Math.min(view.getUint32(iovs + i * 8 + 4, true), remaining);
-      copy.set(heap.subarray(ptr, ptr + len), filled);
-      filled += len;
-      remaining -= len;
+    let copy: Uint8Array;
+    if (count === 1) {
+      // SQLite writes one page per call: a single slice is the whole copy.
+      const ptr = u32[iovs >>> 2]!;
+      copy = u8.slice(ptr, ptr + remaining);
+    } else {
+      copy = new Uint8Array(remaining);
+      let filled = 0;
+      for (let i = 0; i < count && remaining > 0; i++) {
+        const ptr = u32[(iovs >>> 2) + i * 2]!;
+        const len = Math.min(u32[(iovs >>> 2) + i * 2 + 1]!, remaining);
+        copy.set(u8.subarray(ptr, ptr + len), filled);
+        filled += len;
+        remaining -= len;
+      }
     }
-    this.positionByFd.set(fd, position + filled);
+    this.positionByFd.set(fd, position + copy.length);
     tracker.onWrite(position, copy);
   }
 
+  /** Views of WASM memory, rebuilt only when growth has replaced its buffer. */
+  private views(): { u8: Uint8Array; u32: Uint32Array } {
+    const buffer = this.mem().buffer;
+    if (this.cachedViews?.u8.buffer !== buffer) {
+      this.cachedViews = { u8: new Uint8Array(buffer), u32: new Uint32Array(buffer) };
+    }
+    return this.cachedViews;
+  }
+
   private readString(ptr: number): string {
-    const heap = new Uint8Array(this.mem().buffer);
+    const heap = this.views().u8;
     let end = ptr;
     while (heap[end] !== 0 && end < heap.length) end++;
     return Buffer.from(heap.buffer, ptr, end - ptr).toString('utf8');

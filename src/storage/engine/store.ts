@@ -20,6 +20,8 @@ import { StatementCache } from './statement-cache';
 export interface StoreStats {
   /** Bytes in the current journal generation. */
   journalBytes: number;
+  /** Bytes appended to journals since open (write amplification = this / commits). */
+  journaledBytes: number;
   /** Journal files on disk (the current one plus those awaiting checkpoint). */
   journalGenerations: number;
   /** Bytes of captured pages held in memory for the next checkpoint. */
@@ -70,6 +72,7 @@ export class Store {
   private journaledSize: number;
   private commits = 0;
   private flushes = 0;
+  private journaledBytes = 0;
   private closing: Promise<void> | undefined;
   private readonly statements: StatementCache;
   private readonly abort = new AbortController();
@@ -151,6 +154,7 @@ export class Store {
     const c = this.p.checkpointer;
     return {
       journalBytes: this.journal.bytes,
+      journaledBytes: this.journaledBytes,
       journalGenerations: c.pendingJournals + (this.state === 'closed' ? 0 : 1),
       heldBytes: this.p.tracker.generationBytes,
       dbBytes: this.p.tracker.size,
@@ -244,6 +248,7 @@ export class Store {
       this.nextSeq++;
       this.journaledSize = delta.size;
       this.flushes++;
+      this.journaledBytes += group.length;
     }
     if (!generation) return undefined;
     this.rotateRequested = false;

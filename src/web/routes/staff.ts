@@ -1,11 +1,39 @@
 import Router from '@koa/router';
+import { koaBody } from 'koa-body';
 import type { AppContext } from '../../app';
+import { createCsrf } from '../csrf';
+import { FacetsCache } from '../pages/facets';
+import { createPages } from '../pages/page';
+import { clearRoutes } from './pages/clear';
+import { errorsRoutes } from './pages/errors';
+import { marksRoutes } from './pages/marks';
+import { reportsRoutes } from './pages/reports';
+import { settingsRoutes } from './pages/settings';
 
-/** The s/ area: everything here passes the reader check first (see app.ts). */
+/**
+ * The s/ area: everything here passes the reader check first (see app.ts). Every method
+ * but GET/HEAD must come from our own pages: Origin check, then the form body (bounded),
+ * then the CSRF token — for all routes at once, so no POST can forget it.
+ */
 export function staffRoutes(app: AppContext): Router {
   const router = new Router();
+  const csrf = createCsrf({ cookiePath: `/${app.route}/` });
+  const formBody = koaBody({
+    urlencoded: true,
+    json: false,
+    text: false,
+    multipart: false,
+    formLimit: app.config.limits.jsonBodyBytes,
+    queryString: { parameterLimit: 5000, depth: 0 },
+  });
+  router.use(csrf.gate, formBody, csrf.verify);
+
+  const deps = { app, pages: createPages(app), facets: new FacetsCache(app.store) };
   router.get('/', (ctx) => {
     ctx.redirect(`${ctx.state.base}s/errorsList`);
   });
+  for (const routes of [errorsRoutes, reportsRoutes, marksRoutes, settingsRoutes, clearRoutes]) routes(router, deps);
   return router;
 }
+
+export type StaffDeps = { app: AppContext; pages: ReturnType<typeof createPages>; facets: FacetsCache };

@@ -1,0 +1,129 @@
+import { SettingsSchema, type Settings } from '../../registry/settings-schema';
+
+/**
+ * The settings page's form, both ways. A configuration is one row: name, which versions
+ * (an explicit choice: every version / only these prefixes / none, so that a stray empty
+ * line can never silently mean "every version"), recipients, and a "delete" box; one
+ * blank row adds a configuration. Validation is SettingsSchema's, its Russian messages
+ * placed next to the fields they concern.
+ */
+
+export type VersionMode = 'all' | 'list' | 'none';
+
+export interface RuleRow {
+  index: number;
+  name: string;
+  mode: VersionMode;
+  versions: string;
+  recipients: string;
+  remove: boolean;
+}
+
+export interface SettingsForm {
+  rows: RuleRow[];
+  userMessage: string;
+  dumpType: string;
+  /** Messages by field key (`name_3`, `versions_0`, `userMessage`, `configurations`…). */
+  errors: Record<string, string[]>;
+}
+
+export type FormReading = { ok: true; settings: Settings } | { ok: false; form: SettingsForm };
+
+const MAX_ROWS = 600;
+const ROW_FIELD = /^(name|mode|versions|recipients|delete)_(\d{1,4})$/;
+
+export function formOf(settings: Settings): SettingsForm {
+  const rows: RuleRow[] = settings.configurations.map((c, index) => ({
+    index,
+    name: c.name,
+    mode: c.versions.length === 0 ? 'none' : c.versions.includes('') ? 'all' : 'list',
+    versions: c.versions.includes('') ? '' : c.versions.join('\n'),
+    recipients: c.recipients.join(', '),
+    remove: false,
+  }));
+  return { rows: withBlankRow(rows), userMessage: settings.userMessage, dumpType: String(settings.dumpType), errors: {} };
+}
+
+export function readSettingsForm(body: Record<string, unknown>): FormReading {
+  const errors: Record<string, string[]> = {};
+  const add = (key: string, message: string) => (errors[key] ??= []).push(message);
+
+  const indexes = new Set<number>();
+  for (const key of Object.keys(body)) {
+    const m = ROW_FIELD.exec(key);
+    if (m) indexes.add(Number(m[2]));
+  }
+  const rows: RuleRow[] = [...indexes]
+    .sort((a, b) => a - b)
+    .slice(0, MAX_ROWS)
+    .map((index) => {
+      const mode = field(body, `mode_${index}`);
+      return {
+        index,
+        name: field(body, `name_${index}`),
+        mode: mode === 'all' || mode === 'none' ? mode : 'list',
+        versions: field(body, `versions_${index}`),
+        recipients: field(body, `recipients_${index}`),
+        remove: field(body, `delete_${index}`) !== '',
+      };
+    });
+  if (indexes.size > MAX_ROWS) add('configurations', `не больше ${MAX_ROWS} строк в форме`);
+
+  const used = rows.filter((r) => !r.remove && !isBlank(r));
+  const configurations = used.map((r) => {
+    const versions = r.mode === 'all' ? [''] : r.mode === 'none' ? [] : splitList(r.versions, /[\n,;]+/);
+    if (r.mode === 'list' && versions.length === 0) {
+      add(`versions_${r.index}`, 'перечислите версии или выберите «все версии» либо «ни одной версии»');
+    }
+    return { name: r.name, versions, recipients: splitList(r.recipients, /[\s,;]+/) };
+  });
+
+  const dumpText = field(body, 'dumpType').trim();
+  const candidate = {
+    configurations,
+    userMessage: field(body, 'userMessage'),
+    dumpType: dumpText === '' ? undefined : /^-?\d+$/.test(dumpText) ? Number(dumpText) : dumpText,
+  };
+  const parsed = SettingsSchema.safeParse(candidate);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const [top, i, sub] = issue.path;
+      if (top === 'configurations' && typeof i === 'number' && used[i]) {
+        const name = sub === 'versions' || sub === 'recipients' ? sub : 'name';
+        add(`${name}_${used[i].index}`, issue.message);
+      } else {
+        add(typeof top === 'string' ? top : 'form', issue.message);
+      }
+    }
+  }
+  if (parsed.success && Object.keys(errors).length === 0) return { ok: true, settings: parsed.data };
+  return {
+    ok: false,
+    form: { rows: withBlankRow(rows), userMessage: candidate.userMessage, dumpType: dumpText, errors },
+  };
+}
+
+function field(body: Record<string, unknown>, key: string): string {
+  const v = body[key];
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
+  return '';
+}
+
+function splitList(text: string, separators: RegExp): string[] {
+  return text
+    .split(separators)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function isBlank(r: RuleRow): boolean {
+  return r.name.trim() === '' && r.versions.trim() === '' && r.recipients.trim() === '' && r.mode === 'list';
+}
+
+function withBlankRow(rows: RuleRow[]): RuleRow[] {
+  const last = rows[rows.length - 1];
+  if (last && isBlank(last) && !last.remove) return rows;
+  const index = rows.reduce((m, r) => Math.max(m, r.index + 1), 0);
+  return [...rows, { index, name: '', mode: 'list', versions: '', recipients: '', remove: false }];
+}

@@ -1,0 +1,28 @@
+import type Router from '@koa/router';
+import { formOf, readSettingsForm } from '../../pages/settings-form';
+import type { StaffDeps } from '../staff';
+
+/**
+ * s/settings: the acceptance rules, the key rules and the texts. Everyone with access
+ * reads them; administrators get the form. Saving validates, stores durably and applies
+ * at once (getInfo and pushReport read the new rules on their next request).
+ */
+export function settingsRoutes(router: Router, { app, pages }: StaffDeps): void {
+  router.get('/settings', async (ctx) => {
+    const settings = app.settings.get();
+    const form = (await app.access.isAdmin(ctx)) ? formOf(settings) : undefined;
+    await pages.render(ctx, 'settings.njk', 'settings', { settings, form, saved: ctx.query.saved === '1' });
+  });
+
+  router.post('/settings', app.access.requireAdmin, async (ctx) => {
+    const reading = readSettingsForm((ctx.request.body ?? {}) as Record<string, unknown>);
+    if (!reading.ok) {
+      await pages.render(ctx, 'settings.njk', 'settings', { settings: app.settings.get(), form: reading.form, invalid: true }, 400);
+      return;
+    }
+    await app.settings.update(reading.settings);
+    app.log.info(`настройки изменены: конфигураций ${reading.settings.configurations.length}`);
+    ctx.redirect(`${ctx.state.base}s/settings?saved=1`);
+    ctx.status = 303;
+  });
+}
