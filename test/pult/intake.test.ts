@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { getInfo, post, pushReport } from '../../sim/platform/report-client';
+import { withDatabase, rows } from '../helpers/inspect';
+import { readOutbox, startPultSim, waitFor, type PultSim } from '../helpers/pult-sim';
+import { BAD_SAMPLES, sample, sampleReport } from '../helpers/samples';
+import { request } from '../sim/helpers';
+
+function zipFiles(storage: string): string[] {
+  const root = path.join(storage, 'zips');
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+describe('pult in the simulator: the public samples in the order of samples/README.md', () => {
+  let t: PultSim;
+  const answers = new Map<string, number>();
+
+  before(async () => {
+    t = await startPultSim();
+    for (const name of [
+      'client-error',
+      'client-error-repeat',
+      'client-error-other-pc',
+      'client-error-next-version',
+      'client-error-one-extension',
+      'server-job-error',
+      'with-attached-file',
+      'web-client',
+      'unknown-config',
+      'minimal',
+    ]) {
+      const a = await pushReport(t.base, sampleReport(name));
+      answers.set(name, a.status);
+      if (name === 'unknown-config') assert.match(JSON.parse(a.body).error, /БухгалтерияПредприятия/);
+      else assert.equal(a.body, '', `${name} answers an empty body`);
+    }
+    // one notice mail before the database is inspected
+    await waitFor(() => (readOutbox(t.outbox).length > 0 ? true : undefined), 8000, 'the notice mail');
+    await t.stopKeep();
+  });
+  after(() => t.cleanup());
+
+  it('answers 200 to every accepted sample and 4xx to the unknown configuration', () => {
+    for (const [name, status] of answers) {
+      if (name === 'unknown-config') assert.ok(status >= 400 && status < 500, `${name}: ${status}`);
+      else assert.equal(status, 200, name);
+    }
+  });
+
+  it('groups them into the errors the table expects', async () => {
+    const errors = await withDatabase(t.storage, (db) =>
+      rows(db, 'SELECT id, config_version, extensions, texts, detailed, reports_total, computers FROM errors ORDER BY id'),
+    );
+    assert.equal(errors.length, 5, 'client-error, next-version, one-extension, server-job, minimal');
+    const [e1, e2, e3, e4, e5] = errors;
+    assert.equal(e1!.reports_total, 5, 'error #1: the first, its repeat, the other pc, the attached file, the web client');
+    assert.equal(e1!.computers, 3, 'three computers: the first, the other pc, the web client');
+    assert.equal(e2!.config_version, '2.0.6.46');
+    assert.equal(JSON.parse(e3!.extensions).length, 1);
+    assert.equal(e4!.reports_total, 1);
+    assert.match(e5!.texts, /Деление на 0/);
+  });
+
+  it('folds the repeat into report 1 (count 2, its time and description) and stores no new zip for it', async () => {
+    const reports = await withDatabase(t.storage, (db) =>
+      rows(db, 'SELECT id, error_id, count, time, has_files, groupable, client_id, descriptions, zip_name FROM reports ORDER BY id'),
+    );
+    assert.equal(reports.length, 8, '9 accepted sends, one folded');
+    const r1 = reports[0]!;
+    assert.equal(r1.count, 2);
+    const repeat = JSON.parse(sample('reports/client-error-repeat.report.json').toString('utf8'));
+    assert.equal(r1.time, new Date(repeat.time).toISOString(), 'the time of the repeat');
+    const descriptions = JSON.parse(r1.descriptions) as [string, string][];
+    assert.equal(descriptions.length, repeat.errorInfo.userDescription ? 2 : 1);
+    assert.equal(zipFiles(t.storage).length, 8, 'one zip per stored report');
+    const attached = reports.find((r) => r.has_files === 1)!;
+    assert.equal(attached.error_id, 1);
+    assert.equal(attached.groupable, 0);
+  });
+
+  it('keeps every zip byte for byte', async () => {
+    const names = await withDatabase(t.storage, (db) => rows<{ zip_name: string }>(db, 'SELECT zip_name FROM reports WHERE id = 1'));
+    const stored = zipFiles(t.storage).find((f) => f.endsWith(names[0]!.zip_name))!;
+    assert.deepEqual(fs.readFileSync(stored), sampleReport('client-error'));
+  });
+
+  it('sends one notice listing the new errors with absolute links', () => {
+    const mails = readOutbox(t.outbox);
+    assert.ok(mails.length >= 1 && mails.length <= 2, `${mails.length} mails`);
+    const all = mails.map((m) => m.body).join('\n');
+    for (const n of [1, 2, 3, 4, 5]) assert.match(all, new RegExp(`https://kserver\\.test:\\d+/pult/s/reports/${n}\\b`));
+    assert.equal(mails[0]!.to, 'med@example.ru');
+    assert.equal(mails[0]!.subject, 'Новые ошибки МедицинаБольница в сервисе регистрации ошибок');
+  });
+});
+
+describe('POST /pult/pushReport', () => {
+  let t: PultSim;
+  before(async () => (t = await startPultSim()));
+  after(() => t.stop());
+
+  it('accepts the byte-exact platform request and stores the zip it carries', async () => {
+    const type = sample('pushreport-multipart.content-type').toString('utf8').trim();
+    const a = await post(`${t.base}/pushReport`, sample('pushreport-multipart.body'), type);
+    assert.equal(a.status, 200);
+    const files = zipFiles(t.storage);
+    assert.equal(files.length, 1);
+    assert.deepEqual(fs.readFileSync(files[0]!), sampleReport('client-error'));
+  });
+
+  it('counts the same report id once', async () => {
+    const again = await pushReport(t.base, sampleReport('client-error'));
+    assert.equal(again.status, 200);
+    assert.equal(zipFiles(t.storage).length, 1);
+  });
+
+  it('accepts the raw zip without multipart, and a doubled slash in the address', async () => {
+    const a = await post(`${t.base}//pushReport`, sampleReport('minimal'), 'application/octet-stream');
+    assert.equal(a.status, 200);
+    assert.equal(zipFiles(t.storage).length, 2);
+  });
+
+  for (const name of BAD_SAMPLES) {
+    it(`refuses bad/${name} with a 4xx and a Russian reason, stores nothing, stays alive`, async () => {
+      const pid = t.pid();
+      const before = zipFiles(t.storage).length;
+      const a = await pushReport(t.base, sample(`bad/${name}`));
+      assert.ok(a.status >= 400 && a.status < 500, `${a.status} ${a.body}`);
+      assert.match(JSON.parse(a.body).error, /[А-Яа-я]/);
+      assert.equal(zipFiles(t.storage).length, before);
+      assert.equal(fs.readdirSync(path.join(t.storage, 'zips', 'incoming')).length, 0, 'nothing half-written');
+      assert.equal((await request(`${t.base}/`)).status, 200);
+      assert.equal(t.pid(), pid, 'the same process');
+    });
+  }
+
+  it('refuses a body over the limit with 413 before reading it all', async () => {
+    const huge = Buffer.alloc(65 * 1024 * 1024 + 1);
+    const a = await post(`${t.base}/pushReport`, huge, 'application/zip');
+    assert.equal(a.status, 413);
+  });
+});
+
+describe('POST /pult/getInfo', () => {
+  let t: PultSim;
+  before(async () => (t = await startPultSim()));
+  after(() => t.stop());
+
+  const ask = (file: string) => post(`${t.base}/getInfo`, sample(`getinfo/${file}`), 'application/json');
+
+  it('wants reports of an accepted configuration and version, with the message and dump type', async () => {
+    for (const file of ['accepted.json', 'accepted-extended.json']) {
+      const a = await ask(file);
+      assert.equal(a.status, 200);
+      assert.deepEqual(JSON.parse(a.body), { needSendReport: true, dumpType: 0, userMessage: 'Отчёт передан разработчикам' });
+    }
+  });
+
+  it('does not want an unknown configuration or another version', async () => {
+    for (const file of ['unknown-config.json', 'other-version.json']) {
+      assert.deepEqual(JSON.parse((await ask(file)).body), { needSendReport: false });
+    }
+  });
+
+  it('answers 400 with a Russian reason to a body that is not JSON, or has no configName', async () => {
+    const bad = await ask('bad-not-json.txt');
+    assert.equal(bad.status, 400);
+    assert.match(JSON.parse(bad.body).error, /JSON/);
+    const noName = await getInfo(t.base, { configVersion: '1' });
+    assert.equal(noName.status, 400);
+    assert.match(JSON.parse(noName.body).error, /configName/);
+  });
+});
