@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import initSqlJs from 'sql.js';
 import { describe, it } from 'node:test';
 import { abandonStore } from '../../src/storage/engine/testing';
-import { insertItem, integrity, itemIds, journals, openItems, openPlainCopy, scratch } from './helpers';
+import { insertItem, integrity, itemIds, itemsMigrations, journals, openItems, openPlainCopy, scratch } from './helpers';
 
 describe('store round trip', () => {
   it('after close and reopen, every written row is there and only pult.sqlite is left', async (t) => {
@@ -106,5 +108,37 @@ describe('store.read and store.prepare', () => {
     const second = store.prepare(sql);
     assert.equal(second, first);
     assert.deepEqual(second.get([2]), ['item 2']);
+  });
+});
+
+describe('when SQLite shrinks the file (auto_vacuum)', () => {
+  it('the truncation is journaled: a crash and a clean close both come back right', async (t) => {
+    const { dir, defer } = await scratch(t);
+    // auto_vacuum can only be chosen before page 1 exists, so the file is made by hand.
+    const SQL = await initSqlJs();
+    const seed = new SQL.Database();
+    seed.run('PRAGMA auto_vacuum = FULL');
+    itemsMigrations[0]!.up(seed);
+    seed.run('PRAGMA user_version = 1');
+    await writeFile(path.join(dir, 'pult.sqlite'), seed.export());
+    seed.close();
+
+    const store = await openItems(dir);
+    for (let id = 1; id <= 100; id++) await insertItem(store, id, 'q'.repeat(3000));
+    const grown = store.stats().dbBytes;
+    await store.write((db) => db.run('DELETE FROM items WHERE id > 10'));
+    assert.ok(store.stats().dbBytes < grown / 4, 'the file shrank');
+    await abandonStore(store);
+
+    const reopened = await openItems(dir);
+    assert.deepEqual(itemIds(reopened), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.equal(reopened.read(integrity), 'ok');
+    await insertItem(reopened, 11, 'after');
+    await reopened.close();
+
+    const copy = await openPlainCopy(dir);
+    defer(() => copy.close());
+    assert.equal(integrity(copy), 'ok');
+    assert.equal(copy.exec('SELECT count(*) FROM items')[0]?.values[0]?.[0], 11);
   });
 });

@@ -1,9 +1,12 @@
 /**
- * Page capture: wraps the file-system imports of the sql.js WASM module so that every
- * byte SQLite writes to a claimed database file is copied out as it is written.
- * One hub serves the whole process (sql.js instantiates its module once).
+ * Page capture. Wraps the file-system imports of the sql.js WASM module so that the main
+ * database file is served from a PagedFile we own, and every byte SQLite writes to it is
+ * also copied into the maps the journal and the checkpoint take from. Other files (temp
+ * files, /dev/urandom) stay with Emscripten's MEMFS. One hub serves the whole process
+ * (sql.js instantiates its module once).
  */
 import { PageMap } from './page-map';
+import { PagedFile } from './paged-file';
 
 type Fn = (...args: never[]) => unknown;
 type ImportTable = Record<string, Fn | WebAssembly.ImportValue>;
@@ -18,30 +21,34 @@ export interface FileDelta {
   size: number;
 }
 
-/** Capture state of one database file. */
+type MmapJs = (len: number, prot: number, flags: number, fd: number, offset: bigint, allocated: number, addr: number) => number;
+
+const EINVAL = 28;
+const ENODEV = 43;
+/** The file sql.js's Database opens: "/dbfile_<random>". */
+const DB_PATH = /^\/dbfile_\d+$/;
+
+/** One database file: its bytes, and what was written since the last takes. */
 export class FileTracker {
-  size: number;
-  /** Increments on every captured write or truncation. */
+  /** Set when SQLite opens the file. */
+  path = '';
+  /** Increments on every write or truncation. */
   serial = 0;
   /** Set instead of throwing: an exception must never unwind through SQLite's C frames. */
   broken: Error | null = null;
+  position = 0;
   private pending = new PageMap();
   private pendingMin: number;
   private generation = new PageMap();
   private generationMin: number;
 
-  constructor(
-    readonly path: string,
-    size: number,
-  ) {
-    this.size = size;
-    this.pendingMin = size;
-    this.generationMin = size;
+  constructor(readonly file: PagedFile) {
+    this.pendingMin = file.size;
+    this.generationMin = file.size;
   }
 
-  /** Bytes captured since the last `takeDelta`. */
-  get pendingBytes(): number {
-    return this.pending.bytes;
+  get size(): number {
+    return this.file.size;
   }
 
   /** Bytes held for the current journal generation (memory pinned until checkpoint). */
@@ -53,17 +60,17 @@ export class FileTracker {
     return this.pending.blockAt(offset);
   }
 
-  onWrite(offset: number, data: Uint8Array): void {
+  write(offset: number, data: Uint8Array): void {
     this.serial++;
+    this.file.write(offset, data);
     if (!this.pending.put(offset, data) || !this.generation.put(offset, data)) {
       this.broken ??= new Error(`невыровненная запись ${data.length} байт по смещению ${offset}`);
     }
-    if (offset + data.length > this.size) this.size = offset + data.length;
   }
 
-  onTruncate(size: number): void {
+  truncate(size: number): void {
     this.serial++;
-    this.size = size;
+    this.file.truncate(size);
     this.pending.truncate(size);
     this.generation.truncate(size);
     if (size < this.pendingMin) this.pendingMin = size;
@@ -89,107 +96,156 @@ export class FileTracker {
 
 export class CaptureHub {
   private memory: WebAssembly.Memory | undefined;
-  private pathByFd = new Map<number, string>();
-  private trackerByFd = new Map<number, FileTracker>();
-  private positionByFd = new Map<number, number>();
-  private trackerByPath = new Map<string, FileTracker>();
   private cachedViews: { u8: Uint8Array; u32: Uint32Array } | undefined;
+  private adopting: FileTracker | undefined;
+  private byFd = new Map<number, FileTracker>();
+  private byPath = new Map<string, FileTracker>();
 
-  /** The import names this hub needs, checked before instantiation. */
+  /** Imports this hub must wrap; checked before instantiation. */
   static readonly required = {
-    env: ['__syscall_openat', '__syscall_ftruncate64'],
-    wasi_snapshot_preview1: ['fd_seek', 'fd_write', 'fd_close'],
+    env: ['__syscall_openat', '__syscall_ftruncate64', '__syscall_fstat64', '__syscall_stat64', '__syscall_lstat64', '_mmap_js'],
+    wasi_snapshot_preview1: ['fd_seek', 'fd_read', 'fd_write', 'fd_close'],
   } as const;
 
   setMemory(memory: WebAssembly.Memory): void {
     this.memory = memory;
   }
 
-  /** Starts capturing the file at `path` (already opened by SQLite), whose size is `size`. */
-  claim(path: string, size: number): FileTracker {
-    if (this.trackerByPath.has(path)) throw new Error(`file ${path} is already claimed`);
-    const tracker = new FileTracker(path, size);
-    this.trackerByPath.set(path, tracker);
-    for (const [fd, p] of this.pathByFd) if (p === path) this.trackerByFd.set(fd, tracker);
-    return tracker;
+  /**
+   * Makes the next database file SQLite opens be served from `file`. Call right before
+   * `new SQL.Database()`: SQLite opens and reads the file inside that constructor.
+   */
+  adoptNextOpen(file: PagedFile): FileTracker {
+    this.adopting = new FileTracker(file);
+    return this.adopting;
+  }
+
+  /** Ends adoption; returns the tracker only if SQLite really opened the file. */
+  finishAdoption(tracker: FileTracker, expectedPath: string): boolean {
+    this.adopting = undefined;
+    return tracker.path === expectedPath && this.byPath.get(expectedPath) === tracker;
   }
 
   release(tracker: FileTracker): void {
-    this.trackerByPath.delete(tracker.path);
-    for (const [fd, t] of this.trackerByFd) if (t === tracker) this.trackerByFd.delete(fd);
+    if (this.adopting === tracker) this.adopting = undefined;
+    if (this.byPath.get(tracker.path) === tracker) this.byPath.delete(tracker.path);
+    for (const [fd, t] of this.byFd) if (t === tracker) this.byFd.delete(fd);
   }
 
-  /** Returns a copy of `imports` with the file-system calls wrapped. */
+  /** Returns a copy of `imports` with the file-system calls for adopted files replaced. */
   wrap(imports: WasmImports): WasmImports {
     const env = { ...imports.env };
     const wasi = { ...imports.wasi_snapshot_preview1 };
-    const openat = env.__syscall_openat as (dirfd: number, path: number, flags: number, va: number) => number;
-    const ftruncate = env.__syscall_ftruncate64 as (fd: number, length: bigint) => number;
-    const seek = wasi.fd_seek as (fd: number, offset: bigint, whence: number, out: number) => number;
-    const write = wasi.fd_write as (fd: number, iovs: number, count: number, out: number) => number;
-    const close = wasi.fd_close as (fd: number) => number;
+    const orig = {
+      openat: env.__syscall_openat as (dirfd: number, path: number, flags: number, va: number) => number,
+      ftruncate: env.__syscall_ftruncate64 as (fd: number, length: bigint) => number,
+      fstat: env.__syscall_fstat64 as (fd: number, buf: number) => number,
+      stat: env.__syscall_stat64 as (path: number, buf: number) => number,
+      lstat: env.__syscall_lstat64 as (path: number, buf: number) => number,
+      mmap: env._mmap_js as MmapJs,
+      seek: wasi.fd_seek as (fd: number, offset: bigint, whence: number, out: number) => number,
+      read: wasi.fd_read as (fd: number, iovs: number, count: number, out: number) => number,
+      write: wasi.fd_write as (fd: number, iovs: number, count: number, out: number) => number,
+      close: wasi.fd_close as (fd: number) => number,
+    };
 
     env.__syscall_openat = (dirfd: number, pathPtr: number, flags: number, va: number): number => {
-      const fd = openat(dirfd, pathPtr, flags, va);
-      if (fd >= 0) {
+      const fd = orig.openat(dirfd, pathPtr, flags, va);
+      if (fd >= 0 && this.adopting) {
         const path = this.readString(pathPtr);
-        this.pathByFd.set(fd, path);
-        const tracker = this.trackerByPath.get(path);
-        if (tracker) this.trackerByFd.set(fd, tracker);
+        if (DB_PATH.test(path)) {
+          const t = this.adopting;
+          this.adopting = undefined;
+          t.path = path;
+          this.byPath.set(path, t);
+          this.byFd.set(fd, t);
+        }
       }
       return fd;
     };
-    env.__syscall_ftruncate64 = (fd: number, length: bigint): number => {
-      const rc = ftruncate(fd, length);
-      if (rc === 0) this.trackerByFd.get(fd)?.onTruncate(Number(length));
+    env.__syscall_fstat64 = (fd: number, buf: number): number => {
+      const rc = orig.fstat(fd, buf);
+      const t = this.byFd.get(fd);
+      if (rc === 0 && t) this.patchStatSize(buf, t.size);
       return rc;
     };
-    wasi.fd_seek = (fd: number, offset: bigint, whence: number, out: number): number => {
-      const rc = seek(fd, offset, whence, out);
-      if (rc === 0 && this.trackerByFd.has(fd)) {
-        const { u32 } = this.views();
-        // The new position is an i64; file offsets stay far below 2^53.
-        this.positionByFd.set(fd, u32[out >>> 2]! + u32[(out >>> 2) + 1]! * 2 ** 32);
+    const byPath = (call: (path: number, buf: number) => number) => (pathPtr: number, buf: number): number => {
+      const rc = call(pathPtr, buf);
+      if (rc === 0 && this.byPath.size > 0) {
+        const t = this.byPath.get(this.readString(pathPtr));
+        if (t) this.patchStatSize(buf, t.size);
       }
       return rc;
     };
+    env.__syscall_stat64 = byPath(orig.stat);
+    env.__syscall_lstat64 = byPath(orig.lstat);
+    // Memory-mapping would bypass us; refusing it makes SQLite fall back to reads.
+    env._mmap_js = (len: number, prot: number, flags: number, fd: number, offset: bigint, allocated: number, addr: number): number =>
+      this.byFd.has(fd) ? -ENODEV : orig.mmap(len, prot, flags, fd, offset, allocated, addr);
+    env.__syscall_ftruncate64 = (fd: number, length: bigint): number => {
+      const t = this.byFd.get(fd);
+      if (!t) return orig.ftruncate(fd, length);
+      if (length < 0n) return -EINVAL;
+      t.truncate(Number(length));
+      return 0;
+    };
+    wasi.fd_seek = (fd: number, offset: bigint, whence: number, out: number): number => {
+      const t = this.byFd.get(fd);
+      if (!t) return orig.seek(fd, offset, whence, out);
+      const base = whence === 0 ? 0 : whence === 1 ? t.position : whence === 2 ? t.size : NaN;
+      const position = base + Number(offset);
+      if (!(position >= 0)) return EINVAL;
+      t.position = position;
+      const { u32 } = this.views();
+      u32[out >>> 2] = position % 2 ** 32;
+      u32[(out >>> 2) + 1] = Math.floor(position / 2 ** 32);
+      return 0;
+    };
+    wasi.fd_read = (fd: number, iovs: number, count: number, out: number): number => {
+      const t = this.byFd.get(fd);
+      if (!t) return orig.read(fd, iovs, count, out);
+      const { u8, u32 } = this.views();
+      let total = 0;
+      for (let i = 0; i < count; i++) {
+        const ptr = u32[(iovs >>> 2) + i * 2]!;
+        const len = u32[(iovs >>> 2) + i * 2 + 1]!;
+        const n = t.file.read(t.position + total, u8, ptr, len);
+        total += n;
+        if (n < len) break;
+      }
+      t.position += total;
+      u32[out >>> 2] = total;
+      return 0;
+    };
     wasi.fd_write = (fd: number, iovs: number, count: number, out: number): number => {
-      const rc = write(fd, iovs, count, out);
-      const tracker = this.trackerByFd.get(fd);
-      if (rc === 0 && tracker) this.captureWrite(fd, tracker, iovs, count, out);
-      return rc;
+      const t = this.byFd.get(fd);
+      if (!t) return orig.write(fd, iovs, count, out);
+      const { u8, u32 } = this.views();
+      let total = 0;
+      for (let i = 0; i < count; i++) {
+        const ptr = u32[(iovs >>> 2) + i * 2]!;
+        const len = u32[(iovs >>> 2) + i * 2 + 1]!;
+        // A private copy: the page maps keep it, unchanged, until journal and checkpoint are done.
+        t.write(t.position + total, u8.slice(ptr, ptr + len));
+        total += len;
+      }
+      t.position += total;
+      u32[out >>> 2] = total;
+      return 0;
     };
     wasi.fd_close = (fd: number): number => {
-      this.pathByFd.delete(fd);
-      this.trackerByFd.delete(fd);
-      this.positionByFd.delete(fd);
-      return close(fd);
+      this.byFd.delete(fd);
+      return orig.close(fd);
     };
     return { ...imports, env, wasi_snapshot_preview1: wasi };
   }
 
-  private captureWrite(fd: number, tracker: FileTracker, iovs: number, count: number, out: number): void {
-    const { u8, u32 } = this.views();
-    let remaining = u32[out >>> 2]!;
-    const position = this.positionByFd.get(fd) ?? 0;
-    let copy: Uint8Array;
-    if (count === 1) {
-      // SQLite writes one page per call: a single slice is the whole copy.
-      const ptr = u32[iovs >>> 2]!;
-      copy = u8.slice(ptr, ptr + remaining);
-    } else {
-      copy = new Uint8Array(remaining);
-      let filled = 0;
-      for (let i = 0; i < count && remaining > 0; i++) {
-        const ptr = u32[(iovs >>> 2) + i * 2]!;
-        const len = Math.min(u32[(iovs >>> 2) + i * 2 + 1]!, remaining);
-        copy.set(u8.subarray(ptr, ptr + len), filled);
-        filled += len;
-        remaining -= len;
-      }
-    }
-    this.positionByFd.set(fd, position + copy.length);
-    tracker.onWrite(position, copy);
+  /** struct stat: st_size is an i64 at offset 24, st_blocks an i32 at 36. */
+  private patchStatSize(buf: number, size: number): void {
+    const { u32 } = this.views();
+    u32[(buf + 24) >>> 2] = size % 2 ** 32;
+    u32[(buf + 28) >>> 2] = Math.floor(size / 2 ** 32);
+    u32[(buf + 36) >>> 2] = Math.ceil(size / 512);
   }
 
   /** Views of WASM memory, rebuilt only when growth has replaced its buffer. */
@@ -204,7 +260,7 @@ export class CaptureHub {
   private readString(ptr: number): string {
     const heap = this.views().u8;
     let end = ptr;
-    while (heap[end] !== 0 && end < heap.length) end++;
+    while (end < heap.length && heap[end] !== 0) end++;
     return Buffer.from(heap.buffer, ptr, end - ptr).toString('utf8');
   }
 

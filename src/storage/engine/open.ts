@@ -16,6 +16,8 @@ import { assertKnownVersion, checkMigrations, migrate, type Migration } from './
 import { recover, type Recovered } from './recovery';
 import { selfTest } from './selftest';
 import { loadSqlEngine } from './sqljs';
+import { PagedFile } from './paged-file';
+import { closeDb, guardDb } from './db-guard';
 import { Store } from './store';
 
 export interface OpenStoreOptions {
@@ -47,8 +49,12 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const engineP = loadSqlEngine(options.wasmPath);
   try {
     const [{ SQL, hub }, recovered] = await Promise.all([engineP, recover(dir)]);
-    db = new SQL.Database(recovered.image.length > 0 ? recovered.image : null);
-    tracker = hub.claim(`/${(db as Database & { filename: string }).filename}`, recovered.image.length);
+    tracker = hub.adoptNextOpen(PagedFile.fromImage(recovered.image));
+    db = new SQL.Database();
+    if (!hub.finishAdoption(tracker, `/${(db as Database & { filename: string }).filename}`)) {
+      throw new StorageCaptureError('SQLite открыл не тот файл, который передало хранилище');
+    }
+    guardDb(db);
     configure(db);
     const version = assertKnownVersion(db, knownVersion);
     if (recovered.groups > 0 || recovered.tornTail) {
@@ -78,7 +84,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       await store.close().catch(() => undefined);
     } else {
       if (tracker) (await engineP).hub.release(tracker);
-      db?.close();
+      if (db) closeDb(db);
       await lock.release();
     }
     throw err;

@@ -16,6 +16,7 @@ import { encodeGroup } from './journal-format';
 import { JournalWriter } from './journal-file';
 import type { StorageLogger } from './log';
 import { StatementCache } from './statement-cache';
+import { closeDb } from './db-guard';
 
 export interface StoreStats {
   /** Bytes in the current journal generation. */
@@ -302,7 +303,7 @@ export class Store {
     }
     this.state = 'closed';
     this.statements.clear();
-    this.p.db.close();
+    closeDb(this.p.db);
     this.p.hub.release(tracker);
     await this.p.onClosed();
     if (error) throw error;
