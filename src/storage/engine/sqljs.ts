@@ -52,7 +52,7 @@ async function load(wasmPath: string): Promise<SqlEngine> {
             }
           }
         }
-        WebAssembly.instantiate(module, hub.wrap(imports) as WebAssembly.Imports).then((instance) => {
+        WebAssembly.instantiate(module, quietHeapResize(hub.wrap(imports)) as WebAssembly.Imports).then((instance) => {
           const memory = instance.exports.memory;
           if (!(memory instanceof WebAssembly.Memory)) throw new StorageCaptureError('модуль не экспортирует memory');
           hub.setMemory(memory);
@@ -64,6 +64,26 @@ async function load(wasmPath: string): Promise<SqlEngine> {
     failed,
   ]);
   return { SQL, hub };
+}
+
+/**
+ * The debug build reports every WASM memory growth with console.warn ("Heap resize
+ * call from …"); that is noise in the host's log. The growth is synchronous, so muting
+ * console.warn for exactly that call hides nothing else.
+ */
+function quietHeapResize(imports: WasmImports): WasmImports {
+  const resize = imports.env?.emscripten_resize_heap;
+  if (typeof resize !== 'function') return imports;
+  const quiet = (size: number): unknown => {
+    const warn = console.warn;
+    console.warn = () => undefined;
+    try {
+      return (resize as (size: number) => unknown)(size);
+    } finally {
+      console.warn = warn;
+    }
+  };
+  return { ...imports, env: { ...imports.env, emscripten_resize_heap: quiet } };
 }
 
 function checkImports(module: WebAssembly.Module): void {
