@@ -16,7 +16,6 @@ import { assertKnownVersion, checkMigrations, migrate, type Migration } from './
 import { recover, type Recovered } from './recovery';
 import { selfTest } from './selftest';
 import { loadSqlEngine } from './sqljs';
-import { PagedFile } from './paged-file';
 import { closeDb, guardDb } from './db-guard';
 import { Store } from './store';
 
@@ -49,7 +48,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const engineP = loadSqlEngine(options.wasmPath);
   try {
     const [{ SQL, hub }, recovered] = await Promise.all([engineP, recover(dir)]);
-    tracker = hub.adoptNextOpen(PagedFile.fromImage(recovered.image));
+    tracker = hub.adoptNextOpen(recovered.file);
     db = new SQL.Database();
     if (!hub.finishAdoption(tracker, `/${(db as Database & { filename: string }).filename}`)) {
       throw new StorageCaptureError('SQLite открыл не тот файл, который передало хранилище');

@@ -10,11 +10,12 @@ import type { CheckpointPlan } from './checkpoint';
 import { StorageCorruptError } from './errors';
 import { isNotFound } from './fs-util';
 import { DB_FILE, journalPath, parseJournalName } from './journal-file';
+import { PagedFile } from './paged-file';
 import { FILE_HEADER_SIZE, findGroupMagic, parseFileHeader, parseGroup, type ParsedGroup } from './journal-format';
 
 export interface Recovered {
-  /** The database bytes, exactly as long as the file. */
-  image: Buffer;
+  /** The database file as of the last acknowledged write. */
+  file: PagedFile;
   /** Sequence number of the last group applied (0 if none). */
   lastSeq: number;
   /** First free generation number. */
@@ -81,10 +82,10 @@ export async function recover(dir: string): Promise<Recovered> {
   }
 
   const groups = scans.flatMap((s) => s.groups);
-  const { image, plan } = applyGroups(base, groups);
+  const { file: dbFile, plan } = applyGroups(base, groups);
   const last = groups.at(-1);
   return {
-    image,
+    file: dbFile,
     lastSeq: last ? last.seq : (expectedSeq ?? 1) - 1,
     nextGeneration: (generations.at(-1) ?? 0) + 1,
     replay: scans.length > 0 ? { plan, journals: scans.map((s) => s.file) } : undefined,
@@ -133,46 +134,29 @@ function hasValidGroupAfter(buf: Buffer, pos: number): boolean {
 }
 
 /**
- * Replays groups over `base`. Returns the image and a checkpoint plan holding copies of
- * every replayed range (the image itself becomes SQLite's file and will change).
+ * Replays groups over `base` in a PagedFile (no second copy of the database, so a 300 MB
+ * file needs 300 MB, not 600). Returns it with a checkpoint plan holding copies of every
+ * replayed range (the file itself becomes SQLite's and will change).
  */
-function applyGroups(base: Buffer, groups: ParsedGroup[]): { image: Buffer; plan: CheckpointPlan } {
-  let capacity = base.length;
-  for (const g of groups) {
-    capacity = Math.max(capacity, g.size);
-    for (const f of g.frames) capacity = Math.max(capacity, f.offset + f.bytes.length);
-  }
-  let img = base;
-  if (capacity > base.length) {
-    img = Buffer.allocUnsafe(capacity);
-    base.copy(img);
-  }
-  let size = base.length;
+function applyGroups(base: Buffer, groups: ParsedGroup[]): { file: PagedFile; plan: CheckpointPlan } {
+  const file = PagedFile.fromImage(base);
   let minSize = base.length;
-  const extendTo = (n: number): void => {
-    if (n > size) img.fill(0, size, n);
-    size = Math.max(size, n);
-  };
   const ranges: Array<[number, number]> = [];
   for (const g of groups) {
-    if (g.minSize < size) size = g.minSize;
+    if (g.minSize < file.size) file.truncate(g.minSize);
     minSize = Math.min(minSize, g.minSize);
     for (const f of g.frames) {
-      extendTo(f.offset);
-      img.set(f.bytes, f.offset);
-      size = Math.max(size, f.offset + f.bytes.length);
+      file.write(f.offset, f.bytes);
       ranges.push([f.offset, f.offset + f.bytes.length]);
     }
-    if (g.size > size) extendTo(g.size);
-    else size = g.size;
+    if (g.size !== file.size) file.truncate(g.size);
   }
-  const image = img.subarray(0, size);
-  return { image, plan: { runs: copyRanges(image, ranges), minSize, size } };
+  return { file, plan: { runs: copyRanges(file, ranges), minSize, size: file.size } };
 }
 
 const MAX_RUN = 4 * 1024 * 1024;
 
-function copyRanges(image: Buffer, ranges: Array<[number, number]>): CheckpointPlan['runs'] {
+function copyRanges(file: PagedFile, ranges: Array<[number, number]>): CheckpointPlan['runs'] {
   ranges.sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];
   for (const [start, end] of ranges) {
@@ -182,9 +166,10 @@ function copyRanges(image: Buffer, ranges: Array<[number, number]>): CheckpointP
   }
   const runs: CheckpointPlan['runs'] = [];
   for (const [start, rawEnd] of merged) {
-    const end = Math.min(rawEnd, image.length);
+    const end = Math.min(rawEnd, file.size);
     for (let at = start; at < end; at += MAX_RUN) {
-      const chunk = Buffer.from(image.subarray(at, Math.min(end, at + MAX_RUN)));
+      const chunk = Buffer.allocUnsafe(Math.min(end, at + MAX_RUN) - at);
+      file.read(at, chunk, 0, chunk.length);
       runs.push({ offset: at, length: chunk.length, chunks: [chunk] });
     }
   }
