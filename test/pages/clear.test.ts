@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { describe, it } from 'node:test';
+import { finishPendingDeletes } from '../../src/registry/clear';
+import { removeErrors } from '../../src/storage/clear-repo';
+import { BASE, MED_SETTINGS, rows, startApp, type TestApp } from './harness';
+
+const CLEAR = `${BASE}s/clear`;
+const count = (app: TestApp, table: string) => rows<{ n: number }>(app.store, `SELECT COUNT(*) AS n FROM ${table}`)[0]!.n;
+const zipNames = (app: TestApp, errorId: number) =>
+  rows<{ zip_name: string }>(app.store, 'SELECT zip_name FROM reports WHERE error_id = ?', [errorId]).map((r) => r.zip_name);
+
+/** Samples registered under 2.0.6., then the rules narrowed to 2.0.6.46 only: error 1 (2.0.6.45) falls out. */
+async function narrowed(t: Parameters<typeof startApp>[0]) {
+  const app = await startApp(t);
+  await app.register('client-error', 'client-error-repeat', 'client-error-other-pc', 'with-attached-file', 'client-error-next-version');
+  await app.settings.update({ ...MED_SETTINGS, configurations: [{ name: 'МедицинаБольница', versions: ['2.0.6.46'], recipients: [] }] });
+  return app;
+}
+
+describe('GET /pult/s/clear', () => {
+  it('shows an administrator what the current rules no longer accept, with counts and sizes, and asks', async (t) => {
+    const app = await narrowed(t);
+    const res = await app.browser('admin').get(CLEAR);
+    assert.equal(res.status, 200);
+    const table = res.text.slice(res.text.indexOf('<tbody>'), res.text.indexOf('</tbody>'));
+    assert.match(table, /<td data-label="Версия">2\.0\.6\.45<\/td>/);
+    assert.match(table, /Версия 2\.0\.6\.45 конфигурации «МедицинаБольница» не принимается этим сервисом/);
+    assert.match(table, /<td class="num" data-label="Ошибок">1<\/td>\s*<td class="num" data-label="Отчётов">3<\/td>/);
+    assert.doesNotMatch(table, /2\.0\.6\.46/, 'the accepted version is not offered');
+    assert.match(res.text, /name="confirm" value="yes" required/);
+    assert.match(res.text, /<input type="hidden" name="plan" value="[0-9a-f]{32}">/);
+    assert.equal(count(app, 'errors'), 2, 'showing removes nothing');
+  });
+
+  it('when everything is accepted, says there is nothing to remove', async (t) => {
+    const app = await startApp(t);
+    await app.register('client-error');
+    const res = await app.browser('admin').get(CLEAR);
+    assert.match(res.text, /Удалять нечего/);
+    assert.doesNotMatch(res.text, /name="confirm"/);
+  });
+
+  it('is for administrators only: a reader gets 403', async (t) => {
+    const app = await narrowed(t);
+    const res = await app.browser('reader').get(CLEAR);
+    assert.equal(res.status, 403);
+    assert.match(res.text, /только администраторам pult/);
+  });
+});
+
+describe('POST /pult/s/clear', () => {
+  it('when confirmed, removes the errors, reports, report ids, notices and zips the rules no longer accept, and nothing else', async (t) => {
+    const app = await narrowed(t);
+    const goneZips = zipNames(app, 1).map((n) => app.zips.locate(n)!);
+    const keptZips = zipNames(app, 2).map((n) => app.zips.locate(n)!);
+    assert.equal(goneZips.length, 3);
+    assert.equal(count(app, 'report_uids'), 5);
+    const browser = app.browser('admin');
+    const page = await browser.get(CLEAR);
+    const plan = /name="plan" value="([0-9a-f]{32})"/.exec(page.text)![1]!;
+    const res = await browser.post(CLEAR, { plan, confirm: 'yes' });
+    assert.equal(res.status, 200);
+    assert.match(res.text, /Очистка выполнена/);
+    assert.match(res.text, /Удалено ошибок: 1, отчётов: 3, файлов: 3/);
+
+    assert.deepEqual(rows(app.store, 'SELECT id FROM errors'), [{ id: 2 }]);
+    assert.deepEqual(rows(app.store, 'SELECT DISTINCT error_id FROM reports'), [{ error_id: 2 }]);
+    assert.equal(count(app, 'report_uids'), 1, 'the ids of removed reports (repeats included) are forgotten');
+    assert.deepEqual(rows(app.store, 'SELECT error_id FROM notices'), [{ error_id: 2 }]);
+    assert.equal(count(app, 'pending_deletes'), 0);
+    for (const p of goneZips) assert.equal(fs.existsSync(p), false, p);
+    for (const p of keptZips) assert.equal(fs.existsSync(p), true, p);
+  });
+
+  it('without the confirmation box, answers 400 and removes nothing', async (t) => {
+    const app = await narrowed(t);
+    const browser = app.browser('admin');
+    const page = await browser.get(CLEAR);
+    const plan = /name="plan" value="([0-9a-f]{32})"/.exec(page.text)![1]!;
+    const res = await browser.post(CLEAR, { plan });
+    assert.equal(res.status, 400);
+    assert.match(res.text, /Отметьте подтверждение/);
+    assert.equal(count(app, 'errors'), 2);
+  });
+
+  it('when the rules changed after the page was shown, removes nothing and shows the new plan', async (t) => {
+    const app = await narrowed(t);
+    const browser = app.browser('admin');
+    const page = await browser.get(CLEAR);
+    const plan = /name="plan" value="([0-9a-f]{32})"/.exec(page.text)![1]!;
+    // Meanwhile another administrator narrows the rules further: error 2 would go too.
+    await app.settings.update({ ...MED_SETTINGS, configurations: [] });
+    const res = await browser.post(CLEAR, { plan, confirm: 'yes' });
+    assert.equal(res.status, 409);
+    assert.match(res.text, /Ничего не удалено/);
+    assert.match(res.text, /<td data-label="Версия">2\.0\.6\.46<\/td>/);
+    assert.equal(count(app, 'errors'), 2);
+  });
+
+  it('when a reader posts (with a valid token), answers 403 and removes nothing', async (t) => {
+    const app = await narrowed(t);
+    const admin = app.browser('admin');
+    const plan = /name="plan" value="([0-9a-f]{32})"/.exec((await admin.get(CLEAR)).text)![1]!;
+    const reader = app.browser('reader');
+    await reader.get(`${BASE}s/errorsList`);
+    const res = await reader.post(CLEAR, { plan, confirm: 'yes' });
+    assert.equal(res.status, 403);
+    assert.equal(count(app, 'errors'), 2);
+    assert.equal(count(app, 'reports'), 4);
+  });
+});
+
+describe('finishPendingDeletes (start-up after a crash between the rows and the files)', () => {
+  it('removes the files the rows no longer name, tolerates ones already gone, and forgets them', async (t) => {
+    const app = await startApp(t);
+    await app.register('client-error', 'client-error-other-pc');
+    const names = zipNames(app, 1);
+    const paths = names.map((n) => app.zips.locate(n)!);
+    // The one write of a clear, then "crash" before the files go; one file is already gone.
+    await app.store.write((db) => removeErrors(db, [1]));
+    fs.rmSync(paths[0]!);
+    assert.equal(count(app, 'pending_deletes'), 2);
+    const outcome = await finishPendingDeletes(app.store, app.zips);
+    assert.deepEqual(outcome, { removed: 2, failed: 0 });
+    assert.equal(count(app, 'pending_deletes'), 0);
+    for (const p of paths) assert.equal(fs.existsSync(p), false);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Not a test: renders the s/ pages in headless Chromium at 1280 and 375 px and saves PNGs
+ * under test-artifacts/pages/ for a person to look at.
+ *   node --import tsx test/pages/screenshots.ts
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { buildErrors, startApp, type Who } from './harness';
+
+async function main() {
+  const cleanups: (() => Promise<void>)[] = [];
+  const app = await startApp({ after: (fn) => cleanups.push(fn) });
+  try {
+    await app.register('client-error', 'client-error-repeat', 'client-error-other-pc', 'client-error-next-version', 'client-error-one-extension');
+    await app.register('server-job-error', 'with-attached-file', 'web-client', 'minimal');
+    await buildErrors(app.store, 3, (i) => ({ config: 'СтараяКонфигурация', version: `1.0.${i}.1` }));
+    await buildErrors(app.store, 1, () => ({ detailed: false }));
+    await buildErrors(app.store, 1, () => ({ texts: ['<script>alert(1)</script> <b>жирный</b> & «кавычки»', 'Очень длинный текст ошибки без пробелов: ' + 'ОченьДлинноеИмяПеременнойБезПробелов'.repeat(6)] }));
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const out = path.resolve(__dirname, '..', '..', 'test-artifacts', 'pages');
+    fs.mkdirSync(out, { recursive: true });
+    const origin = `http://127.0.0.1:${app.port}`;
+    const shots: [string, string, Who][] = [
+      ['errors-list', '/pult/s/errorsList', 'reader'],
+      ['errors-filtered', `/pult/s/errorsList?config=${encodeURIComponent('МедицинаБольница')}`, 'reader'],
+      ['reports', '/pult/s/reports/1', 'reader'],
+      ['settings-admin', '/pult/s/settings', 'admin'],
+      ['settings-reader', '/pult/s/settings', 'reader'],
+      ['clear', '/pult/s/clear', 'admin'],
+      ['forbidden', '/pult/s/errorsList', 'exhausted'],
+    ];
+    for (const width of [1280, 375]) {
+      for (const [name, url, who] of shots) {
+        const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'ru-RU' });
+        await context.addCookies([{ name: 'Kodeks', value: who, url: origin }]);
+        const page = await context.newPage();
+        const problems: string[] = [];
+        page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+        page.on('pageerror', (e) => problems.push(String(e)));
+        await page.goto(origin + url);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        await page.screenshot({ path: path.join(out, `${name}-${width}.png`), fullPage: true });
+        // Tall phone pages also in readable slices.
+        const height = await page.evaluate(() => document.documentElement.scrollHeight);
+        for (let y = 0, n = 1; width < 800 && y < Math.min(height, 3600); y += 1200, n++) {
+          const clip = { x: 0, y, width, height: Math.min(1200, height - y) };
+          await page.screenshot({ path: path.join(out, `${name}-${width}-part${n}.png`), fullPage: true, clip });
+        }
+        console.log(`${name}-${width}: horizontal overflow ${overflow}px${problems.length ? '; console: ' + problems.join(' | ') : ''}`);
+        await context.close();
+      }
+    }
+    // The inline mark: click, then look at the cell.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addCookies([{ name: 'Kodeks', value: 'reader', url: origin }]);
+    const page = await context.newPage();
+    page.on('console', (m) => console.log('console:', m.type(), m.text()));
+    page.on('response', (r) => console.log('response:', r.status(), r.url()));
+    await page.goto(`${origin}/pult/s/errorsList`);
+    await page.locator('tr#e1 button').click();
+    await page.locator('tr#e1 .mark-on').waitFor({ timeout: 5000 }).catch(async (e) => console.log(String(e), await page.locator('tr#e1 [data-mark]').innerHTML()));
+    await page.locator('tr#e1').screenshot({ path: path.join(out, 'mark-inline-1280.png') });
+    console.log('inline mark:', await page.locator('tr#e1 [data-mark]').innerText());
+    await browser.close();
+  } finally {
+    for (const fn of cleanups.reverse()) await fn();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { BASE, buildErrors, MED_SETTINGS, startApp } from './harness';
+
+const SETTINGS = `${BASE}s/settings`;
+const fileOf = (app: { dir: string }) => JSON.parse(fs.readFileSync(path.join(app.dir, 'settings.json'), 'utf8'));
+
+/** The form as the page shows it for MED_SETTINGS, changed by `fields`. */
+function form(fields: Record<string, string> = {}): Record<string, string> {
+  return {
+    name_0: 'МедицинаБольница',
+    mode_0: 'list',
+    versions_0: '2.0.6.',
+    recipients_0: 'med@example.ru',
+    name_1: '',
+    mode_1: 'list',
+    versions_1: '',
+    recipients_1: '',
+    userMessage: MED_SETTINGS.userMessage,
+    dumpType: '0',
+    ...fields,
+  };
+}
+
+describe('GET /pult/s/settings', () => {
+  it('shows a reader the rules read-only, with a note, and the key rules', async (t) => {
+    const app = await startApp(t);
+    const res = await app.browser('reader').get(SETTINGS);
+    assert.equal(res.status, 200);
+    assert.match(res.text, /Изменять настройки могут только администраторы pult/);
+    assert.doesNotMatch(res.text, /<form method="post" action="\/pult\/s\/settings"/);
+    assert.match(res.text, /<td data-label="Конфигурация">МедицинаБольница<\/td>/);
+    assert.match(res.text, /начинающиеся с: <code>2\.0\.6\.<\/code>/);
+    assert.match(res.text, /med@example\.ru/);
+    assert.match(res.text, /Спасибо, отчёт поможет нам исправить ошибку/);
+    assert.match(res.text, /<h2>Уникальная ошибка<\/h2>/);
+    assert.match(res.text, /хеш стека конфигурации/);
+    assert.match(res.text, /<h3>Повторы<\/h3>/);
+    assert.doesNotMatch(res.text, /href="\/pult\/s\/clear"/, 'no admin links for a reader');
+  });
+
+  it('tells apart "every version" and "no version" for readers', async (t) => {
+    const app = await startApp(t, {
+      configurations: [
+        { name: 'Все', versions: [''], recipients: [] },
+        { name: 'Никакие', versions: [], recipients: [] },
+      ],
+      userMessage: '',
+      dumpType: 0,
+    });
+    const res = await app.browser('reader').get(SETTINGS);
+    assert.match(res.text, /<td data-label="Версии">все версии/);
+    assert.match(res.text, /ни одной — отчёты не принимаются/);
+  });
+
+  it('gives an administrator the form: one row per configuration, an empty row to add one', async (t) => {
+    const app = await startApp(t);
+    const res = await app.browser('admin').get(SETTINGS);
+    assert.match(res.text, /<form method="post" action="\/pult\/s\/settings"/);
+    assert.match(res.text, /name="name_0" value="МедицинаБольница"/);
+    assert.match(res.text, /name="mode_0" value="list" checked/);
+    assert.match(res.text, /<textarea id="versions_0" name="versions_0"[^>]*>2\.0\.6\.<\/textarea>/);
+    assert.match(res.text, /name="recipients_0" value="med@example\.ru"/);
+    assert.match(res.text, /name="delete_0"/);
+    assert.match(res.text, /<legend>Добавить конфигурацию<\/legend>/);
+    assert.match(res.text, /name="name_1" value=""/);
+    assert.match(res.text, /пустые строки не учитываются/);
+    assert.match(res.text, /href="\/pult\/s\/clear"/);
+  });
+});
+
+describe('POST /pult/s/settings', () => {
+  it('when an administrator adds a configuration, stores it durably, applies it at once and says so', async (t) => {
+    const app = await startApp(t);
+    const browser = app.browser('admin');
+    await browser.get(SETTINGS);
+    const res = await browser.post(
+      SETTINGS,
+      form({ name_1: 'Бухгалтерия', mode_1: 'all', recipients_1: 'buh@example.ru; chief@example.ru', userMessage: 'Отчёт получен', dumpType: '3' }),
+    );
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.location, `${SETTINGS}?saved=1`);
+    const expected = {
+      configurations: [
+        { name: 'МедицинаБольница', versions: ['2.0.6.'], recipients: ['med@example.ru'] },
+        { name: 'Бухгалтерия', versions: [''], recipients: ['buh@example.ru', 'chief@example.ru'] },
+      ],
+      userMessage: 'Отчёт получен',
+      dumpType: 3,
+    };
+    assert.deepEqual(fileOf(app), expected);
+    assert.deepEqual(app.settings.get(), expected);
+    const getInfo = await app.request('POST', `${BASE}getInfo`, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ configName: 'Бухгалтерия', configVersion: '3.0.1.1', appVersion: '8.3.24.1548', platformType: 'Windows_x86_64', appName: '1CV8C', configHash: 'x', extentionsHash: [], clientID: 'x', systemInfo: {}, stackHash: 'x' }),
+    });
+    assert.equal(JSON.parse(getInfo.text).needSendReport, true, 'getInfo sees the new rule at once');
+    const page = await browser.get(`${SETTINGS}?saved=1`);
+    assert.match(page.text, /Настройки сохранены и уже действуют/);
+  });
+
+  it('reads versions one per line or comma-separated, and "no version" as an empty list', async (t) => {
+    const app = await startApp(t);
+    const browser = app.browser('admin');
+    await browser.get(SETTINGS);
+    await browser.post(SETTINGS, form({ versions_0: '2.0.6.\n\n 2.0.7., 2.1\n', name_1: 'Пауза', mode_1: 'none' }));
+    assert.deepEqual(fileOf(app).configurations, [
+      { name: 'МедицинаБольница', versions: ['2.0.6.', '2.0.7.', '2.1'], recipients: ['med@example.ru'] },
+      { name: 'Пауза', versions: [], recipients: [] },
+    ]);
+  });
+
+  it('deletes a configuration whose box is ticked', async (t) => {
+    const app = await startApp(t);
+    const browser = app.browser('admin');
+    await browser.get(SETTINGS);
+    await browser.post(SETTINGS, form({ delete_0: '1' }));
+    assert.deepEqual(fileOf(app).configurations, []);
+  });
+
+  it('when the input is invalid, answers 400 with the form re-shown, values kept and messages by the fields; nothing saved', async (t) => {
+    const app = await startApp(t);
+    const browser = app.browser('admin');
+    await browser.get(SETTINGS);
+    const before = fs.readFileSync(path.join(app.dir, 'settings.json'), 'utf8');
+    const res = await browser.post(
+      SETTINGS,
+      form({ recipients_0: 'med@example.ru, не-адрес', name_1: 'Новая', versions_1: '\n  \n', dumpType: 'много', userMessage: 'сообщение' }),
+    );
+    assert.equal(res.status, 400);
+    assert.match(res.text, /Настройки не сохранены/);
+    assert.match(res.text, /<p class="field-error" id="err-recipients_0" role="alert">«не-адрес» — не адрес электронной почты<\/p>/);
+    assert.match(res.text, /id="err-versions_1"[^>]*>перечислите версии или выберите «все версии» либо «ни одной версии»/);
+    assert.match(res.text, /id="err-dumpType"[^>]*>тип дампа — целое число/);
+    assert.match(res.text, /name="recipients_0" value="med@example\.ru, не-адрес"/);
+    assert.match(res.text, /name="name_1" value="Новая"/);
+    assert.match(res.text, /name="dumpType" value="много"/);
+    assert.match(res.text, />сообщение<\/textarea>/);
+    assert.equal(fs.readFileSync(path.join(app.dir, 'settings.json'), 'utf8'), before);
+  });
+
+  it('refuses the same configuration twice, naming it', async (t) => {
+    const app = await startApp(t);
+    const browser = app.browser('admin');
+    await browser.get(SETTINGS);
+    const res = await browser.post(SETTINGS, form({ name_1: 'МедицинаБольница', mode_1: 'all' }));
+    assert.equal(res.status, 400);
+    assert.match(res.text, /конфигурация «МедицинаБольница» указана дважды/);
+  });
+
+  it('when a reader posts the form (with a valid token), answers 403 and leaves the file alone', async (t) => {
+    const app = await startApp(t);
+    await buildErrors(app.store, 1);
+    const browser = app.browser('reader');
+    await browser.get(`${BASE}s/errorsList`);
+    assert.ok(browser.csrf, 'the reader has a valid token (from a mark form)');
+    const before = fs.readFileSync(path.join(app.dir, 'settings.json'), 'utf8');
+    const res = await browser.post(SETTINGS, form({ delete_0: '1' }));
+    assert.equal(res.status, 403);
+    assert.match(res.text, /только администраторам pult/);
+    assert.equal(fs.readFileSync(path.join(app.dir, 'settings.json'), 'utf8'), before);
+    assert.deepEqual(app.settings.get(), MED_SETTINGS);
+  });
+});
