@@ -10,7 +10,7 @@ describe('when the journal cannot be written', () => {
     const store = await openItems(dir);
     await insertItem(store, 1);
     // Pull the file out from under the journal writer, as a dying disk would.
-    await (store as unknown as { journal: { fh: FileHandle } }).journal.fh.close();
+    await (store as unknown as { group: { journal: { fh: FileHandle } } }).group.journal.fh.close();
 
     await assert.rejects(insertItem(store, 2), StorageFailedError);
     await assert.rejects(insertItem(store, 3), StorageFailedError);

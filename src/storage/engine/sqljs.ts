@@ -2,8 +2,8 @@
  * Loads sql.js with page capture installed.
  *
  * The debug build is used on purpose: the release build minifies the names of the WASM
- * imports ("a.b"), the debug build keeps the standard ones (fd_write, fd_seek, ...), which
- * is what CaptureHub wraps. sql.js instantiates its module once per process, so this is
+ * imports ("a.b"), the debug build keeps the standard ones (fd_write, fd_read, fd_seek,
+ * ...), which is what CaptureHub replaces for the database file. sql.js instantiates its module once per process, so this is
  * a process-wide singleton; nothing else in the process may initialise the debug build.
  */
 import { readFile } from 'node:fs/promises';
@@ -20,8 +20,8 @@ type InitSqlJs = (config: {
   instantiateWasm: (imports: WasmImports, receive: (instance: WebAssembly.Instance) => void) => object;
 }) => Promise<SqlJsStatic>;
 
-/** Writes through any of these would bypass capture. */
-const FORBIDDEN_IMPORTS = /pwrite|writev|copy_file_range|fallocate|rename/;
+/** File access through any of these would bypass CaptureHub. */
+const FORBIDDEN_IMPORTS = /pwrite|pread|writev|readv|copy_file_range|fallocate|sendfile/;
 
 let loading: Promise<SqlEngine> | undefined;
 

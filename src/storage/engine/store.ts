@@ -9,11 +9,10 @@
  */
 import type { Database, Statement } from 'sql.js';
 import type { CaptureHub, FileTracker } from './capture';
-import type { CheckpointPlan } from './checkpoint';
 import type { Checkpointer } from './checkpointer';
-import { StorageCaptureError, StorageClosedError, StorageFailedError } from './errors';
-import { encodeGroup } from './journal-format';
-import { JournalWriter } from './journal-file';
+import { StorageCaptureError, StorageClosedError } from './errors';
+import { GroupCommit } from './group-commit';
+import type { JournalWriter } from './journal-file';
 import type { StorageLogger } from './log';
 import { StatementCache } from './statement-cache';
 import { closeDb } from './db-guard';
@@ -52,44 +51,26 @@ export interface StoreParts {
   onClosed: () => Promise<void>;
 }
 
-interface Batch {
-  commits: number;
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
 type State = 'open' | 'closing' | 'closed';
 
 export class Store {
   private state: State = 'open';
-  private failure: StorageFailedError | undefined;
-  private batch: Batch | undefined;
-  private pumping: Promise<void> | undefined;
   private inWrite = false;
-  private rotateRequested = false;
-  private journal: JournalWriter;
-  private nextSeq: number;
-  private journaledSize: number;
   private commits = 0;
-  private flushes = 0;
-  private journaledBytes = 0;
   private closing: Promise<void> | undefined;
   private readonly statements: StatementCache;
-  private readonly abort = new AbortController();
+  private readonly group: GroupCommit;
 
   /** @internal use openStore() */
   constructor(private readonly p: StoreParts) {
-    this.journal = p.journal;
-    this.nextSeq = p.nextSeq;
-    this.journaledSize = p.tracker.size;
     this.statements = new StatementCache(p.db);
+    this.group = new GroupCommit(p);
   }
 
   /**
    * Runs `fn` in a transaction and resolves with its result once the change is durable.
-   * `fn` must be synchronous; if it throws, the transaction is rolled back and the
-   * promise rejects with that error.
+   * `fn` must be synchronous and must not BEGIN/COMMIT itself; if it throws, the
+   * transaction is rolled back and the promise rejects with that error.
    */
   write<T>(fn: (db: Database) => T): Promise<T> {
     try {
@@ -111,11 +92,11 @@ export class Store {
       return Promise.reject(err);
     } finally {
       this.inWrite = false;
-      if (tracker.broken) this.fail(new StorageCaptureError(tracker.broken.message));
+      if (tracker.broken) this.group.fail(new StorageCaptureError(tracker.broken.message));
     }
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.group.failure) return Promise.reject(this.group.failure);
     this.commits++;
-    return this.enqueue(1).then(() => result);
+    return this.group.enqueue(1).then(() => result);
   }
 
   /** Runs `fn` synchronously against the database; it must not modify it. */
@@ -126,7 +107,7 @@ export class Store {
     const result = fn(this.p.db);
     // A store.write() inside the callback is fine; a bare INSERT is not journaled.
     if (this.p.tracker.serial !== serial && this.commits === commits && !this.inWrite) {
-      void this.enqueue(1).catch(() => undefined);
+      void this.group.enqueue(1).catch(() => undefined);
       throw new TypeError('store.read() callback modified the database; use store.write()');
     }
     return result;
@@ -141,31 +122,26 @@ export class Store {
   /** Writes everything journaled so far into pult.sqlite and waits for it. */
   async checkpoint(): Promise<void> {
     this.assertWritable();
-    this.rotateRequested = true;
-    do {
-      await this.p.checkpointer.drain();
-      await this.enqueue(0);
-      // The rotation itself runs in the pump after the batch resolves.
-      while (this.pumping) await this.pumping;
-    } while (this.rotateRequested);
+    await this.group.rotateNow();
     await this.p.checkpointer.drain();
   }
 
   stats(): StoreStats {
     const c = this.p.checkpointer;
+    const { flushes } = this.group;
     return {
-      journalBytes: this.journal.bytes,
-      journaledBytes: this.journaledBytes,
+      journalBytes: this.group.journal.bytes,
+      journaledBytes: this.group.journaledBytes,
       journalGenerations: c.pendingJournals + (this.state === 'closed' ? 0 : 1),
       heldBytes: this.p.tracker.generationBytes,
       dbBytes: this.p.tracker.size,
       commits: this.commits,
-      flushes: this.flushes,
-      averageGroupSize: this.flushes === 0 ? 0 : this.commits / this.flushes,
+      flushes,
+      averageGroupSize: flushes === 0 ? 0 : this.commits / flushes,
       checkpoints: c.count,
       lastCheckpointMs: c.lastMs,
       lastCheckpointError: c.lastError === undefined ? undefined : String(c.lastError),
-      failed: this.failure !== undefined,
+      failed: this.group.failure !== undefined,
     };
   }
 
@@ -190,91 +166,12 @@ export class Store {
     db.run('COMMIT');
     const headerBlock = tracker.serial === before ? undefined : tracker.pendingBlockAt(0)?.bytes;
     this.commits++;
-    return { headerBlock, size: tracker.size, durable: this.enqueue(1) };
-  }
-
-  private enqueue(commits: number): Promise<void> {
-    if (!this.batch) {
-      let resolve!: () => void;
-      let reject!: (err: unknown) => void;
-      const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
-      this.batch = { commits: 0, promise, resolve, reject };
-    }
-    this.batch.commits += commits;
-    // setImmediate, not a microtask: commits from all callbacks of this loop turn share a flush.
-    this.pumping ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.pump());
-    return this.batch.promise;
-  }
-
-  private async pump(): Promise<void> {
-    try {
-      while (this.batch) {
-        const batch = this.batch;
-        this.batch = undefined;
-        let rotation: CheckpointPlan | undefined;
-        try {
-          rotation = await this.flush(batch.commits);
-          batch.resolve();
-        } catch (err) {
-          batch.reject(this.fail(err));
-          continue;
-        }
-        if (rotation) await this.rotate(rotation).catch((err: unknown) => this.fail(err));
-      }
-    } finally {
-      this.pumping = undefined;
-    }
-  }
-
-  /** Appends everything captured since the last flush; returns a generation to retire. */
-  private async flush(commits: number): Promise<CheckpointPlan | undefined> {
-    if (this.failure) throw this.failure;
-    const { tracker, checkpointer, journalLimitBytes } = this.p;
-    // Taken in one synchronous step: the generation handed to a checkpoint must hold
-    // exactly what the journal being retired holds, nothing newer.
-    const delta = tracker.takeDelta();
-    const changed = !delta.pages.isEmpty || delta.minSize !== this.journaledSize || delta.size !== this.journaledSize;
-    const group = changed
-      ? encodeGroup({ seq: this.nextSeq, size: delta.size, minSize: delta.minSize, commits, runs: delta.pages.runs(delta.size, 4096) })
-      : undefined;
-    const journalBytes = this.journal.bytes + (group?.length ?? 0);
-    const hasGroups = this.journal.groups > 0 || group !== undefined;
-    if (!hasGroups) this.rotateRequested = false;
-    const rotate =
-      hasGroups && !checkpointer.busy && (this.rotateRequested || journalBytes >= journalLimitBytes);
-    const generation = rotate ? tracker.takeGeneration() : undefined;
-    if (group) {
-      this.abort.signal.throwIfAborted();
-      await this.journal.append(group);
-      this.nextSeq++;
-      this.journaledSize = delta.size;
-      this.flushes++;
-      this.journaledBytes += group.length;
-    }
-    if (!generation) return undefined;
-    this.rotateRequested = false;
-    return { runs: generation.pages.runs(generation.size), minSize: generation.minSize, size: generation.size };
-  }
-
-  private async rotate(plan: CheckpointPlan): Promise<void> {
-    this.abort.signal.throwIfAborted();
-    const old = this.journal;
-    this.journal = await JournalWriter.create(this.p.dir, old.generation + 1, this.nextSeq);
-    await old.close();
-    this.p.checkpointer.submit({ plan, journals: [old.path] });
-  }
-
-  private fail(err: unknown): StorageFailedError {
-    if (!this.failure) {
-      this.failure = err instanceof StorageFailedError ? err : new StorageFailedError(err);
-      if (!this.abort.signal.aborted) this.p.log({ level: 'error', message: this.failure.message, err });
-    }
-    return this.failure;
+    return { headerBlock, size: tracker.size, durable: this.group.enqueue(1) };
   }
 
   private assertWritable(): void {
     if (this.state !== 'open') throw new StorageClosedError();
-    if (this.failure) throw this.failure;
+    if (this.group.failure) throw this.group.failure;
   }
 
   private async shutdown(crash: boolean): Promise<void> {
@@ -282,24 +179,25 @@ export class Store {
     const { checkpointer, tracker } = this.p;
     let error: unknown;
     if (crash) {
-      this.abort.abort();
+      this.group.stop();
       await checkpointer.stop();
     }
-    await this.pumping;
-    if (!crash && !this.failure) {
-      try {
+    await this.group.idle();
+    const journal = this.group.journal;
+    try {
+      if (!crash && !this.group.failure) {
         await checkpointer.drain();
         const generation = tracker.takeGeneration();
-        await this.journal.close();
+        await journal.close();
         const plan = { runs: generation.pages.runs(generation.size), minSize: generation.minSize, size: generation.size };
-        checkpointer.submit({ plan, journals: [this.journal.path] });
+        checkpointer.submit({ plan, journals: [journal.path] });
         await checkpointer.drain();
-      } catch (err) {
-        error = err;
-        this.p.log({ level: 'error', message: 'Заключительная контрольная точка не записана; журнал сохранён', err });
       }
-    } else {
-      await this.journal.close().catch(() => undefined);
+    } catch (err) {
+      error = err;
+      this.p.log({ level: 'error', message: 'Заключительная контрольная точка не записана; журнал сохранён', err });
+    } finally {
+      await journal.close().catch(() => undefined);
     }
     this.state = 'closed';
     this.statements.clear();
