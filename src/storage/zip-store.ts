@@ -20,20 +20,44 @@ export class ZipStore {
     fs.mkdirSync(this.incoming, { recursive: true });
   }
 
-  /** Stores the bytes durably; returns the generated name. */
+  /**
+   * Stores the bytes durably; returns the generated name. No temporary name is needed: a
+   * file in incoming/ counts only once a durable row names it, and start-up removes the
+   * rest, torn ones included.
+   */
   async put(bytes: Uint8Array): Promise<string> {
     const name = randomUUID().replaceAll('-', '') + '.zip';
-    const part = path.join(this.incoming, name + '.part');
-    const fh = await fsp.open(part, 'wx');
+    const fh = await fsp.open(path.join(this.incoming, name), 'wx');
     try {
       await fh.writeFile(bytes);
       await fh.sync();
     } finally {
       await fh.close();
     }
-    await fsp.rename(part, path.join(this.incoming, name));
-    await fsyncDir(this.incoming);
+    await this.syncIncoming();
     return name;
+  }
+
+  private syncing: Promise<void> | undefined;
+  private syncAgain: Promise<void> | undefined;
+
+  /**
+   * fsync of incoming/ so the new names survive a power cut. Concurrent puts share one:
+   * a caller that arrives while a sync runs waits for the next one (which starts after
+   * its file was written), never for one that may have missed it.
+   */
+  private syncIncoming(): Promise<void> {
+    if (!this.syncing) {
+      this.syncing = fsyncDir(this.incoming).finally(() => {
+        this.syncing = undefined;
+      });
+      return this.syncing;
+    }
+    this.syncAgain ??= this.syncing.then(() => {
+      this.syncAgain = undefined;
+      return this.syncIncoming();
+    });
+    return this.syncAgain;
   }
 
   /** The row naming this zip is durable: move it to its final folder (crash-safe either way). */
@@ -63,8 +87,8 @@ export class ZipStore {
   }
 
   /**
-   * Start-up repair of `incoming/`: half-written `.part` files go; complete zips whose row
-   * exists are settled; the rest (never acknowledged) go.
+   * Start-up repair of `incoming/`: zips whose row exists are settled; the rest (never
+   * acknowledged, maybe half-written) go.
    */
   async recover(isReferenced: (name: string) => boolean): Promise<{ settled: number; removed: number }> {
     let settled = 0;
