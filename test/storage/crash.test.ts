@@ -12,6 +12,7 @@ const ROUNDS = 12;
 function runAndKill(dir: string, firstId: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, String(firstId)], {
+      cwd: path.resolve(__dirname, '..', '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

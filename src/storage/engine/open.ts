@@ -38,6 +38,10 @@ const DEFAULT_JOURNAL_LIMIT = 64 * 1024 * 1024;
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const migrations = options.migrations ?? [];
   const knownVersion = checkMigrations(migrations);
+  const journalLimitBytes = options.journalLimitBytes ?? DEFAULT_JOURNAL_LIMIT;
+  if (!Number.isSafeInteger(journalLimitBytes) || journalLimitBytes <= 0) {
+    throw new TypeError(`journalLimitBytes must be a positive integer (got ${journalLimitBytes})`);
+  }
   const log = options.log ?? consoleLogger;
   const { dir } = options;
   await mkdir(dir, { recursive: true });
@@ -70,7 +74,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       journal,
       nextSeq: recovered.lastSeq + 1,
       checkpointer,
-      journalLimitBytes: options.journalLimitBytes ?? DEFAULT_JOURNAL_LIMIT,
+      journalLimitBytes,
       log,
       onClosed: () => lock.release(),
     });
