@@ -1,8 +1,9 @@
 /**
  * One store per data directory. Two writers appending to the same journal would corrupt
- * it, so a second open fails fast. In-process opens are tracked exactly; across processes
- * a pid file is used, and a pid that is dead (or our own, after a restart reused it)
- * counts as stale.
+ * it, so a second open fails fast. In-process opens are tracked exactly, in a registry
+ * shared by every copy of this module in the process (an updated plugin bundle loaded
+ * next to the old one has its own copy); across processes a pid file is used, and a pid
+ * that is dead, or our own without a registry entry (a restart reused it), is stale.
  */
 import { open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,7 +11,8 @@ import { StorageLockedError } from './errors';
 import { isNotFound } from './fs-util';
 
 const LOCK_FILE = 'pult.lock';
-const openDirs = new Set<string>();
+const REGISTRY = Symbol.for('pult.storage.engine.openDirs');
+const openDirs: Set<string> = ((globalThis as Record<symbol, Set<string> | undefined>)[REGISTRY] ??= new Set());
 
 export interface DirLock {
   release(): Promise<void>;
