@@ -1,0 +1,140 @@
+/**
+ * Not a test: server time of the s/ pages at scale, on the real storage engine.
+ *   node --import tsx test/pages/bench-pages.ts [errors=100000] [reports=1000000]
+ * Fills a store with synthetic rows (5 configurations × 20 versions, one hot error holding
+ * a tenth of the reports), then times the repository queries and whole HTTP requests.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Database } from 'sql.js';
+import { errorFacets, findError, hasErrorsBeyond, hasReportsBeyond, listErrors, listReports, type ErrorFilter } from '../../src/storage/pages-repo';
+import { startApp } from './harness';
+
+const ERRORS = Number(process.argv[2] ?? 100_000);
+const REPORTS = Number(process.argv[3] ?? 1_000_000);
+
+function fill(db: Database, from: number, to: number, reportsPer: (id: number) => number, nextReport: { id: number }) {
+  const insError = db.prepare(
+    `INSERT INTO errors (id, key_hash, config_name, config_version, extensions, texts, stack_hash, detailed, first_seen, last_seen, reports_total, computers)
+     VALUES (?, ?, ?, ?, '[["ИсправленияОшибок","5f1c2a9e0b7d4c3a8e6f1d2c3b4a596877665544"]]', ?, 'FACFAF990A1B2C3D4E5F60718293A4B5', 1, ?, ?, ?, ?)`,
+  );
+  const insReport = db.prepare(
+    `INSERT INTO reports (id, error_id, uid, received_at, time, count, client_id, groupable, has_files, user_name, ip, app_version, app_name,
+       platform_type, server_type, server_version, data_separation, dbms, change_enabled, descriptions, zip_name, zip_size)
+     VALUES (?, ?, ?, ?, ?, 1, ?, 1, 0, 'Петрова Анна Сергеевна', '10.0.0.7', '8.3.24.1548', '1CV8C', 'Windows_x86_64', 'Windows_x86_64',
+       '8.3.24.1548', '', 'PostgreSQL', 0, '[["2026-11-20T10:05:41.000Z","Нажала «Провести и закрыть» в карте пациента"]]', ?, 48213)`,
+  );
+  const insUid = db.prepare('INSERT INTO report_uids (uid, report_id) VALUES (?, ?)');
+  for (let id = from; id < to; id++) {
+    const at = new Date(Date.UTC(2026, 0, 1) + id * 60_000).toISOString();
+    const n = reportsPer(id);
+    const texts = JSON.stringify([
+      `{Документ.КартаПациента.Форма.ФормаДокумента.Форма(${id % 900})}: Ошибка при вызове метода контекста (Записать)`,
+      `{Документ.КартаПациента.МодульОбъекта(${id % 1200})}: Не заполнено поле "Лечащий врач" №${id}`,
+    ]);
+    insError.run([id, randomUUID(), `Конфигурация${id % 5}`, `2.0.${id % 20}.${id % 7}`, texts, at, at, n, n]);
+    for (let r = 0; r < n; r++) {
+      const rid = nextReport.id++;
+      const uid = randomUUID();
+      insReport.run([rid, id, uid, at, at, `pc-${id}-${r}`, uid.replaceAll('-', '') + '.zip']);
+      insUid.run([uid, rid]);
+    }
+  }
+  insError.free();
+  insReport.free();
+  insUid.free();
+}
+
+function time(label: string, runs: number, fn: () => unknown) {
+  fn(); // warm the statement cache
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  const median = samples[Math.floor(samples.length / 2)]!;
+  const max = samples[samples.length - 1]!;
+  console.log(`${label.padEnd(58)} median ${median.toFixed(2).padStart(7)} ms   max ${max.toFixed(2).padStart(7)} ms`);
+}
+
+async function main() {
+  const cleanups: (() => Promise<void>)[] = [];
+  const app = await startApp({ after: (fn) => cleanups.push(fn) }, { configurations: [], userMessage: '', dumpType: 0 });
+  try {
+    const hotReports = Math.floor(REPORTS / 10);
+    const perError = Math.max(0, Math.floor((REPORTS - hotReports) / Math.max(1, ERRORS - 1)));
+    const nextReport = { id: 1 };
+    const t0 = performance.now();
+    const BATCH = 2000;
+    for (let from = 1; from <= ERRORS; from += BATCH) {
+      const to = Math.min(ERRORS + 1, from + BATCH);
+      await app.store.write((db) => fill(db, from, to, (id) => (id === 1 ? hotReports : perError), nextReport));
+    }
+    console.log(`filled ${ERRORS} errors, ${nextReport.id - 1} reports in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // Let the engine's background checkpoint finish and the fill's garbage go, so the
+    // numbers below are the pages' own (run with --expose-gc).
+    await new Promise((r) => setTimeout(r, 5000));
+    (globalThis as { gc?: () => void }).gc?.();
+
+    const read = <T>(fn: (db: Database) => T) => app.store.read(fn);
+    const filters: [string, ErrorFilter][] = [
+      ['none', {}],
+      ['config', { config: 'Конфигурация3' }],
+      ['version', { version: '2.0.7.0' }],
+      ['config+version', { config: 'Конфигурация2', version: '2.0.7.0' }],
+    ];
+    for (const [name, f] of filters) {
+      time(`errors page 1, filter ${name} (+ both "beyond" checks)`, 30, () =>
+        read((db) => {
+          const rows = listErrors(db, f, { before: Number.MAX_SAFE_INTEGER }, 50);
+          hasErrorsBeyond(db, f, rows[0]?.id ?? 0, 'newer');
+          hasErrorsBeyond(db, f, rows[rows.length - 1]?.id ?? 0, 'older');
+        }),
+      );
+    }
+    time('errors deep page (before=20000), no filter', 30, () => read((db) => listErrors(db, {}, { before: 20_000 }, 50)));
+    time('errors newer page (after=20000), filter config', 30, () => read((db) => listErrors(db, { config: 'Конфигурация1' }, { after: 20_000 }, 50)));
+    time('facets (uncached: whole errors_by_config walk)', 10, () => read((db) => errorFacets(db)));
+    time(`reports/1 (hot error, ${hotReports} reports) page 1`, 30, () =>
+      read((db) => {
+        findError(db, 1);
+        const rows = listReports(db, 1, { before: Number.MAX_SAFE_INTEGER }, 50);
+        hasReportsBeyond(db, 1, rows[rows.length - 1]!.id, 'older');
+      }),
+    );
+    time('reports/1 deep page (middle of the hot error)', 30, () => read((db) => listReports(db, 1, { before: Math.floor(hotReports / 2) }, 50)));
+    time(`reports/${ERRORS} (typical error) page 1`, 30, () => read((db) => (findError(db, ERRORS), listReports(db, ERRORS, { before: Number.MAX_SAFE_INTEGER }, 50))));
+
+    // Whole requests: access check (fake KServer), query, render, HTTP on loopback.
+    const browser = app.browser('admin');
+    await browser.get('/pult/s/errorsList');
+    for (const [label, url] of [
+      ['GET s/errorsList', '/pult/s/errorsList'],
+      ['GET s/errorsList?config=…&version=…', `/pult/s/errorsList?config=${encodeURIComponent('Конфигурация2')}&version=2.0.7.0`],
+      ['GET s/errorsList?before=50000', '/pult/s/errorsList?before=50000'],
+      ['GET s/reports/1 (hot error)', '/pult/s/reports/1'],
+      [`GET s/reports/${ERRORS}`, `/pult/s/reports/${ERRORS}`],
+    ] as const) {
+      const samples: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const t = performance.now();
+        const res = await browser.get(url);
+        samples.push(performance.now() - t);
+        if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+      }
+      samples.sort((a, b) => a - b);
+      console.log(`${('HTTP ' + label).padEnd(58)} median ${samples[10]!.toFixed(2).padStart(7)} ms   max ${samples[19]!.toFixed(2).padStart(7)} ms`);
+    }
+    const mem = process.memoryUsage();
+    console.log(`rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB`);
+  } finally {
+    for (const fn of cleanups.reverse()) await fn();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
