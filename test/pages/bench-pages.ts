@@ -1,6 +1,6 @@
 /**
  * Not a test: server time of the s/ pages at scale, on the real storage engine.
- *   node --import tsx test/pages/bench-pages.ts [errors=100000] [reports=1000000]
+ *   node --expose-gc --import tsx test/pages/bench-pages.ts [errors=100000] [reports=1000000] [clear]
  * Fills a store with synthetic rows (5 configurations × 20 versions, one hot error holding
  * a tenth of the reports), then times the repository queries and whole HTTP requests.
  */
@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Database } from 'sql.js';
 import { errorFacets, findError, hasErrorsBeyond, hasReportsBeyond, listErrors, listReports, type ErrorFilter } from '../../src/storage/pages-repo';
+import { silentLogger } from '../../src/log';
+import { clearUnaccepted, planClear } from '../../src/registry/clear';
 import { startApp } from './harness';
 
 const ERRORS = Number(process.argv[2] ?? 100_000);
@@ -126,6 +128,27 @@ async function main() {
       }
       samples.sort((a, b) => a - b);
       console.log(`${('HTTP ' + label).padEnd(58)} median ${samples[10]!.toFixed(2).padStart(7)} ms   max ${samples[19]!.toFixed(2).padStart(7)} ms`);
+    }
+    if (process.argv[4] === 'clear') {
+      // Clearing one configuration in five (a fifth of the data) under the new rules.
+      await app.settings.update({
+        configurations: [1, 2, 3, 4].map((i) => ({ name: `Конфигурация${i}`, versions: [''], recipients: [] })),
+        userMessage: '',
+        dumpType: 0,
+      });
+      let t = performance.now();
+      const plan = planClear(app.store, app.settings.get());
+      console.log(`planClear: ${plan.totals.errors} errors, ${plan.totals.reports} reports in ${(performance.now() - t).toFixed(0)} ms`);
+      t = performance.now();
+      let longest = 0;
+      let last = performance.now();
+      const probe = setInterval(() => {
+        longest = Math.max(longest, performance.now() - last);
+        last = performance.now();
+      }, 5);
+      const outcome = await clearUnaccepted({ store: app.store, zips: app.zips, settings: app.settings, log: silentLogger }, plan.digest);
+      clearInterval(probe);
+      console.log(`clearUnaccepted: ${JSON.stringify(outcome.kind === 'done' ? outcome.result : outcome.kind)} in ${(performance.now() - t).toFixed(0)} ms; longest event-loop stall ${longest.toFixed(0)} ms`);
     }
     const mem = process.memoryUsage();
     console.log(`rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB`);

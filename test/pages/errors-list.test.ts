@@ -130,3 +130,12 @@ describe('GET /pult/s/errorsList', () => {
     assert.match(res.text, /Некорректный параметр «before»/);
   });
 });
+
+describe('GET /pult/s/errorsList with odd input', () => {
+  it('answers a repeated filter parameter with a Russian 400, not a crash', async (t) => {
+    const app = await startApp(t);
+    const res = await app.browser('reader').get(`${LIST}?config=a&config=b`);
+    assert.equal(res.status, 400);
+    assert.match(res.text, /Некорректный параметр «config»: неверное значение/);
+  });
+});
