@@ -65,6 +65,14 @@ async function main() {
     await page.locator('tr#e1 .mark-on').waitFor({ timeout: 5000 }).catch(async (e) => console.log(String(e), await page.locator('tr#e1 [data-mark]').innerHTML()));
     await page.locator('tr#e1').screenshot({ path: path.join(out, 'mark-inline-1280.png') });
     console.log('inline mark:', await page.locator('tr#e1 [data-mark]').innerText());
+    // The filter applies on change, and a new configuration drops the version.
+    await page.goto(`${origin}/pult/s/errorsList?version=2.0.6.45`);
+    await Promise.all([page.waitForURL(/config=/), page.selectOption('#f-config', 'СтараяКонфигурация')]);
+    console.log('filter by select:', decodeURIComponent(new URL(page.url()).search));
+    // Keyboard focus is visible.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.screenshot({ path: path.join(out, 'focus-1280.png'), clip: { x: 0, y: 0, width: 1280, height: 300 } });
     await browser.close();
   } finally {
     for (const fn of cleanups.reverse()) await fn();

@@ -16,6 +16,8 @@ export interface MarkView {
 export interface ErrorView {
   id: number;
   texts: string[];
+  /** The texts cut after each dot of a module path, for <wbr> between the pieces. */
+  textParts: string[][];
   detailed: boolean;
   configName: string;
   configVersion: string;
@@ -58,6 +60,7 @@ export function presentError(r: ErrorRow): ErrorView {
   return {
     id: r.id,
     texts: jsonList(r.texts).map((t) => String(t)),
+    textParts: jsonList(r.texts).map((t) => breakable(String(t))),
     detailed: r.detailed === 1,
     configName: r.config_name,
     configVersion: r.config_version,
@@ -128,6 +131,11 @@ export function formatBytes(n: number): string {
   }
   const digits = i === 0 || v >= 100 ? 0 : 1;
   return `${new Intl.NumberFormat('ru-RU', { maximumFractionDigits: digits }).format(v)} ${units[i]}`;
+}
+
+/** "{Документ.Карта.Форма(812)}" → ["{Документ.", "Карта.", "Форма(812)}"]: each piece is still escaped text. */
+export function breakable(text: string): string[] {
+  return text.split(/(?<=[.\/_])(?=[^\s.\/_])/);
 }
 
 function jsonList(text: string | null): unknown[] {
