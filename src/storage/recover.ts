@@ -1,4 +1,5 @@
 import type { Logger } from '../log';
+import { finishPendingDeletes } from '../registry/clear';
 import { dropOrphanNotices } from './notices-repo';
 import { zipReferenceChecker } from './registry-repo';
 import type { Store } from './store';
@@ -6,14 +7,15 @@ import type { ZipStore } from './zip-store';
 
 /**
  * Start-up repair of what a crash can leave between a zip and its row: zips in incoming/
- * whose row exists are settled, the rest (never acknowledged) removed; notices of errors
- * that no longer exist are dropped. The database itself was already recovered from its
+ * whose row exists are settled, the rest (never acknowledged) removed; a clear that was
+ * cut short deletes the rest of its files; notices of errors that no longer exist are dropped. The database itself was already recovered from its
  * journal by the engine.
  */
 export async function recoverStorage(store: Store, zips: ZipStore, log: Logger): Promise<void> {
   const referenced = store.read((db) => zipReferenceChecker(db));
   const { settled, removed } = await zips.recover(referenced);
   if (settled || removed) log.info(`восстановление после сбоя: файлов отчётов перенесено ${settled}, удалено недописанных ${removed}`);
+  await finishPendingDeletes(store, zips, log);
   const orphans = await store.write((db) => dropOrphanNotices(db));
   if (orphans) log.info(`удалено уведомлений об уже удалённых ошибках: ${orphans}`);
 }
