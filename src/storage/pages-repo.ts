@@ -133,6 +133,11 @@ export function errorFacets(db: Database): Facet[] {
   );
 }
 
+/** The newest error id: changes whenever an error is added (an index lookup, not a walk). */
+export function newestErrorId(db: Database): number {
+  return get<{ id: number | null }>(db, 'SELECT MAX(id) AS id FROM errors')?.id ?? 0;
+}
+
 export function findError(db: Database, id: number): ErrorRow | undefined {
   return get<ErrorRow>(db, `SELECT ${ERROR_COLUMNS} FROM errors WHERE id = ?`, [id]);
 }

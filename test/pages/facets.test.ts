@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Facet } from '../../src/storage/pages-repo';
-import type { Store } from '../../src/storage/store';
-import { FacetsCache } from '../../src/web/pages/facets';
+import { FacetsCache, type FacetSource } from '../../src/web/pages/facets';
 
-/** A store whose every read answers the current `n` as the one facet's count. */
+/** A source whose every count answers the current `n` as the one facet's count (none when 0 errors). */
 function countingStore() {
-  const state = { reads: 0, n: 1 };
-  const store = {
-    read: () => {
+  const state = { reads: 0, n: 1, newest: 1 };
+  const store: FacetSource = {
+    facets: () => {
       state.reads++;
-      return [{ config_name: 'К', config_version: '1', n: state.n }] satisfies Facet[];
+      return state.n === 0 && state.newest === 0 ? [] : ([{ config_name: 'К', config_version: '1', n: state.n }] satisfies Facet[]);
     },
-  } as unknown as Store;
+    newestErrorId: () => state.newest,
+  };
   return { store, state };
 }
 
@@ -50,5 +50,28 @@ describe('the filter counts cache', () => {
     state.n = 0;
     cache.invalidate();
     assert.equal(cache.get()[0]!.n, 0);
+  });
+
+  it('shows the first errors at once when what it held was empty', () => {
+    const { store, state } = countingStore();
+    state.n = 0;
+    state.newest = 0;
+    const cache = new FacetsCache(store, 60_000);
+    assert.deepEqual(cache.get(), []);
+    state.n = 1;
+    state.newest = 1;
+    assert.equal(cache.get()[0]!.n, 1, 'no wait for the time to pass');
+  });
+
+  it('recounts in the background when a new error arrives', async () => {
+    const { store, state } = countingStore();
+    const cache = new FacetsCache(store, 60_000);
+    cache.get();
+    state.n = 2;
+    state.newest = 2;
+    assert.equal(cache.get()[0]!.n, 1, 'the answer does not wait');
+    await tick();
+    assert.equal(cache.get()[0]!.n, 2);
+    assert.equal(state.reads, 2);
   });
 });

@@ -2,13 +2,14 @@ import Router from '@koa/router';
 import { koaBody } from 'koa-body';
 import type { AppContext } from '../../app';
 import { createCsrf } from '../csrf';
-import { FacetsCache } from '../pages/facets';
+import { FacetsCache, storeFacetSource } from '../pages/facets';
 import { createPages } from '../pages/page';
 import { clearRoutes } from './pages/clear';
 import { errorsRoutes } from './pages/errors';
 import { marksRoutes } from './pages/marks';
 import { reportsRoutes } from './pages/reports';
 import { settingsRoutes } from './pages/settings';
+import { statusRoutes } from './pages/status';
 
 /**
  * The s/ area: everything here passes the reader check first (see app.ts). Every method
@@ -28,11 +29,11 @@ export function staffRoutes(app: AppContext): Router {
   });
   router.use(csrf.gate, formBody, csrf.verify);
 
-  const deps = { app, pages: createPages(app), facets: new FacetsCache(app.store) };
+  const deps = { app, pages: createPages(app), facets: new FacetsCache(storeFacetSource(app.store)) };
   router.get('/', (ctx) => {
     ctx.redirect(`${ctx.state.base}s/errorsList`);
   });
-  for (const routes of [errorsRoutes, reportsRoutes, marksRoutes, settingsRoutes, clearRoutes]) routes(router, deps);
+  for (const routes of [errorsRoutes, reportsRoutes, marksRoutes, settingsRoutes, clearRoutes, statusRoutes]) routes(router, deps);
   return router;
 }
 

@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { getInfo } from '../../sim/platform/report-client';
+import { buildReportZip } from '../helpers/build-report';
+import { REPO, startPultSim, type PultSim } from '../helpers/pult-sim';
+import { SAMPLE_ORDER, SAMPLES, sampleReport } from '../helpers/samples';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.join(REPO, 'test-artifacts', 'browser');
+const run = promisify(execFile);
+
+/**
+ * A reader's and an administrator's day in a real browser, through the simulator: log in on
+ * the simulator's page, reports arrive from the send command, list, filter, an error, a
+ * mark, a zip, settings, clear. Screenshots of every page land in test-artifacts/browser/.
+ */
+describe('in headless Chromium, through the simulator', { timeout: 180_000 }, () => {
+  let t: PultSim;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  const shot = async (name: string) => {
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  };
+  const noSideways = async () =>
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, 'no horizontal page scroll');
+
+  before(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    t = await startPultSim({ sim: { server: { hostname: '127.0.0.1', protocol: 'http', preferredVDir: '' } } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU', acceptDownloads: true });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    if (process.env.DEBUG_BROWSER) page.on('framenavigated', (f) => console.log('navigated', f.url()));
+    page.on('dialog', (d) => {
+      pageErrors.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it('sends nobody in without logging in', async () => {
+    const res = await page.goto(`${t.base}/s/errorsList`);
+    assert.equal(res?.status(), 403);
+    assert.match(await page.textContent('body') ?? '', /Доступ запрещён/);
+    await shot('01-forbidden');
+  });
+
+  it('logs in as the administrator on the simulator login page and sees the empty list', async () => {
+    await page.goto(`${t.sim.url}/_sim/login?next=${encodeURIComponent('/pult/s/errorsList')}`);
+    await shot('02-login');
+    await page.check('input[name=login][value=admin]');
+    await Promise.all([page.waitForURL(/\/pult\/s\/errorsList/), page.click('button[type=submit]')]);
+    assert.match(await page.textContent('main') ?? '', /Ошибок пока нет/);
+    await shot('03-empty-list');
+  });
+
+  it('shows the errors the send command delivered, with client HTML inert', async () => {
+    const files = SAMPLE_ORDER.map((name) => path.join(SAMPLES, 'reports', `${name}.zip`));
+    const hostile = path.join(t.dir, 'hostile.zip');
+    fs.writeFileSync(
+      hostile,
+      await buildReportZip({
+        clientId: 'pc-hostile',
+        texts: ['<script>window.__pwned = 1</script>', '<img src=x onerror="window.__pwned = 2">Деление на <b>0</b>'],
+        userName: '<svg onload="window.__pwned = 3">',
+        userDescription: '"><script>window.__pwned = 4</script>',
+      }),
+    );
+    // The command exits 1 because unknown-config is refused: that refusal is part of the story.
+    const sent = await run(process.execPath, ['--import', 'tsx', path.join(REPO, 'sim', 'send.ts'), '--url', t.base, ...files, hostile], { cwd: REPO }).catch(
+      (err: { code: number; stdout: string }) => {
+        assert.equal(err.code, 1);
+        return err;
+      },
+    );
+    assert.match(sent.stdout, /client-error\.zip: pushReport 200/);
+    assert.match(sent.stdout, /unknown-config\.zip: pushReport 4\d\d/);
+
+    await page.goto(`${t.base}/s/errorsList`);
+    const rows = await page.locator('table.errors tbody tr').count();
+    assert.equal(rows, 6, 'five errors of the samples and the hostile one');
+    assert.match(await page.textContent('main') ?? '', /<script>window.__pwned = 1<\/script>/, 'the script is shown as text');
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    await noSideways();
+    await shot('04-errors-list');
+  });
+
+  it('filters by configuration, then by version', async () => {
+    await Promise.all([page.waitForURL(/config=/), page.selectOption('#f-config', 'МедицинаБольница')]);
+    assert.equal(await page.locator('table.errors tbody tr').count(), 6, 'the hostile report is of the same configuration');
+    await Promise.all([page.waitForURL(/version=2\.0\.6\.46/), page.selectOption('#f-version', '2.0.6.46')]);
+    assert.equal(await page.locator('table.errors tbody tr').count(), 1);
+    await shot('05-filtered');
+  });
+
+  it('opens error 1 with its reports, "Файл(ы)" for the attached one', async () => {
+    await page.goto(`${t.base}/s/errorsList`);
+    await Promise.all([page.waitForURL(/\/s\/reports\/1$/), page.click('a[href$="/s/reports/1"] >> nth=0')]);
+    const main = (await page.textContent('main')) ?? '';
+    assert.match(main, /Ошибка №1/);
+    assert.match(main, /Файл\(ы\)/);
+    assert.match(main, /Петрова Анна Сергеевна/);
+    await noSideways();
+    await shot('06-reports');
+  });
+
+  it('marks the error inline, and the mark stays after a reload', async () => {
+    await page.click('[data-mark-form] button');
+    await page.waitForFunction(() => document.querySelector('[data-mark-state]')?.textContent?.includes('Метка установлена'));
+    await page.reload();
+    const cell = (await page.textContent('[data-mark]')) ?? '';
+    assert.match(cell, /Метка установлена/);
+    assert.match(cell, /Администратор/, 'recorded who set it');
+    await shot('07-marked');
+  });
+
+  it('downloads a report zip byte for byte', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a.zip >> nth=-1')]);
+    const file = path.join(t.dir, 'downloaded.zip');
+    await download.saveAs(file);
+    assert.match(download.suggestedFilename(), /^pult-1-\d+\.zip$/);
+    assert.deepEqual(fs.readFileSync(file), sampleReport('client-error'), 'the oldest report of error 1');
+  });
+
+  it('edits the settings and getInfo obeys at once', async () => {
+    await page.goto(`${t.base}/s/settings`);
+    await page.fill('#userMessage', 'Исправляем, спасибо!');
+    await page.check('input[name=mode_0][value=list]');
+    await page.fill('#versions_0', '2.0.6.45');
+    await Promise.all([page.waitForURL(/saved=1/), page.click('form.settings-form button[type=submit]')]);
+    await shot('08-settings-saved');
+    const info = JSON.parse((await getInfo(t.base, { configName: 'МедицинаБольница', configVersion: '2.0.6.45' })).body);
+    assert.deepEqual(info, { needSendReport: true, dumpType: 0, userMessage: 'Исправляем, спасибо!' });
+    const other = JSON.parse((await getInfo(t.base, { configName: 'МедицинаБольница', configVersion: '2.0.6.46' })).body);
+    assert.equal(other.needSendReport, false);
+  });
+
+  it('clears what the rules no longer accept, after asking', async () => {
+    await page.goto(`${t.base}/s/clear`);
+    assert.match(await page.textContent('main') ?? '', /2\.0\.6\.46/);
+    await shot('09-clear-plan');
+    await page.check('input[name=confirm]');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.confirm button[type=submit]')]);
+    assert.match(await page.textContent('main') ?? '', /[Уу]далено/);
+    await shot('10-clear-done');
+    await page.goto(`${t.base}/s/errorsList`);
+    assert.equal(await page.locator('table.errors tbody tr').count(), 5);
+    assert.doesNotMatch(await page.textContent('table.errors') ?? '', /2\.0\.6\.46/);
+  });
+
+  it('reads on a narrow phone screen without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    for (const [name, url] of [
+      ['11-phone-list', `${t.base}/s/errorsList`],
+      ['12-phone-reports', `${t.base}/s/reports/1`],
+      ['13-phone-settings', `${t.base}/s/settings`],
+    ]) {
+      await page.goto(url!);
+      await noSideways();
+      await shot(name!);
+    }
+  });
+
+  it('ran no script from a report and threw no page errors', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
