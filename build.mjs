@@ -1,5 +1,6 @@
-// Builds the plugin for the monitor: dist/pult.js (the package.json "main").
-// Dependencies stay external here; the production packaging embeds them.
+// Builds the plugin for developer mode: dist/pult.js (the package.json "main"), dependencies
+// external (node_modules). The production file, with everything embedded, is `npm run package`
+// (sim/package-pult.ts).
 import { build } from 'esbuild';
 
 await build({

@@ -2,6 +2,7 @@
  * The plugin's main module, run by the KServer monitor after it has set
  * `global.KServerApi`. Starts pult and hands the monitor its shutdown hook.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { createLogger } from './log';
 import { startPlugin } from './plugin';
@@ -10,8 +11,11 @@ const g = globalThis as unknown as Record<string, unknown>;
 const log = createLogger();
 // dist/pult.js sits one level below the package root, beside templates/.
 const templatesDir = path.resolve(__dirname, '..', 'templates');
+// The production file carries sql.js's wasm beside the bundle; in development it comes from node_modules.
+const bundledWasm = path.join(__dirname, 'sql-wasm-debug.wasm');
+const wasmPath = fs.existsSync(bundledWasm) ? bundledWasm : undefined;
 
-const started = startPlugin(g, { templatesDir }, log);
+const started = startPlugin(g, { templatesDir, wasmPath }, log);
 g.onShutdown = async () => {
   const plugin = await started.catch(() => undefined);
   await plugin?.shutdown();

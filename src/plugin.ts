@@ -19,6 +19,8 @@ import type { PickKServerInfo } from './web/session';
 export interface PluginLayout {
   /** Folder with the nunjucks templates and static/ assets. */
   templatesDir: string;
+  /** sql.js's sql-wasm-debug.wasm when it is not in node_modules (the production file). */
+  wasmPath?: string | undefined;
 }
 
 export interface RunningPlugin {
@@ -51,7 +53,7 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
     if (missing.length) log.warn(`монитор не предоставляет методы: ${missing.join(', ')}`);
     const settings = SettingsStore.open(host.StoragePath);
     const started = Date.now();
-    const store = await openStore({ dir: path.join(host.StoragePath, 'db'), migrations: MIGRATIONS, log: storageLog(log) });
+    const store = await openStore({ dir: path.join(host.StoragePath, 'db'), migrations: MIGRATIONS, log: storageLog(log), wasmPath: layout.wasmPath });
     const zips = new ZipStore(path.join(host.StoragePath, 'zips'));
     await recoverStorage(store, zips, log);
     log.info(`база открыта за ${Date.now() - started} мс`);

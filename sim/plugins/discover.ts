@@ -1,9 +1,10 @@
 // Which plugins live in the plugins folder. A folder (or a symlink to one) is a plugin in
 // developer mode, route = its name; a file is a production plugin, route = name without the
-// extension. Names starting with "." or "_" and backups (`*.DD-MM-YYYY`) are skipped.
+// extension. Names starting with "." or "_", backups (`*.DD-MM-YYYY`) and updates
+// (`*.kplugin.update`, applied by updates.ts) are skipped.
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isBackupFile, routeOfFile } from './file-format';
+import { isBackupFile, routeOfFile, routeOfUpdate } from './file-format';
 
 export interface PluginSource {
   route: string;
@@ -31,7 +32,7 @@ export async function discoverPlugins(pluginsDir: string): Promise<Discovery> {
       continue;
     }
     if (!info.isDirectory() && !info.isFile()) continue;
-    if (info.isFile() && isBackupFile(name)) continue;
+    if (info.isFile() && (isBackupFile(name) || routeOfUpdate(name) !== undefined)) continue;
     const source: PluginSource = info.isDirectory()
       ? { route: name, kind: 'folder', path: full }
       : { route: routeOfFile(name), kind: 'file', path: full };

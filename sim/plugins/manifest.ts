@@ -52,13 +52,22 @@ export async function readPluginPackage(dir: string): Promise<PluginPackage> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new PluginRefusedError(code === 'ENOENT' ? 'нет package.json' : `package.json не читается: ${(err as Error).message}`);
   }
+  return parsePluginPackage(dir, info);
+}
+
+/**
+ * Checks package.json (already parsed) of a plugin whose files are in `dir`: the manifest
+ * fields and that `main` exists there (`exists` answers for files not on disk yet, e.g.
+ * inside a production file being checked).
+ */
+export function parsePluginPackage(dir: string, info: unknown, exists: (file: string) => boolean = isFile): PluginPackage {
   const parsed = ManifestSchema.safeParse(info, { error: z.locales.ru().localeError });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new PluginRefusedError(`ошибки в package.json: ${problems}`);
   }
   const manifest = parsed.data;
-  const main = resolveMain(dir, manifest.main);
+  const main = resolveMain(dir, manifest.main, exists);
   if (!main) {
     throw new PluginRefusedError(`нет модуля main «${manifest.main}» (не собран? для pult: npm run build)`);
   }
@@ -67,8 +76,12 @@ export async function readPluginPackage(dir: string): Promise<PluginPackage> {
 }
 
 /** Node's own rules for `main`: the file, then with .js/.json/.node, then a folder's index. */
-function resolveMain(dir: string, main: string): string | undefined {
+function resolveMain(dir: string, main: string, exists: (file: string) => boolean): string | undefined {
   const base = path.resolve(dir, main);
   const candidates = [base, `${base}.js`, `${base}.cjs`, `${base}.json`, path.join(base, 'index.js')];
-  return candidates.find((file) => statSync(file, { throwIfNoEntry: false })?.isFile());
+  return candidates.find(exists);
+}
+
+function isFile(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
 }

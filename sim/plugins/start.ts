@@ -1,6 +1,6 @@
-// Starting one plugin process, with the monitor's initialisation steps in order: read
-// package.json, check required licenses, create StoragePath and LogsPath, pick a fresh
-// socket, set the globals (the bootstrap does) and fork.
+// Starting one plugin process, with the monitor's initialisation steps in order: unpack a
+// production file (file-format.ts), read package.json, check required licenses, create
+// StoragePath and LogsPath, pick a fresh socket, set the globals (the bootstrap does) and fork.
 import { fork, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -36,7 +36,7 @@ export interface StartedPlugin {
 /** Runs the initialisation steps and forks; throws PluginRefusedError when the plugin may not start. */
 export async function startPlugin(source: PluginSource, generation: number, deps: StartDeps): Promise<StartedPlugin> {
   const { config, log } = deps;
-  const dir = source.kind === 'folder' ? path.resolve(source.path) : await openPluginFile(source.path);
+  const dir = source.kind === 'folder' ? path.resolve(source.path) : await openPluginFile(source.path, deps.runDir, source.route);
   const pkg = await readPluginPackage(dir);
 
   const now = Date.now();
@@ -62,7 +62,8 @@ export async function startPlugin(source: PluginSource, generation: number, deps
   const boot: BootInfo = {
     Name: source.route,
     Route: source.route,
-    Path: dir,
+    // A production plugin's Path is its file (the monitor's view); it runs from the unpacked copy.
+    Path: source.kind === 'folder' ? dir : path.resolve(source.path),
     StoragePath: storagePath,
     ...(logsPath ? { LogsPath: logsPath } : {}),
     SocketPath: socketPath,
