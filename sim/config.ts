@@ -94,6 +94,18 @@ export const SimConfigSchema = z
       .min(0)
       .default(1000)
       .describe('Delay before restarting a crashed plugin; doubles on repeated crashes, up to 30 s'),
+    updateScanMs: z
+      .number()
+      .int()
+      .positive()
+      .default(2000)
+      .describe('The plugins folder is rescanned for updates this often (besides fs.watch, which can miss events)'),
+    updateSettleMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(1000)
+      .describe('An update file found at run time is taken once unchanged this long (a copy may still be running)'),
     server: ServerSchema.prefault({}).describe('What GetServerInfo reports (Port is the real port)'),
     users: z.array(UserSchema).default([]).describe('Users of the simulated server'),
     groups: z.array(GroupSchema).default([]).describe('Groups of users'),

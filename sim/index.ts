@@ -14,6 +14,7 @@ import { createFrontServer } from './http/server';
 import { SimLog, type LogSink } from './log';
 import { discoverPlugins } from './plugins/discover';
 import { PluginSupervisor } from './plugins/supervisor';
+import { UpdateWatcher } from './plugins/updates';
 
 export { ConfigError } from './errors';
 export type { SimConfig, SimConfigInput } from './config';
@@ -34,7 +35,8 @@ export interface StartOptions {
 
 /**
  * A running simulator. `events` emits: plugin-started, plugin-restarted, plugin-exited,
- * plugin-failed, plugin-refused, plugin-stopped, mail.
+ * plugin-failed, plugin-refused, plugin-stopped, mail, update-found, update-refused,
+ * update-applied.
  */
 export interface Simulator {
   port: number;
@@ -50,7 +52,10 @@ export interface Simulator {
   stop(): Promise<void>;
 }
 
-/** Starts the HTTP server, then every plugin; resolves when each plugin's initialisation has ended. */
+/**
+ * Starts the HTTP server, applies the updates waiting in the plugins folder, then starts every
+ * plugin and watches the folder for updates; resolves when each plugin's initialisation has ended.
+ */
 export async function startSimulator(opts: StartOptions): Promise<Simulator> {
   const config =
     typeof opts.config === 'string'
@@ -68,6 +73,7 @@ export async function startSimulator(opts: StartOptions): Promise<Simulator> {
   const host = createHostState(config, new Outbox(config.outboxDir), log, events, () => port);
   const plugins = new Map<string, PluginSupervisor>();
   const server = createFrontServer({ host, plugins });
+  let updates: UpdateWatcher | undefined;
   try {
     const bootstrapPath = buildBootstrap(runDir);
     port = await listen(server, config.port, config.host);
@@ -77,11 +83,16 @@ export async function startSimulator(opts: StartOptions): Promise<Simulator> {
     for (const source of found.plugins) plugins.set(source.route, new PluginSupervisor(source, deps));
     const url = `http://${displayHost(config.host)}:${port}`;
     log.info(`симулятор слушает ${url}/ · плагины из ${config.pluginsDir}: ${[...plugins.keys()].join(', ') || 'нет'}`);
+    updates = new UpdateWatcher({ config, log, events, plugins, supervise: (source) => new PluginSupervisor(source, deps) });
+    await updates.applyPending();
     await Promise.all([...plugins.values()].map((p) => p.start()));
+    updates.watch();
+    const watcher = updates;
 
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
+        await watcher.close();
         await Promise.all([...plugins.values()].map((p) => p.stop()));
         await close(server);
         if (ownRunDir) await rm(runDir, { recursive: true, force: true });
@@ -89,6 +100,7 @@ export async function startSimulator(opts: StartOptions): Promise<Simulator> {
       })());
     return { port, url, config, plugins, outboxDir: config.outboxDir, runDir, events, host, stop };
   } catch (err) {
+    await updates?.close();
     await Promise.all([...plugins.values()].map((p) => p.stop()));
     await close(server);
     if (ownRunDir) await rm(runDir, { recursive: true, force: true });

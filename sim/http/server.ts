@@ -33,9 +33,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: FrontDeps
   const route = safeDecode(path.split('/')[1] ?? '');
   const plugin = route === undefined ? undefined : deps.plugins.get(route);
   if (!plugin) return sendText(res, 404, `Нет плагина с маршрутом «${route ?? path}». Список плагинов: /_sim/`);
-  if (plugin.status !== 'running' || !plugin.socketPath) {
-    const retry = plugin.status === 'starting' || plugin.status === 'restarting' ? { 'retry-after': '2' } : {};
-    return sendText(res, 503, serviceStateText(plugin.route, plugin.status, plugin.reason), retry);
+  if (plugin.updating || plugin.status !== 'running' || !plugin.socketPath) {
+    const retry = plugin.updating || plugin.status === 'starting' || plugin.status === 'restarting' ? { 'retry-after': '2' } : {};
+    return sendText(res, 503, serviceStateText(plugin.route, plugin.status, plugin.reason, plugin.updating), retry);
   }
   proxyToSocket(req, res, plugin.socketPath, plugin.route);
 }

@@ -12,7 +12,8 @@ export const STATUS_LABELS: Record<PluginStatus, string> = {
 };
 
 /** The text of the 503 answer for a route in a service state. */
-export function serviceStateText(route: string, status: PluginStatus, reason: string | undefined): string {
+export function serviceStateText(route: string, status: PluginStatus, reason: string | undefined, updating = false): string {
+  if (updating) return `Плагин «${route}» обновляется. Повторите запрос через несколько секунд.`;
   switch (status) {
     case 'starting':
       return `Плагин «${route}» запускается. Повторите запрос через несколько секунд.`;

@@ -35,6 +35,10 @@ export class PluginSupervisor {
   socketPath: string | undefined;
   /** How many times the plugin was restarted after a crash. */
   restarts = 0;
+  /** An update is being applied (updates.ts): the route answers 503 whatever the status. */
+  updating = false;
+  /** package.json of the last process started (KServerApi.Info). */
+  packageInfo: Record<string, unknown> | undefined;
 
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
@@ -48,7 +52,8 @@ export class PluginSupervisor {
   private stopping: Promise<void> | undefined;
 
   constructor(
-    readonly source: PluginSource,
+    /** Where the plugin is; an update (updates.ts) points it at the new file. */
+    public source: PluginSource,
     private readonly deps: SupervisorDeps,
   ) {}
 
@@ -90,6 +95,7 @@ export class PluginSupervisor {
     this.child = child;
     this.pid = child.pid;
     this.socketPath = socketPath;
+    this.packageInfo = pkg.info;
     this.caller = { route: this.route, path: pkg.dir, serviceLicense: pkg.licenses[0]?.id };
     this.startedAt = Date.now();
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));

@@ -16,7 +16,7 @@ export async function indexPage(
   const rows = [...plugins.values()]
     .map(
       (p) => `<tr><td><a href="/${encodeURIComponent(p.route)}">/${esc(p.route)}</a></td>
-<td class="${p.status === 'running' ? 'ok' : 'bad'}">${esc(STATUS_LABELS[p.status])}</td>
+<td class="${p.status === 'running' && !p.updating ? 'ok' : 'bad'}">${esc(p.updating ? 'обновляется' : STATUS_LABELS[p.status])}</td>
 <td>${esc(p.pid ?? '')}</td><td>${esc(p.restarts)}</td><td>${esc(p.reason ?? '')}</td>
 <td class="muted">${esc(p.source.path)}<br>${esc(p.socketPath ?? '')}</td></tr>`,
     )
