@@ -2,22 +2,10 @@
 // serialisation). Shared by the simulator and the bootstrap, so it must stay free of imports
 // that pull simulator code into the plugin process.
 
-/** Every KServerApi method the simulator can offer; config `methods` picks a subset. */
-export const API_METHODS = [
-  'UserInfo',
-  'UserList',
-  'CheckAccess',
-  'PickPermissions',
-  'SetLicensedParameter',
-  'IncLicensedParameter',
-  'CheckLicensedParameter',
-  'ValidateLicense',
-  'KodeksDocInfo',
-  'KodeksProductStatus',
-  'SendMail',
-  'GetServerInfo',
-  'GetServiceName',
-] as const;
+import { KSERVER_METHODS } from '../../src/kserver/methods';
+
+/** Every KServerApi method the simulator can offer (the monitor's contract, one list for both sides); config `methods` picks a subset. */
+export const API_METHODS = KSERVER_METHODS;
 
 export type ApiMethod = (typeof API_METHODS)[number];
 

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { getInfo, post, pushReport } from '../../sim/platform/report-client';
 import { withDatabase, rows } from '../helpers/inspect';
 import { readOutbox, startPultSim, waitFor, type PultSim } from '../helpers/pult-sim';
-import { BAD_SAMPLES, sample, sampleReport } from '../helpers/samples';
+import { BAD_SAMPLES, SAMPLE_ORDER, sample, sampleReport } from '../helpers/samples';
 import { request } from '../sim/helpers';
 
 function zipFiles(storage: string): string[] {
@@ -20,18 +20,7 @@ describe('pult in the simulator: the public samples in the order of samples/READ
 
   before(async () => {
     t = await startPultSim();
-    for (const name of [
-      'client-error',
-      'client-error-repeat',
-      'client-error-other-pc',
-      'client-error-next-version',
-      'client-error-one-extension',
-      'server-job-error',
-      'with-attached-file',
-      'web-client',
-      'unknown-config',
-      'minimal',
-    ]) {
+    for (const name of SAMPLE_ORDER) {
       const a = await pushReport(t.base, sampleReport(name));
       answers.set(name, a.status);
       if (name === 'unknown-config') assert.match(JSON.parse(a.body).error, /БухгалтерияПредприятия/);
