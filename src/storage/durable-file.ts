@@ -1,16 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fsyncDir } from './engine/fs-util';
 
-/** fsync a directory so a rename or a new file in it survives a power cut (no-op on Windows). */
-export async function fsyncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const fh = await fs.open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
+export { fsyncDir };
 
 /**
  * Replaces a file atomically and durably: write a temporary sibling, fsync it, rename it
