@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import Koa from 'koa';
 import type { PluginConfig } from './config/plugin-config';
 import type { SettingsStore } from './registry/settings-store';
@@ -9,6 +8,7 @@ import type { Logger } from './log';
 import { createAccess } from './web/access';
 import { errorHandler } from './web/error-handler';
 import { createRenderer, type Renderer } from './web/render';
+import { createRouter } from './web/router';
 import { homeRoutes } from './web/routes/home';
 import { intakeRoutes } from './web/routes/intake';
 import { staffRoutes } from './web/routes/staff';
@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps): Koa {
   app.proxy = false;
   app.silent = true;
 
-  const root = new Router({ prefix: `/${deps.route}` });
+  const root = createRouter({ prefix: `/${deps.route}` });
   root.use(homeRoutes(ctx).routes());
   root.use(intakeRoutes(ctx).routes());
 
@@ -73,7 +73,11 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorHandler({ log: deps.log, renderer }));
   app.use(staticAssets(deps.staticDir, `${base}static/`));
   // Every s/ URL, known page or not, passes the reader check before any routing.
-  app.use(async (c, next) => (c.path === `${base}s` || c.path.startsWith(`${base}s/`) ? access.requireReader(c, next) : next()));
+  // Compared without case: the routers are case-sensitive, but a guard must never be the weaker side.
+  app.use(async (c, next) => {
+    const p = c.path.toLowerCase();
+    return p === `${base}s` || p.startsWith(`${base}s/`) ? access.requireReader(c, next) : next();
+  });
   app.use(root.routes());
   app.use(root.allowedMethods());
   return app;

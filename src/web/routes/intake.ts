@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../router';
 import type { AppContext } from '../../app';
 import { GetInfoSchema } from '../../intake/getinfo-schema';
 import { extractReportZip } from '../../intake/multipart';
@@ -10,7 +11,7 @@ import { ValidationError } from '../errors';
 
 /** getInfo and pushReport as the 1C platform calls them: anonymous, JSON answers. */
 export function intakeRoutes(app: AppContext): Router {
-  const router = new Router();
+  const router = createRouter();
   const { limits } = app.config;
 
   router.post('/getInfo', async (ctx) => {

@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../router';
 import { koaBody } from 'koa-body';
 import type { AppContext } from '../../app';
 import { createCsrf } from '../csrf';
@@ -16,7 +17,7 @@ import { settingsRoutes } from './pages/settings';
  * then the CSRF token — for all routes at once, so no POST can forget it.
  */
 export function staffRoutes(app: AppContext): Router {
-  const router = new Router();
+  const router = createRouter();
   const csrf = createCsrf({ cookiePath: `/${app.route}/` });
   const formBody = koaBody({
     urlencoded: true,
