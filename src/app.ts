@@ -44,6 +44,7 @@ export interface AppContext extends AppDeps {
  */
 export function createApp(deps: AppDeps): Koa {
   const base = `/${deps.route}/`;
+  const staffArea = `${base}s`.toLowerCase();
   const renderer = createRenderer(deps.templatesDir, { staticBase: `${base}static/` });
   const access = createAccess({
     kserver: deps.kserver,
@@ -76,7 +77,7 @@ export function createApp(deps: AppDeps): Koa {
   // Compared without case: the routers are case-sensitive, but a guard must never be the weaker side.
   app.use(async (c, next) => {
     const p = c.path.toLowerCase();
-    return p === `${base}s` || p.startsWith(`${base}s/`) ? access.requireReader(c, next) : next();
+    return p === staffArea || p.startsWith(`${staffArea}/`) ? access.requireReader(c, next) : next();
   });
   app.use(root.routes());
   app.use(root.allowedMethods());

@@ -5,7 +5,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pushReportBody } from '../../sim/platform/report-client';
+import { pushReport, pushReportBody } from '../../sim/platform/report-client';
 import { REPO, startPultSim, waitFor, type PultSim } from '../helpers/pult-sim';
 import { sample, sampleReport } from '../helpers/samples';
 import { cookieOf, request, SESSION } from '../sim/helpers';
@@ -37,6 +37,22 @@ describe('pult in the simulator', () => {
   it('refuses s/ to a user without the reading right', async () => {
     const r = await request(`${t.base}/s/`, { headers: { cookie: cookieOf(SESSION.guest) } });
     assert.equal(r.status, 403);
+  });
+
+  it('never opens s/ by another spelling of the path', async () => {
+    await pushReport(t.base, sampleReport('client-error'));
+    for (const p of ['/pult/S/errorsList', '/PULT/s/errorsList', '/pult/S/reports/1', '/pult/S/reports/1/zip/1', '/Pult/S/settings']) {
+      const r = await request(`${t.sim.url}${p}`);
+      assert.ok(r.status === 403 || r.status === 404, `${p}: ${r.status}`);
+      assert.doesNotMatch(String(r.headers['content-type']), /zip/);
+    }
+    const forged = await request(`${t.sim.url}/pult/S/settings`, {
+      method: 'POST',
+      headers: { cookie: cookieOf(SESSION.admin), origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'userMessage=x',
+    });
+    assert.ok(forged.status === 403 || forged.status === 404, `forged POST: ${forged.status}`);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(t.storage, 'settings.json'), 'utf8')).configurations.length, 1, 'settings untouched');
   });
 
   it('lets a reader in', async () => {
