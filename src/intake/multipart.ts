@@ -1,3 +1,5 @@
+import { ValidationError } from '../web/errors';
+
 /**
  * Finds the report zip in a pushReport body. The platform sends multipart/form-data with
  * a `uuid<GUID>` boundary and a broken part header (`Content-Type: Content-Type`), so we
@@ -28,11 +30,16 @@ interface Part {
   data: Buffer;
 }
 
+/** The platform sends one part; a body with more than this many is not a report. */
+const MAX_PARTS = 16;
+
 function splitParts(body: Buffer, boundary: string): Part[] {
   const delimiter = Buffer.from(`--${boundary}`);
   const parts: Part[] = [];
   let pos = body.indexOf(delimiter);
+  let seen = 0;
   while (pos !== -1) {
+    if (++seen > MAX_PARTS) throw new ValidationError(`В запросе больше ${MAX_PARTS} частей multipart: это не отчёт 1С`);
     let start = pos + delimiter.length;
     if (body[start] === 0x2d && body[start + 1] === 0x2d) break; // closing "--boundary--"
     start = skipLineBreak(body, start);
@@ -41,7 +48,9 @@ function splitParts(body: Buffer, boundary: string): Part[] {
     const headerEnd = indexOfBlankLine(body, start, end);
     if (headerEnd) {
       const headers = body.subarray(start, headerEnd.at).toString('latin1');
-      parts.push({ ...dispositionOf(headers), data: body.subarray(headerEnd.at + headerEnd.len, end) });
+      const part = { ...dispositionOf(headers), data: body.subarray(headerEnd.at + headerEnd.len, end) };
+      parts.push(part);
+      if (part.name === 'report') break; // what we came for: the rest is not read
     }
     pos = next;
   }
@@ -61,11 +70,13 @@ function trimLineBreak(b: Buffer, i: number): number {
   return i;
 }
 
+/** The end of a part's headers, searched only inside the part: the cost stays linear. */
 function indexOfBlankLine(b: Buffer, from: number, to: number): { at: number; len: number } | undefined {
-  const crlf = b.indexOf('\r\n\r\n', from);
-  if (crlf !== -1 && crlf < to) return { at: crlf, len: 4 };
-  const lf = b.indexOf('\n\n', from);
-  if (lf !== -1 && lf < to) return { at: lf, len: 2 };
+  const part = b.subarray(from, to);
+  const crlf = part.indexOf('\r\n\r\n');
+  if (crlf !== -1) return { at: from + crlf, len: 4 };
+  const lf = part.indexOf('\n\n');
+  if (lf !== -1) return { at: from + lf, len: 2 };
   return undefined;
 }
 

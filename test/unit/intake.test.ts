@@ -104,3 +104,23 @@ function lieAboutSizes(zip: Buffer, size: number): void {
     if (sig === 0x02014b50) zip.writeUInt32LE(size, i + 24);
   }
 }
+
+describe('extractReportZip on hostile bodies', () => {
+  it('stays linear on a body of many empty parts and refuses it', () => {
+    const body = Buffer.from('--a\n'.repeat(200_000));
+    const started = Date.now();
+    assert.throws(() => extractReportZip(body, 'multipart/form-data; boundary=a'), ValidationError);
+    assert.ok(Date.now() - started < 500, `${Date.now() - started} ms`);
+  });
+
+  it('stops at the report part without reading what follows', () => {
+    const zip = sampleReport('minimal');
+    const body = Buffer.concat([
+      Buffer.from('--b\r\nContent-Disposition: form-data; name="report"; filename="report.zip"\r\n\r\n'),
+      zip,
+      Buffer.from('\r\n'),
+      Buffer.from('--b\r\n\r\n'.repeat(1000)),
+    ]);
+    assert.deepEqual(extractReportZip(body, 'multipart/form-data; boundary=b'), zip);
+  });
+});
