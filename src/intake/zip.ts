@@ -1,5 +1,6 @@
 import JSZip from 'jszip';
 import { PayloadTooLargeError, ValidationError } from '../web/errors';
+import { assertSaneZip } from './zip-guard';
 
 export interface OpenedReport {
   /** report.json as parsed JSON, not yet validated. */
@@ -14,6 +15,7 @@ export interface OpenedReport {
  */
 export async function openReportZip(zipBytes: Buffer, maxJsonBytes: number): Promise<OpenedReport> {
   if (zipBytes.length === 0) throw new ValidationError('Пустой запрос: нет архива отчёта');
+  assertSaneZip(zipBytes);
   let zip: JSZip;
   try {
     zip = await JSZip.loadAsync(zipBytes, { checkCRC32: false });

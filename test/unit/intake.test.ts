@@ -124,3 +124,38 @@ describe('extractReportZip on hostile bodies', () => {
     assert.deepEqual(extractReportZip(body, 'multipart/form-data; boundary=b'), zip);
   });
 });
+
+describe('openReportZip on hostile archives', () => {
+  /** A valid sample whose central directory is followed by `extra` copies of its first record. */
+  function withExtraCentralRecords(extra: number, declare: 'true' | 'all'): Buffer {
+    const zip = sampleReport('minimal');
+    const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    const cdSize = zip.readUInt32LE(eocd + 12);
+    const cdOffset = zip.readUInt32LE(eocd + 16);
+    const total = zip.readUInt16LE(eocd + 10);
+    const first = zip.subarray(cdOffset, cdOffset + 46 + zip.readUInt16LE(cdOffset + 28) + zip.readUInt16LE(cdOffset + 30) + zip.readUInt16LE(cdOffset + 32));
+    const records = Buffer.concat([zip.subarray(cdOffset, cdOffset + cdSize), ...Array.from({ length: extra }, () => first)]);
+    const end = Buffer.from(zip.subarray(eocd, eocd + 22));
+    const count = declare === 'all' ? Math.min(total + extra, 0xfffe) : total;
+    end.writeUInt16LE(count, 8);
+    end.writeUInt16LE(count, 10);
+    end.writeUInt32LE(records.length, 12);
+    return Buffer.concat([zip.subarray(0, cdOffset), records, end]);
+  }
+
+  it('refuses a central directory with more records than it declares, quickly', async () => {
+    const started = Date.now();
+    await assert.rejects(openReportZip(withExtraCentralRecords(200_000, 'true'), 8 * MB), ValidationError);
+    assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+  });
+
+  it('refuses an archive of thousands of entries', async () => {
+    await assert.rejects(openReportZip(withExtraCentralRecords(5000, 'all'), 8 * MB), /больше 1000 файлов/);
+  });
+
+  it('still reads every valid sample', async () => {
+    for (const name of ['client-error', 'with-attached-file', 'minimal', 'web-client']) {
+      await openReportZip(sampleReport(name), 8 * MB);
+    }
+  });
+});
