@@ -66,6 +66,7 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
       batchMs: config.notices.batchSeconds * 1000,
       retryMs: config.notices.retrySeconds * 1000,
       maxRetryMs: config.notices.maxRetrySeconds * 1000,
+      minIntervalMs: config.notices.minIntervalSeconds * 1000,
     });
     notifier.start();
     app = createApp({

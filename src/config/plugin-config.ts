@@ -21,6 +21,7 @@ export const PluginConfigSchema = z.object({
       batchSeconds: z.number().min(0).max(3600).default(10).describe('A new error waits this long for others, so a burst becomes one mail per configuration'),
       retrySeconds: z.number().min(1).max(86_400).default(60).describe('First retry after a failed SendMail; doubles each time'),
       maxRetrySeconds: z.number().min(1).max(86_400).default(3600).describe('Longest wait between retries'),
+      minIntervalSeconds: z.number().min(0).max(86_400).default(300).describe('At most one mail per configuration in this time; later new errors join the next mail'),
     })
     .prefault({})
     .describe('New-error notices'),

@@ -4,7 +4,7 @@ import { absoluteBase } from '../kserver/links';
 import type { Logger } from '../log';
 import { recipientsOf } from '../registry/acceptance';
 import type { SettingsStore } from '../registry/settings-store';
-import { dropNotice, dueNotices, nextDue, postponeNotice, type DueNotice } from '../storage/notices-repo';
+import { dropNotice, dueNotices, nextDueByConfig, postponeNotice, type DueNotice } from '../storage/notices-repo';
 import type { Store } from '../storage/store';
 import { composeNotice } from './compose';
 
@@ -18,6 +18,8 @@ export interface NotifierDeps {
   batchMs: number;
   /** First retry delay after a failed SendMail; doubles up to maxRetryMs. */
   retryMs: number;
+  /** At most one mail per configuration in this time: a lasting storm becomes a few mails. */
+  minIntervalMs?: number;
   maxRetryMs: number;
   now?: () => Date;
 }
@@ -33,6 +35,10 @@ export class Notifier {
   private timerAt = Infinity;
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** No pass starts before this (epoch ms): every pass is followed by a batch window. */
+  private notBefore = 0;
+  /** When each configuration was last mailed (epoch ms). */
+  private readonly lastMail = new Map<string, number>();
   private readonly now: () => Date;
 
   constructor(private readonly deps: NotifierDeps) {
@@ -66,30 +72,47 @@ export class Notifier {
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    const at = Date.now() + delayMs;
+    const at = Math.max(Date.now() + delayMs, this.notBefore);
+    delayMs = at - Date.now();
     if (this.timer && this.timerAt <= at) return;
     clearTimeout(this.timer);
     this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Infinity;
-      void this.runOnce().catch((err) => this.deps.log.error('рассылка уведомлений', err));
+      void this.runOnce().catch((err) => {
+        // The queue is durable; try again later rather than waiting for the next new error.
+        this.deps.log.error('рассылка уведомлений не выполнена, повтор позже', err);
+        this.schedule(this.deps.retryMs);
+      });
     }, Math.max(0, delayMs));
     this.timer.unref();
   }
 
+  /** The next pass: when the earliest configuration has a notice due and may be mailed again. */
   private scheduleNextDue(): void {
-    const next = this.deps.store.read((db) => nextDue(db));
-    if (next) this.schedule(Math.max(0, new Date(next).getTime() - this.now().getTime()));
+    const pending = this.deps.store.read((db) => nextDueByConfig(db));
+    const times = pending.map(({ config_name, t }) => Math.max(new Date(t).getTime(), this.quietUntil(config_name)));
+    if (times.length) this.schedule(Math.max(0, Math.min(...times) - this.now().getTime()));
+  }
+
+  private quietUntil(config: string): number {
+    return (this.lastMail.get(config) ?? -Infinity) + (this.deps.minIntervalMs ?? 0);
   }
 
   private async pass(): Promise<void> {
-    const due = this.deps.store.read((db) => dueNotices(db, this.now().toISOString(), BATCH_LIMIT));
+    const now = this.now().getTime();
+    const due = this.deps.store.read((db) => dueNotices(db, new Date(now).toISOString(), BATCH_LIMIT));
     const byConfig = new Map<string, DueNotice[]>();
     for (const n of due) byConfig.set(n.config_name, [...(byConfig.get(n.config_name) ?? []), n]);
-    for (const [config, notices] of byConfig) {
-      if (this.stopped) return;
-      await this.send(config, notices);
+    try {
+      for (const [config, notices] of byConfig) {
+        if (this.stopped) return;
+        if (this.quietUntil(config) > now) continue; // mailed recently: these join the next mail
+        await this.send(config, notices);
+      }
+    } finally {
+      this.notBefore = Date.now() + this.deps.batchMs;
     }
     if (due.length === BATCH_LIMIT) this.schedule(0);
     else this.scheduleNextDue();
@@ -112,6 +135,7 @@ export class Notifier {
       failure = err instanceof KServerMethodMissingError ? 'монитор не предоставляет SendMail' : (err as Error).message;
     }
     if (!failure) {
+      this.lastMail.set(config, this.now().getTime());
       this.deps.log.info(`отправлено уведомление о новых ошибках ${config} (${notices.length}): ${recipients.join(', ')}`);
       await this.deps.store.write((db) => notices.forEach((n) => dropNotice(db, n.id)));
       return;

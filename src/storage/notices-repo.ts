@@ -1,5 +1,5 @@
 import type { Database } from 'sql.js';
-import { all, get, run } from './sql';
+import { all, run } from './sql';
 
 export interface DueNotice {
   id: number;
@@ -31,9 +31,12 @@ export function postponeNotice(db: Database, id: number, next: string, error: st
   run(db, 'UPDATE notices SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?', [next, error, id]);
 }
 
-/** When the next pending notice is due, if any. */
-export function nextDue(db: Database): string | undefined {
-  return get<{ t: string | null }>(db, 'SELECT MIN(next_attempt_at) AS t FROM notices WHERE sent_at IS NULL')?.t ?? undefined;
+/** When the next pending notice of each configuration is due. */
+export function nextDueByConfig(db: Database): { config_name: string; t: string }[] {
+  return all<{ config_name: string; t: string }>(
+    db,
+    'SELECT config_name, MIN(next_attempt_at) AS t FROM notices WHERE sent_at IS NULL GROUP BY config_name',
+  );
 }
 
 /** Notices whose error is gone (cleared) are dropped with it. */

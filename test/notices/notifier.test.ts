@@ -120,4 +120,28 @@ describe('new-error notices', () => {
     assert.match(sent[0]!.body ?? '', /Ошибка без почты/);
     await notifier.stop();
   });
+
+  it('keeps a lasting storm to a few mails: one batch window after every pass, one mail per interval', async () => {
+    const { kserver, sent } = fakeKServer();
+    const slow = kserver.sendMail;
+    (kserver as { sendMail: typeof slow }).sendMail = async (m) => {
+      await new Promise((r) => setTimeout(r, 100));
+      return slow(m);
+    };
+    const notifier = new Notifier({ store, kserver, settings, route: 'pult', log: silentLogger, batchMs: 100, retryMs: 50, maxRetryMs: 50, minIntervalMs: 1000 });
+    notifier.start();
+    const until = Date.now() + 2500;
+    let n = 0;
+    while (Date.now() < until) {
+      await register([`Шторм ${n++}`]);
+      notifier.wake();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 1200));
+    await notifier.stop();
+    assert.ok(n > 50, `${n} new errors`);
+    assert.ok(sent.length >= 2 && sent.length <= 4, `${sent.length} mails for ${n} new errors in 2.5 s`);
+    const listed = sent.map((m) => m.body ?? '').join('\n');
+    for (let i = 0; i < n; i += 7) assert.match(listed, new RegExp(`Шторм ${i}\\b`), `error ${i} is in some mail`);
+  });
 });
