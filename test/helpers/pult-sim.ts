@@ -52,7 +52,7 @@ export async function startPultSim(opts: PultSimOptions = {}): Promise<PultSim> 
     await symlink(REPO, path.join(dir, 'plugins', 'pult'), 'dir');
     await mkdir(storage, { recursive: true });
     await writeFile(path.join(storage, 'settings.json'), JSON.stringify(opts.settings ?? MED_SETTINGS));
-    const pultConfig = { notices: { batchSeconds: 0.3, retrySeconds: 1 }, ...opts.pultConfig };
+    const pultConfig = { notices: { batchSeconds: 0.3, retrySeconds: 1, minIntervalSeconds: 0 }, ...opts.pultConfig };
     await writeFile(path.join(storage, 'pult.config.json'), JSON.stringify(pultConfig));
   }
   const lines: string[] = [];
