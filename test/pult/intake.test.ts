@@ -26,8 +26,9 @@ describe('pult in the simulator: the public samples in the order of samples/READ
       if (name === 'unknown-config') assert.match(JSON.parse(a.body).error, /БухгалтерияПредприятия/);
       else assert.equal(a.body, '', `${name} answers an empty body`);
     }
-    // one notice mail before the database is inspected
-    await waitFor(() => (readOutbox(t.outbox).length > 0 ? true : undefined), 8000, 'the notice mail');
+    // the notices of all five new errors before the database is inspected
+    const mailed = () => readOutbox(t.outbox).map((m) => m.body).join('\n');
+    await waitFor(() => ([1, 2, 3, 4, 5].every((n) => mailed().includes(`/pult/s/reports/${n}\n`)) ? true : undefined), 8000, 'the notices');
     await t.stopKeep();
   });
   after(() => t.cleanup());
