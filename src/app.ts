@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import type { PluginConfig } from './config/plugin-config';
+import type { StatusService } from './diagnostics/status';
 import type { SettingsStore } from './registry/settings-store';
 import type { Store } from './storage/store';
 import type { ZipStore } from './storage/zip-store';
@@ -30,6 +31,8 @@ export interface AppDeps {
   zips: ZipStore;
   /** Woken when a new error is queued for notice. */
   notifier?: { wake(): void };
+  /** The process's figures for s/status (absent where there is no plugin process around the app). */
+  status?: StatusService;
 }
 
 /** What route modules get: the deps plus shared services built once. */

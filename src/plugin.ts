@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app';
 import { ConfigError, loadPluginConfig } from './config/plugin-config';
+import { StatusService, type StatusSources } from './diagnostics/status';
 import { createKServer, missingMethods } from './kserver/api';
 import { findHostObject, readHostProps } from './kserver/host';
 import { createLogger, type Logger } from './log';
@@ -12,6 +13,7 @@ import { SettingsStore } from './registry/settings-store';
 import { openStore } from './storage/engine';
 import { MIGRATIONS } from './storage/migrations';
 import { recoverStorage } from './storage/recover';
+import { dataTotals } from './storage/status-repo';
 import { ZipStore } from './storage/zip-store';
 import { unavailableApp } from './web/unavailable';
 import type { PickKServerInfo } from './web/session';
@@ -44,6 +46,9 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
   let app;
   let cleanup: () => Promise<void> = async () => {};
   let graceMs = 8000;
+  const status = new StatusService();
+  let sources: StatusSources | undefined;
+  let dbOpenMs = 0;
   try {
     fs.mkdirSync(host.StoragePath, { recursive: true });
     const config = loadPluginConfig(host.Info, host.StoragePath);
@@ -56,7 +61,8 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
     const store = await openStore({ dir: path.join(host.StoragePath, 'db'), migrations: MIGRATIONS, log: storageLog(log), wasmPath: layout.wasmPath });
     const zips = new ZipStore(path.join(host.StoragePath, 'zips'));
     await recoverStorage(store, zips, log);
-    log.info(`база открыта за ${Date.now() - started} мс`);
+    dbOpenMs = Date.now() - started;
+    log.info(`база открыта за ${dbOpenMs} мс`);
     const notifier = new Notifier({
       store,
       kserver,
@@ -81,7 +87,9 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
       store,
       zips,
       notifier,
+      status,
     });
+    sources = { storeStats: () => store.stats(), incomingZips: () => zips.incomingCount(), totals: () => store.read(dataTotals) };
     cleanup = async () => {
       await notifier.stop();
       await store.close();
@@ -99,7 +107,10 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
     s.on('close', () => sockets.delete(s));
   });
   await listen(server, host.SocketPath);
-  log.info(`pult слушает ${host.SocketPath}`);
+  // performance.now() counts from the process's start.
+  const readyMs = Math.round(performance.now());
+  if (sources) status.serving(sources, { dbOpenMs, readyMs });
+  log.info(`pult слушает ${host.SocketPath} (готов через ${readyMs} мс после старта процесса)`);
 
   let closing: Promise<void> | undefined;
   const shutdown = () =>
@@ -110,6 +121,7 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
       const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
       await Promise.race([closed, grace]);
       for (const s of sockets) s.destroy();
+      status.stop();
       await cleanup();
       log.info('pult остановлен');
     })());

@@ -77,6 +77,11 @@ export class ZipStore {
     await fsp.rm(path.join(this.incoming, name), { force: true });
   }
 
+  /** How many files wait in incoming/ (the status page; a handful while reports arrive). */
+  async incomingCount(): Promise<number> {
+    return (await fsp.readdir(this.incoming)).length;
+  }
+
   /** Where the zip is now, or undefined. */
   locate(name: string): string | undefined {
     if (!NAME.test(name)) return undefined;

@@ -8,7 +8,7 @@ export interface Viewer {
   name: string;
 }
 
-export type Section = 'errors' | 'settings' | 'clear';
+export type Section = 'errors' | 'settings' | 'clear' | 'status';
 
 /**
  * Renders an s/ page with what every one of them shows: who is looking (UserInfo, reused

@@ -8,13 +8,15 @@ import { describeReportProblem } from '../../intake/report-schema';
 import { answerGetInfo } from '../../registry/get-info';
 import { registerReport } from '../../registry/register-report';
 import { ValidationError } from '../errors';
+import { timed } from '../request-timing';
 
 /** getInfo and pushReport as the 1C platform calls them: anonymous, JSON answers. */
 export function intakeRoutes(app: AppContext): Router {
   const router = createRouter();
   const { limits } = app.config;
+  const times = app.status?.requests;
 
-  router.post('/getInfo', async (ctx) => {
+  router.post('/getInfo', timed(times, 'getInfo'), async (ctx) => {
     ctx.state.json = true;
     const raw = await readBody(ctx.req, limits.jsonBodyBytes);
     let body: unknown;
@@ -28,7 +30,7 @@ export function intakeRoutes(app: AppContext): Router {
     ctx.body = answerGetInfo(app.settings.get(), parsed.data);
   });
 
-  router.post('/pushReport', async (ctx) => {
+  router.post('/pushReport', timed(times, 'pushReport'), async (ctx) => {
     ctx.state.json = true;
     const body = await readBody(ctx.req, limits.requestBytes);
     const zip = extractReportZip(body, ctx.get('content-type') || undefined);

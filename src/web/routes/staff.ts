@@ -10,6 +10,7 @@ import { errorsRoutes } from './pages/errors';
 import { marksRoutes } from './pages/marks';
 import { reportsRoutes } from './pages/reports';
 import { settingsRoutes } from './pages/settings';
+import { statusRoutes } from './pages/status';
 
 /**
  * The s/ area: everything here passes the reader check first (see app.ts). Every method
@@ -33,7 +34,7 @@ export function staffRoutes(app: AppContext): Router {
   router.get('/', (ctx) => {
     ctx.redirect(`${ctx.state.base}s/errorsList`);
   });
-  for (const routes of [errorsRoutes, reportsRoutes, marksRoutes, settingsRoutes, clearRoutes]) routes(router, deps);
+  for (const routes of [errorsRoutes, reportsRoutes, marksRoutes, settingsRoutes, clearRoutes, statusRoutes]) routes(router, deps);
   return router;
 }
 
