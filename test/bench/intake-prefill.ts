@@ -1,0 +1,75 @@
+/**
+ * Builds a real pult database for the intake benchmark: pult's migrations, then rows written
+ * by pult's own repository functions (so they are what intake would have written), in one
+ * transaction of sql.js's release build, exported once. Not measured, and much faster than
+ * sending the reports. The rows' zips are not written: nothing in intake reads them.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ReportSchema } from '../../src/intake/report-schema';
+import { errorKeyOf } from '../../src/registry/error-key';
+import { factsOf } from '../../src/registry/report-facts';
+import { MIGRATIONS } from '../../src/storage/migrations';
+import { insertError, insertReport, rememberUid } from '../../src/storage/registry-repo';
+import { prefilledClient, reportJson, reportsOfError } from './intake-data';
+
+const T0 = Date.UTC(2025, 0, 1);
+
+/** Writes `<dbDir>/pult.sqlite` with `errors` errors and `reports` reports; returns its size. */
+export async function prefillDatabase(dbDir: string, errors: number, reports: number): Promise<{ bytes: number; ms: number }> {
+  const started = performance.now();
+  const SQL = await (require('sql.js') as typeof import('sql.js'))();
+  const db = new SQL.Database();
+  db.run('PRAGMA journal_mode = OFF');
+  db.run('PRAGMA cache_size = -262144');
+  db.run('BEGIN');
+  for (const m of MIGRATIONS) m.up(db);
+  db.run(`PRAGMA user_version = ${MIGRATIONS[MIGRATIONS.length - 1]!.version}`);
+  const span = 300 * 86_400_000; // the reports arrived over the last ten months
+  let written = 0;
+  for (let e = 0; e < errors; e++) {
+    const count = reportsOfError(e, errors, reports);
+    const firstAt = T0 + Math.floor((e / errors) * span);
+    const report = ReportSchema.parse(reportJson({ error: e, uid: randomUUID(), clientId: prefilledClient(e, 0), time: new Date(firstAt).toISOString() }));
+    const key = errorKeyOf(report);
+    const facts = factsOf(report, new Date(firstAt));
+    const first = new Date(firstAt).toISOString();
+    const errorId = insertError(db, key, first);
+    let last = first;
+    for (let r = 0; r < count; r++) {
+      const at = new Date(firstAt + Math.floor(((written + r) / reports) * 86_400_000)).toISOString();
+      const uid = randomUUID();
+      const reportId = insertReport(db, {
+        errorId,
+        facts: { ...facts, uid, clientId: prefilledClient(e, r), time: at, userDescription: r % 4 === 0 ? facts.userDescription : undefined },
+        groupable: true,
+        ip: `10.0.${r % 250}.${e % 250}`,
+        receivedAt: at,
+        zipName: uid.replaceAll('-', '') + '.zip',
+        zipSize: 20_000 + (r % 40_000),
+      });
+      rememberUid(db, uid, reportId);
+      last = at;
+    }
+    db.run('UPDATE errors SET reports_total = ?, computers = ?, last_seen = ? WHERE id = ?', [count, count, last, errorId]);
+    written += count;
+  }
+  db.run('COMMIT');
+  const bytes = db.export();
+  db.close();
+  fs.mkdirSync(dbDir, { recursive: true });
+  fs.writeFileSync(path.join(dbDir, 'pult.sqlite'), bytes);
+  return { bytes: bytes.length, ms: performance.now() - started };
+}
+
+/**
+ * A key for caching prefilled databases between runs: changes whenever the schema, the
+ * repository SQL, the report definition or this file changes.
+ */
+export function prefillCacheKey(errors: number, reports: number): string {
+  const files = ['src/storage/migrations.ts', 'src/storage/registry-repo.ts', 'src/registry/error-key.ts', 'src/registry/report-facts.ts', 'test/bench/intake-data.ts', 'test/bench/intake-prefill.ts'];
+  const h = createHash('sha256').update(`${errors}/${reports}`);
+  for (const f of files) h.update(fs.readFileSync(path.join(__dirname, '..', '..', f)));
+  return h.digest('hex').slice(0, 16);
+}
