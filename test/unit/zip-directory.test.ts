@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import JSZip from 'jszip';
+import { entryArchive } from '../../src/intake/zip-directory';
+import { openReportZip } from '../../src/intake/zip';
+import { ValidationError } from '../../src/web/errors';
+import { sample, sampleReport } from '../helpers/samples';
+
+const MB = 1024 * 1024;
+
+async function zipOf(files: Record<string, string | Buffer>, options: JSZip.JSZipGeneratorOptions<'uint8array'> = {}): Promise<Buffer> {
+  const zip = new JSZip();
+  for (const [name, content] of Object.entries(files)) zip.file(name, content);
+  return Buffer.from(await zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', ...options }));
+}
+
+describe('reading report.json out of a report zip', () => {
+  it('gives JSZip only report.json: a 20 MB dump beside it is never read', async () => {
+    const zip = await zipOf({ 'report.json': '{"id":"a"}', 'dump.dmp': randomBytes(20 * MB) }, { compression: 'STORE' });
+    const cut = entryArchive(zip, 'report.json');
+    assert.equal(cut.kind, 'found');
+    if (cut.kind !== 'found') return;
+    assert.ok(cut.archive.length < 1024, `the cut-out archive is ${cut.archive.length} bytes`);
+    assert.deepEqual(cut.names, ['report.json', 'dump.dmp']);
+    const opened = await openReportZip(zip, MB);
+    assert.deepEqual(opened.json, { id: 'a' });
+    assert.deepEqual(opened.entries, ['report.json', 'dump.dmp']);
+  });
+
+  it('reads a sample exactly as JSZip does from the whole archive', async () => {
+    const zip = sampleReport('client-error');
+    const whole = await JSZip.loadAsync(zip);
+    const opened = await openReportZip(zip, MB);
+    assert.deepEqual(opened.json, JSON.parse((await whole.file('report.json')!.async('string')).replace(/^\uFEFF/, '')));
+  });
+
+  it('takes the last of two entries called report.json, as JSZip does', async () => {
+    // Two entries of the same length; the second one's name is patched to collide.
+    const zip = await zipOf({ 'report.json': '{"n":1}', 'report.jsoX': '{"n":2}' });
+    for (let i = zip.indexOf('report.jsoX'); i !== -1; i = zip.indexOf('report.jsoX', i + 1)) zip.write('report.json', i);
+    const whole = await JSZip.loadAsync(zip);
+    assert.equal(await whole.file('report.json')!.async('string'), '{"n":2}');
+    assert.deepEqual((await openReportZip(zip, MB)).json, { n: 2 });
+  });
+
+  it('reads entries written with data descriptors (sizes after the data, as streaming writers do)', async () => {
+    const zip = await zipOf({ 'report.json': '{"n":3}', 'screenshot.png': randomBytes(50_000) }, { streamFiles: true });
+    assert.equal(entryArchive(zip, 'report.json').kind, 'found');
+    assert.deepEqual((await openReportZip(zip, MB)).json, { n: 3 });
+  });
+
+  it('reads a zip with bytes before its first entry (a self-extractor stub)', async () => {
+    const zip = Buffer.concat([Buffer.from('MZ stub'), await zipOf({ 'report.json': '{"n":4}' })]);
+    assert.equal(entryArchive(zip, 'report.json').kind, 'found');
+    assert.deepEqual((await openReportZip(zip, MB)).json, { n: 4 });
+  });
+
+  it('reads a stored (not deflated) report.json', async () => {
+    const zip = await zipOf({ 'report.json': '{"n":5}' }, { compression: 'STORE' });
+    assert.deepEqual((await openReportZip(zip, MB)).json, { n: 5 });
+  });
+
+  it('does not take report.json from a folder inside the zip', async () => {
+    const zip = await zipOf({ 'inner/report.json': '{"n":6}' });
+    assert.equal(entryArchive(zip, 'report.json').kind, 'missing');
+    await assert.rejects(openReportZip(zip, MB), (err: unknown) => err instanceof ValidationError && /нет report\.json/.test(err.message));
+  });
+
+  it('leaves what it does not understand to JSZip: not a zip, truncated', () => {
+    assert.equal(entryArchive(sample('bad/not-a-zip.zip'), 'report.json').kind, 'unusual');
+    assert.equal(entryArchive(sample('bad/truncated.zip'), 'report.json').kind, 'unusual');
+  });
+
+  it('refuses a central directory that points outside the archive', async () => {
+    const zip = await zipOf({ 'report.json': '{"n":7}' });
+    const central = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zip.writeUInt32LE(zip.length + 1000, central + 42); // local header offset beyond the end
+    assert.equal(entryArchive(zip, 'report.json').kind, 'unusual');
+    await assert.rejects(openReportZip(zip, MB), ValidationError);
+  });
+});
