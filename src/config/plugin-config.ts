@@ -28,7 +28,7 @@ export const PluginConfigSchema = z.object({
   limits: z
     .object({
       requestBytes: z.number().int().min(1024).default(64 * 1024 * 1024).describe('Largest pushReport body accepted, bytes'),
-      reportJsonBytes: z.number().int().min(1024).default(8 * 1024 * 1024).describe('Largest inflated report.json accepted, bytes'),
+      reportJsonBytes: z.number().int().min(1024).default(2 * 1024 * 1024).describe('Largest inflated report.json accepted, bytes'),
       jsonBodyBytes: z.number().int().min(1024).default(256 * 1024).describe('Largest getInfo body and form body accepted, bytes'),
     })
     .prefault({})

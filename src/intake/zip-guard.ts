@@ -26,8 +26,11 @@ export function assertSaneZip(zip: Buffer): void {
   if (disk !== 0 || cdDisk !== 0 || onDisk !== total) throw new ValidationError('Многотомные zip-архивы не принимаются');
   if (total === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw new ValidationError('Архивы zip64 не принимаются');
   if (total > MAX_ZIP_ENTRIES) throw new ValidationError(`В архиве больше ${MAX_ZIP_ENTRIES} файлов: это не отчёт 1С`);
-  if (cdOffset + cdSize > eocd) throw new ValidationError('Каталог zip-архива повреждён');
-  let pos = cdOffset;
+  // The directory ends where the end record starts; counting from there also covers bytes
+  // prepended to the archive (a self-extractor stub), which shift every declared offset.
+  const cdStart = eocd - cdSize;
+  if (cdStart < 0 || cdOffset > cdStart) throw new ValidationError('Каталог zip-архива повреждён');
+  let pos = cdStart;
   for (let i = 0; i < total; i++) {
     if (pos + 46 > eocd || zip.readUInt32LE(pos) !== CENTRAL) throw new ValidationError('Каталог zip-архива повреждён');
     pos += 46 + zip.readUInt16LE(pos + 28) + zip.readUInt16LE(pos + 30) + zip.readUInt16LE(pos + 32);

@@ -2,6 +2,7 @@ import zlib from 'node:zlib';
 import JSZip from 'jszip';
 import { PayloadTooLargeError, ValidationError } from '../web/errors';
 import { entryArchive } from './zip-directory';
+import { assertSaneZip } from './zip-guard';
 
 export interface OpenedReport {
   /** report.json as parsed JSON, not yet validated. */
@@ -18,6 +19,7 @@ export interface OpenedReport {
  */
 export async function openReportZip(zipBytes: Buffer, maxJsonBytes: number): Promise<OpenedReport> {
   if (zipBytes.length === 0) throw new ValidationError('Пустой запрос: нет архива отчёта');
+  assertSaneZip(zipBytes);
   const cut = entryArchive(zipBytes, 'report.json');
   if (cut.kind === 'missing') throw noReportJson();
   let zip: JSZip;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Report } from '../intake/report-schema';
+import { clip, STORED } from './limits';
 
 /**
  * The unique error (pult.md): configuration name and version, the SET of installed
@@ -10,7 +11,7 @@ import type { Report } from '../intake/report-schema';
 export interface ErrorKey {
   configName: string;
   configVersion: string;
-  /** Sorted, de-duplicated [name, hash] pairs. */
+  /** Sorted, de-duplicated [name, hash] pairs (stored ones cut, see limits.ts). */
   extensions: [string, string][];
   texts: string[];
   stackHash: string;
@@ -28,11 +29,12 @@ export function errorKeyOf(report: Report): ErrorKey {
   const stackHash = app?.stackHash ?? '';
   const canonical = JSON.stringify([config.name, config.version, extensions, texts, stackHash]);
   return {
-    configName: config.name,
-    configVersion: config.version,
-    extensions,
-    texts,
-    stackHash,
+    // What is stored and shown is cut to bounded sizes; the hash covers everything.
+    configName: clip(config.name, STORED.fieldChars),
+    configVersion: clip(config.version, STORED.fieldChars),
+    extensions: extensions.slice(0, STORED.extensions).map(([n, h]) => [clip(n, STORED.fieldChars), clip(h, STORED.fieldChars)]),
+    texts: texts.slice(0, STORED.texts).map((t) => clip(t)),
+    stackHash: clip(stackHash, STORED.fieldChars),
     detailed: app !== undefined,
     hash: createHash('sha256').update(canonical).digest('hex'),
   };

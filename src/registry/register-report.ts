@@ -14,6 +14,7 @@ import {
   isUidKnown,
   rememberUid,
 } from '../storage/registry-repo';
+import { StorageError } from '../storage/engine';
 import type { Store } from '../storage/store';
 import type { ZipStore } from '../storage/zip-store';
 import { RefusedError, ValidationError } from '../web/errors';
@@ -78,7 +79,10 @@ export async function registerReport(deps: RegisterDeps, input: Incoming): Promi
       decision = await deps.store.write((db) => decide(db, plan, zipName, false));
     }
   } catch (err) {
-    if (zipName) await deps.zips.discard(zipName).catch(() => {});
+    // A rule or SQL error rolled the transaction back: the zip belongs to nothing. A storage
+    // failure may have left the row in the journal: start-up decides, by the row, whether
+    // the zip in incoming/ is kept or removed.
+    if (zipName && !(err instanceof StorageError)) await deps.zips.discard(zipName).catch(() => {});
     throw err;
   }
   if (decision.kind === 'needs-zip') throw new Error('report could not be stored'); // unreachable: a zip was given

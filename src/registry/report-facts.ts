@@ -1,4 +1,5 @@
 import type { Report } from '../intake/report-schema';
+import { clip, clipField } from './limits';
 
 /**
  * What we keep of one report besides its zip: the columns of the reports page and what
@@ -30,17 +31,17 @@ export function factsOf(report: Report, receivedAt: Date): ReportFacts {
     time: normaliseTime(report.time) ?? receivedAt.toISOString(),
     clientId: report.clientInfo?.systemInfo?.clientID || undefined,
     hasFiles: Array.isArray(files) && files.length > 0,
-    userName: report.sessionInfo?.userName,
-    appVersion: report.clientInfo?.appVersion,
-    appName: report.clientInfo?.appName,
-    platformType: report.clientInfo?.platformType,
-    serverType: report.serverInfo?.type,
-    serverVersion: report.serverInfo?.appVersion,
-    dataSeparation: report.sessionInfo?.dataSeparation,
-    dbms: report.serverInfo?.dbms,
+    userName: clipField(report.sessionInfo?.userName),
+    appVersion: clipField(report.clientInfo?.appVersion),
+    appName: clipField(report.clientInfo?.appName),
+    platformType: clipField(report.clientInfo?.platformType),
+    serverType: clipField(report.serverInfo?.type),
+    serverVersion: clipField(report.serverInfo?.appVersion),
+    dataSeparation: clipField(report.sessionInfo?.dataSeparation),
+    dbms: clipField(report.serverInfo?.dbms),
     changeEnabled: report.configInfo.changeEnabled,
-    userDescription: description ? description : undefined,
-    userAgent: report.clientInfo?.systemInfo?.useragent,
+    userDescription: description ? clip(description) : undefined,
+    userAgent: clipField(report.clientInfo?.systemInfo?.useragent),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Database } from 'sql.js';
 import type { ErrorKey } from '../registry/error-key';
+import { STORED } from '../registry/limits';
 import type { ReportFacts } from '../registry/report-facts';
 import { all, get, run, v } from './sql';
 
@@ -56,7 +57,10 @@ export function findGroupTarget(db: Database, errorId: number, clientId: string)
 
 /** A repeat from the same computer: count up, take its time, add its description. */
 export function foldIntoReport(db: Database, target: GroupTarget, time: string, description: string | undefined): void {
-  const descriptions = description ? JSON.stringify([...parseList(target.descriptions), [time, description]]) : target.descriptions;
+  // Only the newest descriptions stay in the row (all of them are in the zips).
+  const descriptions = description
+    ? JSON.stringify([...parseList(target.descriptions), [time, description]].slice(-STORED.descriptions))
+    : target.descriptions;
   run(db, 'UPDATE reports SET count = count + 1, time = ?, descriptions = ? WHERE id = ?', [time, descriptions, target.id]);
 }
 

@@ -114,3 +114,29 @@ describe('report.json validation', () => {
     assert.equal(ReportSchema.safeParse(json).success, false);
   });
 });
+
+describe('what a report may leave in the database', () => {
+  const now = new Date('2026-11-23T10:00:00Z');
+  it('cuts huge texts for storage but keys on the full text', () => {
+    const long = 'Ж'.repeat(3_000_000);
+    const a = errorKeyOf(report('client-error', (r) => (r.errorInfo.applicationErrorInfo.errors = [[long + 'A', []]])));
+    const b = errorKeyOf(report('client-error', (r) => (r.errorInfo.applicationErrorInfo.errors = [[long + 'B', []]])));
+    assert.notEqual(a.hash, b.hash, 'texts that differ only past the cut are different errors');
+    assert.ok(a.texts[0]!.length <= 8000);
+    const facts = factsOf(report('client-error', (r) => ((r.errorInfo.userDescription = long), (r.sessionInfo.userName = long))), now);
+    assert.ok(facts.userDescription!.length <= 8000);
+    assert.ok(facts.userName!.length <= 500);
+  });
+
+  it('keeps at most 50 error texts and 200 extensions of one error', () => {
+    const key = errorKeyOf(
+      report('client-error', (r) => {
+        r.errorInfo.applicationErrorInfo.errors = Array.from({ length: 500 }, (_, i) => [`т${i}`, []]);
+        r.configInfo.extentions = Array.from({ length: 1000 }, (_, i) => [`р${i}`, 'h']);
+      }),
+    );
+    assert.equal(key.texts.length, 50);
+    assert.equal(key.extensions.length, 200);
+  });
+});
+
