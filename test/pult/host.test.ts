@@ -69,6 +69,25 @@ describe('pult in the simulator', () => {
   });
 });
 
+describe('pult with a broken configuration', () => {
+  let t: PultSim;
+  before(async () => (t = await startPultSim({ pultConfig: { features: { read: 'чтение' } } })));
+  after(() => t.stop());
+
+  it('keeps running and tells every visitor it is not started, without paths; the log has the details', async () => {
+    for (const p of ['/', '/s/errorsList']) {
+      const r = await request(`${t.base}${p}`);
+      assert.equal(r.status, 503);
+      assert.match(r.text, /pult не запущен: ошибка в параметрах \(pult\.config\.json\)/);
+      assert.doesNotMatch(r.text, /\/tmp\//);
+    }
+    const push = await pushReport(t.base, sampleReport('client-error'));
+    assert.equal(push.status, 503);
+    assert.match(JSON.parse(push.body).error, /не запущен/);
+    await waitFor(() => (t.lines.some((l) => /features\.read/.test(l)) ? true : undefined), 3000, 'the details in the log');
+  });
+});
+
 describe('pult under the original simulator (global KodeksApi, no methods)', () => {
   let dir: string;
   let child: ChildProcess;
