@@ -28,7 +28,10 @@ export interface CsrfOptions {
  */
 export function createCsrf(options: CsrfOptions) {
   const secret = options.secret ?? randomBytes(32);
-  const tokenFor = (cookieValue: string) => createHmac('sha256', secret).update(`pult-csrf:${cookieValue}`).digest('base64url');
+  // Bound to the KServer session as well as the cookie: a (cookie, token) pair taken from
+  // one user's browser is worth nothing in another user's session.
+  const tokenFor = (cookieValue: string, session = '') =>
+    createHmac('sha256', secret).update(`pult-csrf:${session}:${cookieValue}`).digest('base64url');
 
   /** Safe methods: make sure the cookie exists, expose the token to templates. Others: check where they come from. */
   async function gate(ctx: Context, next: Next) {
@@ -38,7 +41,7 @@ export function createCsrf(options: CsrfOptions) {
         value = randomBytes(32).toString('base64url');
         ctx.cookies.set(CSRF_COOKIE, value, { httpOnly: true, sameSite: 'strict', path: options.cookiePath, overwrite: true });
       }
-      ctx.state.csrfToken = tokenFor(value);
+      ctx.state.csrfToken = tokenFor(value, sessionOf(ctx));
       return next();
     }
     if (!sameOrigin(ctx)) throw new CsrfError();
@@ -51,16 +54,23 @@ export function createCsrf(options: CsrfOptions) {
     const value = ctx.cookies.get(CSRF_COOKIE);
     const body = ctx.request.body as Record<string, unknown> | undefined;
     const supplied = ctx.get(CSRF_HEADER) || (typeof body?.[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : '');
-    if (!value || !COOKIE_VALUE.test(value) || !equal(supplied, tokenFor(value))) throw new CsrfError();
-    ctx.state.csrfToken = tokenFor(value);
+    if (!value || !COOKIE_VALUE.test(value) || !equal(supplied, tokenFor(value, sessionOf(ctx)))) throw new CsrfError();
+    ctx.state.csrfToken = tokenFor(value, sessionOf(ctx));
     return next();
   }
 
   return { gate, verify, tokenFor };
 }
 
+/** The KServer session id when the monitor told us (see web/session.ts); nothing else is stable. */
+function sessionOf(ctx: Context): string {
+  const key = (ctx.state.session as { cacheKey?: string } | undefined)?.cacheKey;
+  return key?.startsWith('s:') ? key : '';
+}
+
 function sameOrigin(ctx: Context): boolean {
-  if (ctx.get('sec-fetch-site') === 'cross-site') return false;
+  const site = ctx.get('sec-fetch-site');
+  if (site === 'cross-site' || site === 'same-site') return false; // a sibling host is not us either
   const origin = ctx.get('origin');
   if (!origin) return true;
   let host: string;

@@ -55,6 +55,22 @@ describe('pult in the simulator', () => {
     assert.equal(JSON.parse(fs.readFileSync(path.join(t.storage, 'settings.json'), 'utf8')).configurations.length, 1, 'settings untouched');
   });
 
+  it('does not accept one user\'s form token in another user\'s session', async () => {
+    const page = await request(`${t.base}/s/errorsList`, { headers: { cookie: cookieOf(SESSION.reader) } });
+    const csrfCookie = String(page.headers['set-cookie']).match(/pult_csrf=([^;]+)/)![1]!;
+    const token = page.text.match(/name="_csrf" value="([^"]+)"/)![1]!;
+    const as = (session: number) =>
+      request(`${t.base}/s/errors/1/mark`, {
+        method: 'POST',
+        headers: { cookie: `${cookieOf(session)}; pult_csrf=${csrfCookie}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: `_csrf=${encodeURIComponent(token)}&action=set`,
+      });
+    const planted = await as(SESSION.admin);
+    assert.equal(planted.status, 403, 'planted in the administrator\'s browser');
+    assert.equal(planted.json().code, 'csrf');
+    assert.equal((await as(SESSION.reader)).status, 200, 'in its own session');
+  });
+
   it('lets a reader in', async () => {
     const r = await request(`${t.base}/s/`, { headers: { cookie: cookieOf(SESSION.reader) } });
     assert.ok(r.status === 200 || (r.status >= 300 && r.status < 400), `status ${r.status}`);
