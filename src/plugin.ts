@@ -94,6 +94,7 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
     cleanup = async () => {
       await notifier.stop();
       await store.close();
+      await zips.close();
     };
   } catch (err) {
     log.error('pult не смог запуститься', err);
