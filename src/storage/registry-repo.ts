@@ -46,13 +46,17 @@ export interface GroupTarget {
   descriptions: string;
 }
 
-/** The earlier groupable report of this error from this computer, if any. */
+/**
+ * The earlier groupable report of this error from this computer, if any. There is at most
+ * one: a groupable report is inserted only when none exists (in the same transaction), so
+ * no ORDER BY — which costs SQLite a sorter per call, several times the lookup itself, on
+ * every report (and reports_by_computer yields the lowest id first anyway).
+ */
 export function findGroupTarget(db: Database, errorId: number, clientId: string): GroupTarget | undefined {
-  return get<GroupTarget>(
-    db,
-    'SELECT id, descriptions FROM reports WHERE error_id = ? AND client_id = ? AND groupable = 1 ORDER BY id LIMIT 1',
-    [errorId, clientId],
-  );
+  return get<GroupTarget>(db, 'SELECT id, descriptions FROM reports WHERE error_id = ? AND client_id = ? AND groupable = 1 LIMIT 1', [
+    errorId,
+    clientId,
+  ]);
 }
 
 /** A repeat from the same computer: count up, take its time, add its description. */
