@@ -43,7 +43,7 @@ export function intakeRoutes(app: AppContext): Router {
         maxReportJsonBytes: limits.reportJsonBytes,
         onNewError: () => app.notifier?.wake(),
       },
-      { zip, ip: ctx.get('x-kodeks-monitor-remote-addr') || undefined, receivedAt: new Date() },
+      { zip, ip: clientIp(ctx.get('x-kodeks-monitor-remote-addr')), receivedAt: new Date() },
     );
     app.log.info(`pushReport: ${describeOutcome(outcome)}`);
     ctx.status = 200;
@@ -64,4 +64,13 @@ function describeOutcome(o: Awaited<ReturnType<typeof registerReport>>): string 
     case 'duplicate-id':
       return 'отчёт уже получен ранее';
   }
+}
+
+/**
+ * The client's address as the monitor saw it. Should a monitor append to a header the
+ * client already sent rather than replace it, only the last value is the monitor's own.
+ */
+function clientIp(header: string): string | undefined {
+  const last = header.split(',').pop()?.trim();
+  return last ? last.slice(0, 64) : undefined;
 }
