@@ -173,7 +173,8 @@ interface Target {
 
 const TARGETS: Target[] = [
   { name: 'intake ≥ 50% of the baseline', value: (s) => summary(s).ratio * 100, unit: '%', limit: 50, atLeast: true },
-  { name: 'getInfo p99 ≤ 5 ms', value: (s) => summary(s).getInfo.p99Ms, unit: 'ms', limit: 5 },
+  { name: 'getInfo p99 ≤ 5 ms (through the simulator)', value: (s) => summary(s).getInfo.p99Ms, unit: 'ms', limit: 5 },
+  { name: 'getInfo p99 ≤ 5 ms (inside pult)', value: (s) => summary(s).server.getInfo.p99Ms, unit: 'ms', limit: 5 },
   { name: 'start-up ≤ 3 s at 1M', value: (s) => s.startup.readyMs / 1000, unit: 's', limit: 3, only1M: true },
   { name: 'RSS ≤ 1 GB at 1M', value: (s) => s.rssAtEnd.peak / 2 ** 30, unit: 'GB', limit: 1, only1M: true },
   { name: 'no stall over 100 ms', value: (s) => summary(s).maxStallMs, unit: 'ms', limit: 100 },
