@@ -35,15 +35,20 @@ export class ZipStore {
    */
   async put(bytes: Uint8Array): Promise<string> {
     const name = randomUUID().replaceAll('-', '') + '.zip';
-    const fd = await open(path.join(this.incoming, name), 'wx');
+    const file = path.join(this.incoming, name);
+    const fd = await open(file, 'wx');
     try {
       for (let done = 0; done < bytes.length; ) done += (await write(fd, bytes, done, bytes.length - done, done)).bytesWritten;
       // The file's bytes and its name in incoming/ become durable independently: at once.
       await Promise.all([fsync(fd), this.syncIncoming()]);
-    } finally {
-      // Nothing is left to flush: closing in place is cheaper than a trip to the thread pool.
+    } catch (err) {
+      // A full disk must not leave half a zip behind until the next start.
       fs.closeSync(fd);
+      await fsp.rm(file, { force: true }).catch(() => {});
+      throw err;
     }
+    // Nothing is left to flush: closing in place is cheaper than a trip to the thread pool.
+    fs.closeSync(fd);
     return name;
   }
 
@@ -115,9 +120,10 @@ export class ZipStore {
     await fsp.rm(path.join(this.incoming, assertName(name)), { force: true });
   }
 
+  /** incoming/ first: a settle racing with this moves the file into the shard before we look there. */
   async remove(name: string): Promise<void> {
+    await fsp.rm(path.join(this.incoming, assertName(name)), { force: true });
     await fsp.rm(path.join(this.shardDir(name), name), { force: true });
-    await fsp.rm(path.join(this.incoming, name), { force: true });
   }
 
   /** How many files wait in incoming/ (the status page; a handful while reports arrive). */
