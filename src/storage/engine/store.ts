@@ -8,12 +8,9 @@
  * an open transaction across an await.
  */
 import type { Database, Statement } from 'sql.js';
-import type { CaptureHub, FileTracker } from './capture';
-import type { Checkpointer } from './checkpointer';
+import type { CaptureHub } from './capture';
 import { StorageCaptureError, StorageClosedError } from './errors';
-import { GroupCommit } from './group-commit';
-import type { JournalWriter } from './journal-file';
-import type { StorageLogger } from './log';
+import { GroupCommit, type GroupCommitParts } from './group-commit';
 import { StatementCache } from './statement-cache';
 import { closeDb } from './db-guard';
 
@@ -38,16 +35,9 @@ export interface StoreStats {
   failed: boolean;
 }
 
-export interface StoreParts {
-  dir: string;
+export interface StoreParts extends GroupCommitParts {
   db: Database;
   hub: CaptureHub;
-  tracker: FileTracker;
-  journal: JournalWriter;
-  nextSeq: number;
-  checkpointer: Checkpointer;
-  journalLimitBytes: number;
-  log: StorageLogger;
   onClosed: () => Promise<void>;
 }
 
