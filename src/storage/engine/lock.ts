@@ -3,8 +3,10 @@
  * it, so a second open fails fast. In-process opens are tracked exactly, in a registry
  * shared by every copy of this module in the process (an updated plugin bundle loaded
  * next to the old one has its own copy); across processes a pid file is used, and a pid
- * that is dead, or our own without a registry entry (a restart reused it), is stale.
+ * that is dead, our own without a registry entry (a restart reused it), or written before
+ * the last reboot (a power cut; the pid may now belong to anything) is stale.
  */
+import { readFileSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { StorageLockedError } from './errors';
@@ -46,14 +48,17 @@ async function takeFile(dir: string, file: string): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fh = await open(file, 'wx');
-      await fh.writeFile(`${process.pid}\n`);
+      await fh.writeFile(`${process.pid}\n${BOOT_ID}\n`);
       await fh.close();
       return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const pid = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+    const [pidLine = '', bootLine = ''] = (await readFile(file, 'utf8').catch(() => '')).split('\n');
+    const pid = Number.parseInt(pidLine, 10);
+    // A lock written before the last reboot is stale whatever now runs under its pid.
+    const sameBoot = !BOOT_ID || !bootLine || bootLine.trim() === BOOT_ID;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && sameBoot && isAlive(pid)) {
       throw new StorageLockedError(dir, pid);
     }
     await unlink(file).catch((err: unknown) => {
@@ -61,6 +66,17 @@ async function takeFile(dir: string, file: string): Promise<void> {
     });
   }
   throw new StorageLockedError(dir, 0);
+}
+
+/** Linux's id of the current boot: tells a lock left by a power cut from a live one. */
+const BOOT_ID = readBootId();
+
+function readBootId(): string {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return ''; // not Linux: pids alone decide, as before
+  }
 }
 
 function isAlive(pid: number): boolean {
