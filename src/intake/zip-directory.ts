@@ -1,12 +1,13 @@
 /**
- * Finds one entry of a zip through its central directory and cuts it out as an archive
- * of its own, so that JSZip reads and inflates a few kilobytes instead of the whole report.
- * JSZip's loader touches every byte of what it is given (≈2 ms per MB on our servers), and
- * a report with a crash dump runs to tens of megabytes: a stall for every request in the
- * process. Only the plain layout is handled here (no zip64, no multi-disk archive, which
- * zip-guard.ts refuses anyway); for anything else the caller gives JSZip the whole archive,
- * as before, and takes its verdict.
+ * Reads a report zip's central directory ourselves, before any zip library sees it, and
+ * cuts one entry out as an archive of its own.
+ * - Checked first (a crafted directory must not reach JSZip, which reads central records for
+ *   as long as their signature repeats: a million of them cost seconds and half a gigabyte):
+ *   exactly the declared number of records, at most MAX_ZIP_ENTRIES, no zip64 or multi-disk.
+ * - Then JSZip is given only the wanted entry: its loader touches every byte it is given
+ *   (≈2 ms per MB), and a report with a crash dump runs to tens of megabytes.
  */
+import { ValidationError } from '../web/errors';
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
@@ -20,43 +21,73 @@ export type EntryArchive =
   /** `archive` is a zip holding only the entry; `names` are the names of all entries. */
   | { kind: 'found'; archive: Buffer; names: string[] }
   | { kind: 'missing'; names: string[] }
-  /** Not a layout handled here: read the whole archive. */
+  /** The directory is sound but the entry's local header is not where it says: let JSZip judge. */
   | { kind: 'unusual' };
 
-/** The entry called exactly `name` (the last one, if repeated, as JSZip takes it). */
-export function entryArchive(zip: Buffer, name: string): EntryArchive {
+/** A report zip holds report.json, a screenshot, a few attached files and maybe a dump. */
+export const MAX_ZIP_ENTRIES = 1000;
+
+interface CentralRecord {
+  at: number;
+  length: number;
+  name: Buffer;
+}
+
+interface Directory {
+  end: number;
+  /** Bytes before the first entry (a self-extractor stub) shift every declared offset. */
+  shift: number;
+  records: CentralRecord[];
+}
+
+/** The central directory, or a ValidationError saying why this is not a report zip. */
+export function readDirectory(zip: Buffer): Directory {
   const end = findEnd(zip);
-  if (end === undefined) return { kind: 'unusual' };
+  if (end === undefined) throw new ValidationError('Тело запроса не является zip-архивом отчёта (нет конца каталога архива)');
   const disk = zip.readUInt16LE(end + 4);
   const cdDisk = zip.readUInt16LE(end + 6);
+  const onDisk = zip.readUInt16LE(end + 8);
   const count = zip.readUInt16LE(end + 10);
   const cdSize = zip.readUInt32LE(end + 12);
   const cdOffset = zip.readUInt32LE(end + 16);
-  if (disk !== 0 || cdDisk !== 0 || count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) return { kind: 'unusual' };
-  // Bytes before the first entry (a self-extractor stub) shift every offset; JSZip allows it.
+  if (disk !== 0 || cdDisk !== 0 || onDisk !== count) throw new ValidationError('Многотомные zip-архивы не принимаются');
+  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw new ValidationError('Архивы zip64 не принимаются');
+  if (count > MAX_ZIP_ENTRIES) throw new ValidationError(`В архиве больше ${MAX_ZIP_ENTRIES} файлов: это не отчёт 1С`);
+  // The directory ends where the end record starts; counting from there covers a stub.
   const shift = end - (cdOffset + cdSize);
-  if (shift < 0) return { kind: 'unusual' };
-
-  const wanted = Buffer.from(name, 'utf8');
-  const names: string[] = [];
-  let found: { at: number; length: number } | undefined;
+  if (shift < 0) throw corrupt();
+  const records: CentralRecord[] = [];
   let at = cdOffset + shift;
   for (let i = 0; i < count; i++) {
-    if (at + CENTRAL_SIZE > end || zip.readUInt32LE(at) !== CENTRAL) return { kind: 'unusual' };
+    if (at + CENTRAL_SIZE > end || zip.readUInt32LE(at) !== CENTRAL) throw corrupt();
     const nameLength = zip.readUInt16LE(at + 28);
     const length = CENTRAL_SIZE + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
-    if (at + length > end) return { kind: 'unusual' };
-    const entryName = zip.subarray(at + CENTRAL_SIZE, at + CENTRAL_SIZE + nameLength);
-    if (entryName[entryName.length - 1] !== 0x2f) names.push(entryName.toString('utf8'));
-    if (entryName.equals(wanted)) found = { at, length };
+    if (at + length > end) throw corrupt();
+    records.push({ at, length, name: zip.subarray(at + CENTRAL_SIZE, at + CENTRAL_SIZE + nameLength) });
     at += length;
   }
+  if (at + 4 <= zip.length && zip.readUInt32LE(at) === CENTRAL) {
+    throw new ValidationError('Каталог zip-архива содержит больше записей, чем объявлено');
+  }
+  return { end, shift, records };
+}
+
+function corrupt() {
+  return new ValidationError('Каталог zip-архива повреждён');
+}
+
+/** The entry called exactly `name` (the last one, if repeated, as JSZip takes it). */
+export function entryArchive(zip: Buffer, name: string): EntryArchive {
+  const { shift, records } = readDirectory(zip);
+  const wanted = Buffer.from(name, 'utf8');
+  const names = records.filter((r) => r.name[r.name.length - 1] !== 0x2f).map((r) => r.name.toString('utf8'));
+  const found = records.filter((r) => r.name.equals(wanted)).pop();
   if (!found) return { kind: 'missing', names };
   const archive = cutOut(zip, found.at, found.length, shift);
   return archive ? { kind: 'found', archive, names } : { kind: 'unusual' };
 }
 
-/** The end-of-central-directory record: the last signature within the comment's reach (as JSZip and zip-guard.ts take it). */
+/** The end-of-central-directory record: the last signature within the comment's reach (as JSZip takes it). */
 function findEnd(zip: Buffer): number | undefined {
   const last = zip.length - EOCD_SIZE;
   const stop = Math.max(0, last - MAX_COMMENT);
