@@ -23,6 +23,7 @@ import { SETTINGS } from './intake-data';
 import type { PhaseResult } from './intake-load';
 import { prefillCacheKey, prefillDatabase } from './intake-prefill';
 import { machine, printSize, printTargets, type Machine, type SizeResult, writeMarkdown } from './intake-report';
+import { parseArgs } from './args';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const args = parseArgs(process.argv.slice(2));
@@ -349,11 +350,6 @@ function parseSize(s: string): Size {
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
-function parseArgs(argv: string[]): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (let i = 0; i < argv.length; i += 2) out[argv[i]!.replace(/^--/, '')] = argv[i + 1];
-  return out;
-}
 
 main().catch((err: unknown) => {
   console.error(err);

@@ -102,6 +102,24 @@ function prepare(count: number): void {
   for (let i = 0; i < count; i++) fresh.push(makeBody());
 }
 
+/** Throughput, latency percentiles and client CPU of one timed phase (sorts `latencies`). */
+function summarise(latencies: number[], started: number, cpu0: NodeJS.CpuUsage, failures: number, firstFailure: string | undefined) {
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    failures,
+    firstFailure,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    maxMs: latencies[latencies.length - 1] ?? 0,
+    clientCpu: (cpu.user + cpu.system) / 1e6 / seconds,
+  };
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 }
@@ -175,20 +193,9 @@ async function push(o: { url: string; concurrency: number; seconds: number; sour
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpu0);
   agent.destroy();
-  latencies.sort((a, b) => a - b);
   return {
-    requests: latencies.length,
-    failures,
-    firstFailure,
-    seconds,
-    perSecond: latencies.length / seconds,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    maxMs: latencies[latencies.length - 1] ?? 0,
-    clientCpu: (cpu.user + cpu.system) / 1e6 / seconds,
+    ...summarise(latencies, started, cpu0, failures, firstFailure),
     kinds,
     builtDuring,
     bodyBytes: latencies.length ? bodyBytes / latencies.length : 0,
@@ -230,20 +237,9 @@ async function getInfoLoop(o: { url: string; rate: number; seconds: number }): P
     );
   }
   await Promise.all(inFlight);
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpu0);
   agent.destroy();
-  latencies.sort((a, b) => a - b);
   return {
-    requests: latencies.length,
-    failures,
-    firstFailure,
-    seconds,
-    perSecond: latencies.length / seconds,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    maxMs: latencies[latencies.length - 1] ?? 0,
-    clientCpu: (cpu.user + cpu.system) / 1e6 / seconds,
+    ...summarise(latencies, started, cpu0, failures, firstFailure),
     kinds: { 'new-report': 0, folded: 0, 'new-error': 0 },
     builtDuring: 0,
     bodyBytes: info.length,

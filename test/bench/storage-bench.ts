@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildCost, measure, prefill, recoverPhase } from './bench-phases';
+import { parseArgs } from './args';
 
 const args = parseArgs(process.argv.slice(2));
 
@@ -106,11 +107,6 @@ function r(a: number, b: number): string {
   return `${(a / b).toFixed(2)}x`;
 }
 
-function parseArgs(argv: string[]): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (let i = 0; i < argv.length; i += 2) out[argv[i]!.replace(/^--/, '')] = argv[i + 1];
-  return out;
-}
 
 main().catch((err: unknown) => {
   console.error(err);
