@@ -30,6 +30,7 @@ export const PluginConfigSchema = z.object({
       requestBytes: z.number().int().min(1024).default(64 * 1024 * 1024).describe('Largest pushReport body accepted, bytes'),
       reportJsonBytes: z.number().int().min(1024).default(2 * 1024 * 1024).describe('Largest inflated report.json accepted, bytes'),
       jsonBodyBytes: z.number().int().min(1024).default(256 * 1024).describe('Largest getInfo body and form body accepted, bytes'),
+      inFlightBytes: z.number().int().min(1024 * 1024).default(256 * 1024 * 1024).describe('Report bytes held in memory at once, all requests together; beyond it pushReport answers 503'),
     })
     .prefault({})
     .describe('Bounds on untrusted input'),

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { createRouter } from '../router';
 import type { AppContext } from '../../app';
+import { ByteBudget } from '../../intake/byte-budget';
 import { GetInfoSchema } from '../../intake/getinfo-schema';
 import { extractReportZip } from '../../intake/multipart';
 import { readBody } from '../../intake/read-body';
@@ -14,6 +15,7 @@ import { timed } from '../request-timing';
 export function intakeRoutes(app: AppContext): Router {
   const router = createRouter();
   const { limits } = app.config;
+  const budget = new ByteBudget(limits.inFlightBytes);
   const times = app.status?.requests;
 
   router.post('/getInfo', timed(times, 'getInfo'), async (ctx) => {
@@ -32,22 +34,36 @@ export function intakeRoutes(app: AppContext): Router {
 
   router.post('/pushReport', timed(times, 'pushReport'), async (ctx) => {
     ctx.state.json = true;
-    const body = await readBody(ctx.req, limits.requestBytes);
-    const zip = extractReportZip(body, ctx.get('content-type') || undefined);
-    const outcome = await registerReport(
-      {
-        store: app.store,
-        zips: app.zips,
-        settings: app.settings,
-        log: app.log,
-        maxReportJsonBytes: limits.reportJsonBytes,
-        onNewError: () => app.notifier?.wake(),
-      },
-      { zip, ip: clientIp(ctx.get('x-kodeks-monitor-remote-addr')), receivedAt: new Date() },
-    );
-    app.log.info(`pushReport: ${describeOutcome(outcome)}`);
-    ctx.status = 200;
-    ctx.body = '';
+    // The body stays in memory until the report is stored: its bytes count until then.
+    const declared = Number(ctx.get('content-length'));
+    let release: () => void;
+    try {
+      release = budget.take(Number.isFinite(declared) && declared > 0 ? Math.min(declared, limits.requestBytes) : limits.requestBytes);
+    } catch (err) {
+      ctx.req.resume(); // let the client finish sending, so it reads the answer
+      ctx.set('Retry-After', '10');
+      throw err;
+    }
+    try {
+      const body = await readBody(ctx.req, limits.requestBytes);
+      const zip = extractReportZip(body, ctx.get('content-type') || undefined);
+      const outcome = await registerReport(
+        {
+          store: app.store,
+          zips: app.zips,
+          settings: app.settings,
+          log: app.log,
+          maxReportJsonBytes: limits.reportJsonBytes,
+          onNewError: () => app.notifier?.wake(),
+        },
+        { zip, ip: clientIp(ctx.get('x-kodeks-monitor-remote-addr')), receivedAt: new Date() },
+      );
+      app.log.info(`pushReport: ${describeOutcome(outcome)}`);
+      ctx.status = 200;
+      ctx.body = '';
+    } finally {
+      release();
+    }
   });
 
   return router;
