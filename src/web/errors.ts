@@ -7,8 +7,13 @@ export class AppError extends Error {
   readonly status: number = 500;
   readonly code: string = 'internal';
   readonly expose: boolean = false;
-  /** A second line for the HTML page: what the person can do about it. */
-  hint?: string;
+  constructor(
+    message?: string,
+    /** A second line for the HTML page: what the person can do about it. */
+    public hint?: string,
+  ) {
+    super(message);
+  }
 }
 
 export class ValidationError extends AppError {
@@ -51,10 +56,6 @@ export class AccessDeniedError extends AppError {
   override readonly status = 403;
   override readonly code = 'access-denied';
   override readonly expose = true;
-  constructor(message: string, hint?: string) {
-    super(message);
-    this.hint = hint;
-  }
 }
 
 /** Access cannot be decided here: the host has no CheckAccess, or did not answer. Never open. */
@@ -63,10 +64,6 @@ export class AccessUncheckableError extends AppError {
   override readonly status = 503;
   override readonly code = 'access-uncheckable';
   override readonly expose = true;
-  constructor(message: string, hint?: string) {
-    super(message);
-    this.hint = hint;
-  }
 }
 
 export class CsrfError extends AppError {

@@ -26,6 +26,7 @@ import { countReport, insertError, insertReport } from '../../src/storage/regist
 import type { Store } from '../../src/storage/store';
 import { ZipStore } from '../../src/storage/zip-store';
 import { sampleReport } from '../helpers/samples';
+import { all } from '../../src/storage/sql';
 
 export const ROUTE = 'pult';
 export const BASE = `/${ROUTE}/`;
@@ -290,15 +291,5 @@ function builtFacts(time: string, clientId: string): ReportFacts {
 
 /** The rows of one table, for checking state after a request. */
 export function rows<T = Record<string, unknown>>(store: Store, sql: string, params: (string | number | null)[] = []): T[] {
-  return store.read((db) => {
-    const st = db.prepare(sql);
-    try {
-      st.bind(params);
-      const out: T[] = [];
-      while (st.step()) out.push(st.getAsObject() as T);
-      return out;
-    } finally {
-      st.free();
-    }
-  });
+  return store.read((db) => all<T>(db, sql, params));
 }
