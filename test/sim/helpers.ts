@@ -20,7 +20,9 @@ export const BASE_CONFIG: SimConfigInput = {
   port: 0,
   restartDelayMs: 100,
   shutdownTimeoutMs: 2000,
-  initTimeoutMs: 5000,
+  // Generous: on a loaded CI machine a plugin may take seconds to listen, and a test calling it
+  // before then would see a 502 for a reason that is not under test.
+  initTimeoutMs: 20000,
   server: { hostname: 'kserver.test', protocol: 'https', preferredVDir: '/docs' },
   groups: [
     { id: 1, name: 'Администраторы pult' },
