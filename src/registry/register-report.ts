@@ -62,7 +62,7 @@ export async function registerReport(deps: RegisterDeps, input: Incoming): Promi
   if (!acceptance.accepted) throw new RefusedError(acceptance.reason);
 
   const key = errorKeyOf(report);
-  const facts = factsOf(report, input.receivedAt);
+  const facts = factsOf(report, input.receivedAt, opened.entries);
   const plan: Plan = { key, facts, groupable: isGroupable(facts), ip: input.ip, receivedAt: input.receivedAt.toISOString(), zipSize: input.zip.length };
 
   // A cheap look first, so a repeat from the same computer writes no zip at all.

@@ -1,4 +1,5 @@
 import type { Report } from '../intake/report-schema';
+import { hasAttachedFiles } from './attachments';
 import { clip, clipField } from './limits';
 
 /**
@@ -23,14 +24,14 @@ export interface ReportFacts {
   userAgent: string | undefined;
 }
 
-export function factsOf(report: Report, receivedAt: Date): ReportFacts {
-  const files = report.additionalFiles;
+/** `entryNames`: the zip's entries (attached files are found there too, see attachments.ts). */
+export function factsOf(report: Report, receivedAt: Date, entryNames: readonly string[]): ReportFacts {
   const description = report.errorInfo?.userDescription?.trim();
   return {
     uid: report.id || undefined,
     time: normaliseTime(report.time) ?? receivedAt.toISOString(),
     clientId: report.clientInfo?.systemInfo?.clientID || undefined,
-    hasFiles: Array.isArray(files) && files.length > 0,
+    hasFiles: hasAttachedFiles(report, entryNames),
     userName: clipField(report.sessionInfo?.userName),
     appVersion: clipField(report.clientInfo?.appVersion),
     appName: clipField(report.clientInfo?.appName),

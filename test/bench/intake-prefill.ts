@@ -33,7 +33,7 @@ export async function prefillDatabase(dbDir: string, errors: number, reports: nu
     const firstAt = T0 + Math.floor((e / errors) * span);
     const report = ReportSchema.parse(reportJson({ error: e, uid: randomUUID(), clientId: prefilledClient(e, 0), time: new Date(firstAt).toISOString() }));
     const key = errorKeyOf(report);
-    const facts = factsOf(report, new Date(firstAt));
+    const facts = factsOf(report, new Date(firstAt), ['report.json']);
     const first = new Date(firstAt).toISOString();
     const errorId = insertError(db, key, first);
     let last = first;

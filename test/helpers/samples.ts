@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { entryArchive } from '../../src/intake/zip-directory';
 
 /** The public samples shared with every developer and CI run (../shared beside the clone). */
 export const SAMPLES = path.resolve(__dirname, '..', '..', '..', 'shared', 'samples');
@@ -14,6 +15,12 @@ export function sampleReport(name: string): Buffer {
 
 export function sampleReportJson(name: string): Record<string, unknown> {
   return JSON.parse(sample(`reports/${name}.report.json`).toString('utf8'));
+}
+
+/** The names of a sample zip's file entries, as intake reads them from its central directory. */
+export function sampleEntries(name: string): string[] {
+  const cut = entryArchive(sampleReport(name), 'report.json');
+  return cut.kind === 'unusual' ? [] : cut.names;
 }
 
 /** The samples in the order of samples/README.md, with what each must do. */

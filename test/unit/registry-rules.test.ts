@@ -3,9 +3,10 @@ import { describe, it } from 'node:test';
 import { ReportSchema, type Report } from '../../src/intake/report-schema';
 import { checkAcceptance } from '../../src/registry/acceptance';
 import { errorKeyOf } from '../../src/registry/error-key';
+import { attachmentsOf, hasAttachedFiles } from '../../src/registry/attachments';
 import { factsOf, isGroupable } from '../../src/registry/report-facts';
 import { SettingsSchema } from '../../src/registry/settings-schema';
-import { sampleReportJson } from '../helpers/samples';
+import { sampleEntries, sampleReportJson } from '../helpers/samples';
 
 function report(name: string, change?: (r: Record<string, any>) => void): Report {
   const json = sampleReportJson(name);
@@ -55,14 +56,14 @@ describe('the unique-error key', () => {
 describe('the duplicate rule', () => {
   const now = new Date('2026-11-23T10:00:00Z');
   it('groups only reports that name their computer and attach no files', () => {
-    assert.equal(isGroupable(factsOf(report('client-error'), now)), true);
-    assert.equal(isGroupable(factsOf(report('with-attached-file'), now)), false);
-    assert.equal(isGroupable(factsOf(report('server-job-error'), now)), false);
-    assert.equal(isGroupable(factsOf(report('minimal'), now)), false);
+    assert.equal(isGroupable(factsOf(report('client-error'), now, sampleEntries('client-error'))), true);
+    assert.equal(isGroupable(factsOf(report('with-attached-file'), now, sampleEntries('with-attached-file'))), false);
+    assert.equal(isGroupable(factsOf(report('server-job-error'), now, sampleEntries('server-job-error'))), false);
+    assert.equal(isGroupable(factsOf(report('minimal'), now, sampleEntries('minimal'))), false);
   });
 
   it('treats an empty additionalFiles list as no files', () => {
-    assert.equal(isGroupable(factsOf(report('client-error', (r) => (r.additionalFiles = [])), now)), true);
+    assert.equal(isGroupable(factsOf(report('client-error', (r) => (r.additionalFiles = [])), now, sampleEntries('client-error'))), true);
   });
 });
 
@@ -123,7 +124,7 @@ describe('what a report may leave in the database', () => {
     const b = errorKeyOf(report('client-error', (r) => (r.errorInfo.applicationErrorInfo.errors = [[long + 'B', []]])));
     assert.notEqual(a.hash, b.hash, 'texts that differ only past the cut are different errors');
     assert.ok(a.texts[0]!.length <= 8000);
-    const facts = factsOf(report('client-error', (r) => ((r.errorInfo.userDescription = long), (r.sessionInfo.userName = long))), now);
+    const facts = factsOf(report('client-error', (r) => ((r.errorInfo.userDescription = long), (r.sessionInfo.userName = long))), now, []);
     assert.ok(facts.userDescription!.length <= 8000);
     assert.ok(facts.userName!.length <= 500);
   });
@@ -140,3 +141,34 @@ describe('what a report may leave in the database', () => {
   });
 });
 
+
+describe('attached files (issue 15: a real 8.3.18 report lists none in additionalFiles)', () => {
+  const now = new Date('2026-11-23T10:00:00Z');
+  it('counts a zip entry that is not report.json, the screenshot or the dump as an attached file', () => {
+    const r = report('compile-error-attached');
+    assert.equal(r.additionalFiles, undefined, 'the sample has no additionalFiles key');
+    const a = attachmentsOf(r, sampleEntries('compile-error-attached'));
+    assert.deepEqual(a.inZip, ['протокол загрузки.txt']);
+    assert.equal(isGroupable(factsOf(r, now, sampleEntries('compile-error-attached'))), false);
+  });
+
+  it('shows a listed file the zip lacks as missing, and still counts the report as having files', () => {
+    const r = report('with-attached-file');
+    const a = attachmentsOf(r, sampleEntries('with-attached-file'));
+    assert.ok(a.listed.length > 0);
+    assert.deepEqual(a.missing, a.listed);
+    assert.equal(hasAttachedFiles(r, sampleEntries('with-attached-file')), true);
+  });
+
+  it('does not count the screenshot named by screenshot.file, the dump named by dump.file or folders', () => {
+    const r = report('client-error', (j) => (j.dump = { type: 0, file: 'crash.dmp' }));
+    assert.equal(hasAttachedFiles(r, ['report.json', 'screenshot.png', 'crash.dmp', 'folder/']), false);
+    assert.equal(hasAttachedFiles(r, ['report.json', 'screenshot.png', 'crash.dmp', 'folder/', 'folder/x.txt']), true);
+  });
+
+  it('counts hostile names as files without touching them', () => {
+    const r = report('client-error');
+    const names = ['report.json', 'screenshot.png', '../../etc/passwd', '/etc/shadow', ...Array.from({ length: 300 }, (_, i) => `t${i}`)];
+    assert.equal(attachmentsOf(r, names).inZip.length, 302);
+  });
+});
