@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Database } from 'sql.js';
 import { openReportZip } from '../intake/zip';
 import { describeReportProblem, ReportSchema } from '../intake/report-schema';
@@ -63,7 +64,15 @@ export async function registerReport(deps: RegisterDeps, input: Incoming): Promi
 
   const key = errorKeyOf(report);
   const facts = factsOf(report, input.receivedAt, opened.entries);
-  const plan: Plan = { key, facts, groupable: isGroupable(facts), ip: input.ip, receivedAt: input.receivedAt.toISOString(), zipSize: input.zip.length };
+  const plan: Plan = {
+    key,
+    facts,
+    delivery: deliveryOf(facts, input.zip),
+    groupable: isGroupable(facts),
+    ip: input.ip,
+    receivedAt: input.receivedAt.toISOString(),
+    zipSize: input.zip.length,
+  };
 
   // A cheap look first, so a repeat from the same computer writes no zip at all.
   const preview = deps.store.read((db) => decide(db, plan, undefined, true));
@@ -98,10 +107,23 @@ export async function registerReport(deps: RegisterDeps, input: Incoming): Promi
 interface Plan {
   key: ErrorKey;
   facts: ReportFacts;
+  /** What makes a second delivery of the same report count once (deliveryOf). */
+  delivery: string;
   groupable: boolean;
   ip: string | undefined;
   receivedAt: string;
   zipSize: number;
+}
+
+/**
+ * The same report delivered twice counts once. A report's `id` says which report it is;
+ * without one (a real 8.3.18 client sends none) only a byte-identical zip is known to be the
+ * same delivery: any two occurrences differ at least in report.json's `time`, and two
+ * reports that differ only in an attached file differ in bytes too. Nothing is invented
+ * that could merge different reports. The prefix keeps the two kinds apart.
+ */
+function deliveryOf(facts: ReportFacts, zip: Buffer): string {
+  return facts.uid ?? `zip-sha256:${createHash('sha256').update(zip).digest('hex')}`;
 }
 
 /**
@@ -111,7 +133,7 @@ interface Plan {
  */
 function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: boolean): Decision {
   const { key, facts } = p;
-  if (facts.uid && isUidKnown(db, facts.uid)) return { kind: 'duplicate-id' };
+  if (isUidKnown(db, p.delivery)) return { kind: 'duplicate-id' };
   let errorId = findErrorId(db, key.hash);
   const target = errorId !== undefined && p.groupable ? findGroupTarget(db, errorId, facts.clientId!) : undefined;
   if (dryRun) return target ? { kind: 'folded', errorId: errorId!, reportId: target.id } : { kind: 'needs-zip' };
@@ -119,7 +141,7 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
   if (target && errorId !== undefined) {
     foldIntoReport(db, target, facts.time, facts.userDescription);
     countReport(db, errorId, p.receivedAt, false);
-    if (facts.uid) rememberUid(db, facts.uid, target.id);
+    rememberUid(db, p.delivery, target.id);
     return { kind: 'folded', errorId, reportId: target.id };
   }
   if (!zipName) return { kind: 'needs-zip' };
@@ -140,6 +162,6 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
     zipSize: p.zipSize,
   });
   countReport(db, errorId, p.receivedAt, newComputer);
-  if (facts.uid) rememberUid(db, facts.uid, reportId);
+  rememberUid(db, p.delivery, reportId);
   return { kind: isNewError ? 'new-error' : 'new-report', errorId, reportId };
 }

@@ -35,6 +35,8 @@ export const SAMPLE_ORDER = [
   'web-client',
   'unknown-config',
   'minimal',
+  'compile-error-attached',
+  'compile-error-attached-repeat',
 ] as const;
 
 export const BAD_SAMPLES = fs.readdirSync(path.join(SAMPLES, 'bad')).filter((f) => f.endsWith('.zip')).sort();

@@ -28,7 +28,7 @@ describe('pult in the simulator: the public samples in the order of samples/READ
     }
     // the notices of all five new errors before the database is inspected
     const mailed = () => readOutbox(t.outbox).map((m) => m.body).join('\n');
-    await waitFor(() => ([1, 2, 3, 4, 5].every((n) => mailed().includes(`/pult/s/reports/${n}\n`)) ? true : undefined), 8000, 'the notices');
+    await waitFor(() => ([1, 2, 3, 4, 5, 6].every((n) => mailed().includes(`/pult/s/reports/${n}\n`)) ? true : undefined), 8000, 'the notices');
     await t.stopKeep();
   });
   after(() => t.cleanup());
@@ -42,30 +42,50 @@ describe('pult in the simulator: the public samples in the order of samples/READ
 
   it('groups them into the errors the table expects', async () => {
     const errors = await withDatabase(t.storage, (db) =>
-      rows(db, 'SELECT id, config_version, extensions, texts, detailed, reports_total, computers FROM errors ORDER BY id'),
+      rows(db, 'SELECT id, config_version, extensions, texts, stack_hash, detailed, reports_total, computers FROM errors ORDER BY id'),
     );
-    assert.equal(errors.length, 5, 'client-error, next-version, one-extension, server-job, minimal');
-    const [e1, e2, e3, e4, e5] = errors;
+    assert.equal(errors.length, 6, 'client-error, next-version, one-extension, server-job, minimal, compile-error');
+    const [e1, e2, e3, e4, e5, e6] = errors;
     assert.equal(e1!.reports_total, 5, 'error #1: the first, its repeat, the other pc, the attached file, the web client');
     assert.equal(e1!.computers, 3, 'three computers: the first, the other pc, the web client');
     assert.equal(e2!.config_version, '2.0.6.46');
     assert.equal(JSON.parse(e3!.extensions).length, 1);
     assert.equal(e4!.reports_total, 1);
     assert.match(e5!.texts, /Деление на 0/);
+    assert.equal(e6!.reports_total, 2, 'the compile error and its repeat with another attached file');
+    assert.match(e6!.texts, /\(10,2\)\}: Переменная не определена/);
+    assert.equal(e6!.stack_hash, '', 'no stackHash in the report: the key takes it as empty');
+  });
+
+  it('stores both compile-error reports with their own zips, byte for byte: attached files found only in the zip are never folded', async () => {
+    const reports = await withDatabase(t.storage, (db) =>
+      rows<{ id: number; count: number; has_files: number; groupable: number; uid: string | null; zip_name: string; client_id: string }>(
+        db,
+        'SELECT id, count, has_files, groupable, uid, zip_name, client_id FROM reports WHERE error_id = 6 ORDER BY id',
+      ),
+    );
+    assert.equal(reports.length, 2);
+    assert.equal(reports[0]!.client_id, reports[1]!.client_id, 'the same computer');
+    const files = zipFiles(t.storage);
+    for (const [i, name] of ['compile-error-attached', 'compile-error-attached-repeat'].entries()) {
+      const r = reports[i]!;
+      assert.deepEqual([r.count, r.has_files, r.groupable, r.uid], [1, 1, 0, null], name);
+      assert.deepEqual(fs.readFileSync(files.find((f) => f.endsWith(r.zip_name))!), sampleReport(name), name);
+    }
   });
 
   it('folds the repeat into report 1 (count 2, its time and description) and stores no new zip for it', async () => {
     const reports = await withDatabase(t.storage, (db) =>
       rows(db, 'SELECT id, error_id, count, time, has_files, groupable, client_id, descriptions, zip_name FROM reports ORDER BY id'),
     );
-    assert.equal(reports.length, 8, '9 accepted sends, one folded');
+    assert.equal(reports.length, 10, '11 accepted sends, one folded');
     const r1 = reports[0]!;
     assert.equal(r1.count, 2);
     const repeat = JSON.parse(sample('reports/client-error-repeat.report.json').toString('utf8'));
     assert.equal(r1.time, new Date(repeat.time).toISOString(), 'the time of the repeat');
     const descriptions = JSON.parse(r1.descriptions) as [string, string][];
     assert.equal(descriptions.length, repeat.errorInfo.userDescription ? 2 : 1);
-    assert.equal(zipFiles(t.storage).length, 8, 'one zip per stored report');
+    assert.equal(zipFiles(t.storage).length, 10, 'one zip per stored report');
     const attached = reports.find((r) => r.has_files === 1)!;
     assert.equal(attached.error_id, 1);
     assert.equal(attached.groupable, 0);
@@ -81,7 +101,7 @@ describe('pult in the simulator: the public samples in the order of samples/READ
     const mails = readOutbox(t.outbox);
     assert.ok(mails.length >= 1 && mails.length <= 2, `${mails.length} mails`);
     const all = mails.map((m) => m.body).join('\n');
-    for (const n of [1, 2, 3, 4, 5]) assert.match(all, new RegExp(`https://kserver\\.test:\\d+/pult/s/reports/${n}\\b`));
+    for (const n of [1, 2, 3, 4, 5, 6]) assert.match(all, new RegExp(`https://kserver\\.test:\\d+/pult/s/reports/${n}\\b`));
     assert.equal(mails[0]!.to, 'med@example.ru');
     assert.equal(mails[0]!.subject, 'Новые ошибки МедицинаБольница в сервисе регистрации ошибок');
   });
@@ -107,10 +127,23 @@ describe('POST /pult/pushReport', () => {
     assert.equal(zipFiles(t.storage).length, 1);
   });
 
+  it('counts a byte-identical second delivery of a report without an id once, and stores an occurrence that differs', async () => {
+    const before = zipFiles(t.storage).length;
+    for (const name of ['compile-error-attached', 'compile-error-attached', 'compile-error-attached-repeat']) {
+      assert.equal((await pushReport(t.base, sampleReport(name))).status, 200, name);
+    }
+    assert.equal(zipFiles(t.storage).length, before + 2, 'the first and the repeat with another file; the redelivery stores nothing');
+    const [e] = await withDatabase(t.storage, (db) =>
+      rows<{ reports_total: number }>(db, "SELECT reports_total FROM errors WHERE texts LIKE '%Переменная не определена%'"),
+    );
+    assert.equal(e!.reports_total, 2, 'the redelivery is not counted');
+  });
+
   it('accepts the raw zip without multipart, and a doubled slash in the address', async () => {
+    const before = zipFiles(t.storage).length;
     const a = await post(`${t.base}//pushReport`, sampleReport('minimal'), 'application/octet-stream');
     assert.equal(a.status, 200);
-    assert.equal(zipFiles(t.storage).length, 2);
+    assert.equal(zipFiles(t.storage).length, before + 1);
   });
 
   for (const name of BAD_SAMPLES) {
