@@ -12,6 +12,7 @@ import { Notifier } from './notices/notifier';
 import { SettingsStore } from './registry/settings-store';
 import { openStore } from './storage/engine';
 import { MIGRATIONS } from './storage/migrations';
+import { AttachmentRescan } from './registry/attachments-rescan';
 import { recoverStorage } from './storage/recover';
 import { dataTotals } from './storage/status-repo';
 import { ZipStore } from './storage/zip-store';
@@ -76,6 +77,8 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
       minIntervalMs: config.notices.minIntervalSeconds * 1000,
     });
     notifier.start();
+    const rescan = new AttachmentRescan({ store, zips, log, maxReportJsonBytes: config.limits.reportJsonBytes });
+    void rescan.start();
     app = createApp({
       route: host.route,
       kserver,
@@ -92,6 +95,7 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
     });
     sources = { storeStats: () => store.stats(), incomingZips: () => zips.incomingCount(), totals: () => store.read(dataTotals) };
     cleanup = async () => {
+      await rescan.stop();
       await notifier.stop();
       await store.close();
       await zips.close();

@@ -100,4 +100,28 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'stored reports are re-examined once for attached files that additionalFiles did not list',
+    up(db) {
+      // The zips are read by a background pass after start-up (registry/attachments-rescan.ts);
+      // the migration only leaves it its cursor.
+      db.exec(`INSERT OR REPLACE INTO meta (key, value) VALUES ('rescan_attachments_after', '0')`);
+    },
+  },
+  {
+    version: 4,
+    description: 'at most one groupable report per error and computer, enforced by a unique index',
+    up(db) {
+      // The fold rule folds a repeat into THE groupable report of its error and computer;
+      // two of them would make the choice arbitrary. Should an older database hold more than
+      // one, the oldest stays groupable and the others keep their rows as ordinary reports.
+      db.exec(`
+        UPDATE reports SET groupable = 0
+         WHERE groupable = 1
+           AND id NOT IN (SELECT MIN(id) FROM reports WHERE groupable = 1 GROUP BY error_id, client_id);
+        CREATE UNIQUE INDEX reports_groupable_once ON reports (error_id, client_id) WHERE groupable = 1;
+      `);
+    },
+  },
 ];

@@ -3,7 +3,7 @@
 // configuration seeded into StoragePath, the simulator on port 0.
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimulator, type SimConfigInput, type Simulator } from '../../sim/index';
@@ -41,6 +41,8 @@ export interface PultSimOptions {
   sim?: Partial<SimConfigInput>;
   /** Reuse a folder left by an earlier stopKeep(). */
   dir?: string;
+  /** Start on a copy of this StoragePath (a fixture made by an earlier version), settings included. */
+  storageFrom?: string;
 }
 
 export async function startPultSim(opts: PultSimOptions = {}): Promise<PultSim> {
@@ -51,7 +53,8 @@ export async function startPultSim(opts: PultSimOptions = {}): Promise<PultSim> 
     await mkdir(path.join(dir, 'plugins'), { recursive: true });
     await symlink(REPO, path.join(dir, 'plugins', 'pult'), 'dir');
     await mkdir(storage, { recursive: true });
-    await writeFile(path.join(storage, 'settings.json'), JSON.stringify(opts.settings ?? MED_SETTINGS));
+    if (opts.storageFrom) await cp(opts.storageFrom, storage, { recursive: true });
+    else await writeFile(path.join(storage, 'settings.json'), JSON.stringify(opts.settings ?? MED_SETTINGS));
     const pultConfig = { notices: { batchSeconds: 0.3, retrySeconds: 1, minIntervalSeconds: 0 }, ...opts.pultConfig };
     await writeFile(path.join(storage, 'pult.config.json'), JSON.stringify(pultConfig));
   }
