@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { PluginConfig } from './config/plugin-config';
 import type { StatusService } from './diagnostics/status';
+import { RefusalLog } from './registry/refusals';
 import type { SettingsStore } from './registry/settings-store';
 import type { Store } from './storage/store';
 import type { ZipStore } from './storage/zip-store';
@@ -39,6 +40,8 @@ export interface AppDeps {
 export interface AppContext extends AppDeps {
   renderer: Renderer;
   access: ReturnType<typeof createAccess>;
+  /** What the acceptance rules refused since start (the settings page tells of it). */
+  refusals: RefusalLog;
 }
 
 /**
@@ -56,7 +59,7 @@ export function createApp(deps: AppDeps): Koa {
     cacheSeconds: deps.config.accessCacheSeconds,
     log: deps.log,
   });
-  const ctx: AppContext = { ...deps, renderer, access };
+  const ctx: AppContext = { ...deps, renderer, access, refusals: new RefusalLog() };
 
   const app = new Koa();
   app.proxy = false;

@@ -1,6 +1,7 @@
 import type { Settings } from './settings-schema';
 
-export type Acceptance = { accepted: true } | { accepted: false; reason: string };
+/** `by`: what was refused — the configuration, or only this version of it. */
+export type Acceptance = { accepted: true } | { accepted: false; by: 'config' | 'version'; reason: string };
 
 /**
  * The original's rule: a configuration not listed is refused; its versions are plain
@@ -9,10 +10,10 @@ export type Acceptance = { accepted: true } | { accepted: false; reason: string 
  */
 export function checkAcceptance(settings: Settings, configName: string, version: string | undefined): Acceptance {
   const rule = settings.configurations.find((c) => c.name === configName);
-  if (!rule) return { accepted: false, reason: `Конфигурация «${configName}» не принимается этим сервисом` };
+  if (!rule) return { accepted: false, by: 'config', reason: `Конфигурация «${configName}» не принимается этим сервисом` };
   const v = version ?? '';
   if (rule.versions.some((prefix) => v.startsWith(prefix))) return { accepted: true };
-  return { accepted: false, reason: `Версия ${v || '(не указана)'} конфигурации «${configName}» не принимается этим сервисом` };
+  return { accepted: false, by: 'version', reason: `Версия ${v || '(не указана)'} конфигурации «${configName}» не принимается этим сервисом` };
 }
 
 /** Recipients of new-error notices for a configuration (none: no mail). */

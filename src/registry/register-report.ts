@@ -21,6 +21,7 @@ import type { ZipStore } from '../storage/zip-store';
 import { RefusedError, ValidationError } from '../web/errors';
 import { checkAcceptance } from './acceptance';
 import { errorKeyOf, type ErrorKey } from './error-key';
+import type { RefusalLog } from './refusals';
 import { factsOf, isGroupable, type ReportFacts } from './report-facts';
 import type { SettingsStore } from './settings-store';
 
@@ -32,6 +33,8 @@ export interface RegisterDeps {
   maxReportJsonBytes: number;
   /** Told after a new error's notice is durably queued. */
   onNewError?: () => void;
+  /** Refusals the settings page tells of (an empty version, say). */
+  refusals?: RefusalLog;
 }
 
 export interface Incoming {
@@ -60,7 +63,10 @@ export async function registerReport(deps: RegisterDeps, input: Incoming): Promi
   const report = parsed.data;
 
   const acceptance = checkAcceptance(deps.settings.get(), report.configInfo.name, report.configInfo.version);
-  if (!acceptance.accepted) throw new RefusedError(acceptance.reason);
+  if (!acceptance.accepted) {
+    if (acceptance.by === 'version') deps.refusals?.refusedVersion(report.configInfo.name, report.configInfo.version, input.receivedAt);
+    throw new RefusedError(acceptance.reason);
+  }
 
   const key = errorKeyOf(report);
   const facts = factsOf(report, input.receivedAt, opened.entries);

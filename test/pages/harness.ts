@@ -106,7 +106,7 @@ export interface TestApp {
   settings: SettingsStore;
   kserver: ReturnType<typeof fakeKServer>;
   port: number;
-  request(method: string, urlPath: string, options?: { headers?: Record<string, string>; body?: string }): Promise<Reply>;
+  request(method: string, urlPath: string, options?: { headers?: Record<string, string>; body?: string | Buffer }): Promise<Reply>;
   /** A browser of one user: keeps its cookies, knows the CSRF token of the last page. */
   browser(who: Who): Browser;
   /** Registers sample reports (names from ../shared/samples/reports) in order. */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { BASE, buildErrors, MED_SETTINGS, startApp } from './harness';
+import { buildReportZip } from '../helpers/build-report';
 
 const SETTINGS = `${BASE}s/settings`;
 const fileOf = (app: { dir: string }) => JSON.parse(fs.readFileSync(path.join(app.dir, 'settings.json'), 'utf8'));
@@ -162,5 +163,31 @@ describe('POST /pult/s/settings', () => {
     assert.match(res.text, /только администраторам pult/);
     assert.equal(fs.readFileSync(path.join(app.dir, 'settings.json'), 'utf8'), before);
     assert.deepEqual(app.settings.get(), MED_SETTINGS);
+  });
+});
+
+describe('GET /pult/s/settings after reports with an empty version were refused', () => {
+  it('tells that a listed configuration sends empty versions, which only "все версии" accepts', async (t) => {
+    const app = await startApp(t);
+    const zip = await buildReportZip({ edit: (j) => (j.configInfo.version = '') }, 'compile-error-attached');
+    const push = await app.request('POST', `${BASE}pushReport`, { headers: { 'content-type': 'application/zip' }, body: zip });
+    assert.ok(push.status >= 400 && push.status < 500, `${push.status} ${push.text}`);
+    assert.match(JSON.parse(push.text).error, /не указана/);
+    const info = await app.request('POST', `${BASE}getInfo`, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ configName: 'МедицинаБольница', configVersion: '' }),
+    });
+    assert.equal(JSON.parse(info.text).needSendReport, false);
+    const res = await app.browser('reader').get(SETTINGS);
+    assert.match(res.text, /Отчёты конфигурации «МедицинаБольница» приходят с пустой версией и не принимаются: 2 с момента запуска pult/);
+  });
+
+  it('says nothing when every version is accepted, and accepts the empty version then', async (t) => {
+    const app = await startApp(t, { ...MED_SETTINGS, configurations: [{ name: 'МедицинаБольница', versions: [''], recipients: [] }] });
+    const zip = await buildReportZip({ edit: (j) => (j.configInfo.version = '') }, 'compile-error-attached');
+    const push = await app.request('POST', `${BASE}pushReport`, { headers: { 'content-type': 'application/zip' }, body: zip });
+    assert.equal(push.status, 200, push.text);
+    const res = await app.browser('reader').get(SETTINGS);
+    assert.doesNotMatch(res.text, /пустой версией/);
   });
 });

@@ -1,4 +1,6 @@
+import type { RefusalLog } from '../../registry/refusals';
 import { SettingsSchema, type Settings } from '../../registry/settings-schema';
+import { formatDateTime } from '../render';
 
 /**
  * The settings page's form, both ways. A configuration is one row: name, which versions
@@ -126,4 +128,15 @@ function withBlankRow(rows: RuleRow[]): RuleRow[] {
   if (last && isBlank(last) && !last.remove) return rows;
   const index = rows.reduce((m, r) => Math.max(m, r.index + 1), 0);
   return [...rows, { index, name: '', mode: 'list', versions: '', recipients: '', remove: false }];
+}
+
+/**
+ * Listed configurations whose reports came with an empty version and were refused since
+ * start: only "все версии" accepts those (a real 8.3.18 client sent one), so the page says so.
+ */
+export function emptyVersionRefusals(settings: Settings, refusals: RefusalLog): { name: string; count: number; lastAt: string; lastAtText: string }[] {
+  return settings.configurations.flatMap((c) => {
+    const seen = c.versions.includes('') ? undefined : refusals.emptyVersionsOf(c.name);
+    return seen ? [{ name: c.name, count: seen.count, lastAt: seen.lastAt, lastAtText: formatDateTime(seen.lastAt) }] : [];
+  });
 }

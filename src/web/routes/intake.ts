@@ -29,7 +29,7 @@ export function intakeRoutes(app: AppContext): Router {
     }
     const parsed = GetInfoSchema.safeParse(body);
     if (!parsed.success) throw new ValidationError(`getInfo: ${describeReportProblem(parsed.error)}`);
-    ctx.body = answerGetInfo(app.settings.get(), parsed.data);
+    ctx.body = answerGetInfo(app.settings.get(), parsed.data, app.refusals);
   });
 
   router.post('/pushReport', timed(times, 'pushReport'), async (ctx) => {
@@ -55,6 +55,7 @@ export function intakeRoutes(app: AppContext): Router {
           log: app.log,
           maxReportJsonBytes: limits.reportJsonBytes,
           onNewError: () => app.notifier?.wake(),
+          refusals: app.refusals,
         },
         { zip, ip: clientIp(ctx.get('x-kodeks-monitor-remote-addr')), receivedAt: new Date() },
       );

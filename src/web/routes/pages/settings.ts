@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import { formOf, readSettingsForm } from '../../pages/settings-form';
+import { emptyVersionRefusals, formOf, readSettingsForm } from '../../pages/settings-form';
 import type { StaffDeps } from '../staff';
 
 /**
@@ -11,13 +11,16 @@ export function settingsRoutes(router: Router, { app, pages }: StaffDeps): void 
   router.get('/settings', async (ctx) => {
     const settings = app.settings.get();
     const form = (await app.access.isAdmin(ctx)) ? formOf(settings) : undefined;
-    await pages.render(ctx, 'settings.njk', 'settings', { settings, form, saved: ctx.query.saved === '1' });
+    const emptyVersions = emptyVersionRefusals(settings, app.refusals);
+    await pages.render(ctx, 'settings.njk', 'settings', { settings, form, emptyVersions, saved: ctx.query.saved === '1' });
   });
 
   router.post('/settings', app.access.requireAdmin, async (ctx) => {
     const reading = readSettingsForm((ctx.request.body ?? {}) as Record<string, unknown>);
     if (!reading.ok) {
-      await pages.render(ctx, 'settings.njk', 'settings', { settings: app.settings.get(), form: reading.form, invalid: true }, 400);
+      const settings = app.settings.get();
+      const emptyVersions = emptyVersionRefusals(settings, app.refusals);
+      await pages.render(ctx, 'settings.njk', 'settings', { settings, form: reading.form, emptyVersions, invalid: true }, 400);
       return;
     }
     await app.settings.update(reading.settings);
