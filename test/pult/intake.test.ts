@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import JSZip from 'jszip';
 import { after, before, describe, it } from 'node:test';
 import { getInfo, post, pushReport } from '../../sim/platform/report-client';
+import { buildReportJson } from '../helpers/build-report';
 import { withDatabase, rows } from '../helpers/inspect';
 import { readOutbox, startPultSim, waitFor, type PultSim } from '../helpers/pult-sim';
 import { BAD_SAMPLES, SAMPLE_ORDER, sample, sampleReport } from '../helpers/samples';
@@ -125,6 +127,26 @@ describe('POST /pult/pushReport', () => {
     const again = await pushReport(t.base, sampleReport('client-error'));
     assert.equal(again.status, 200);
     assert.equal(zipFiles(t.storage).length, 1);
+  });
+
+  it('counts hostile extra entries (../, absolute names, 300 tiny files) as attached files, stores the zip as sent and extracts nothing', async () => {
+    const zip = new JSZip();
+    zip.file('report.json', JSON.stringify(buildReportJson({ clientId: 'hostile-pc' })));
+    zip.file('../../escape.txt', 'x');
+    zip.file('/etc/pult-test-absolute.txt', 'x');
+    for (let i = 0; i < 300; i++) zip.file(`tiny/${i}.txt`, String(i));
+    const bytes = Buffer.from(await zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' }));
+    const before = zipFiles(t.storage).length;
+    assert.equal((await pushReport(t.base, bytes)).status, 200);
+    const again = new JSZip();
+    again.file('report.json', JSON.stringify(buildReportJson({ clientId: 'hostile-pc' })));
+    again.file('../../escape.txt', 'y');
+    assert.equal((await pushReport(t.base, Buffer.from(await again.generateAsync({ type: 'uint8array' })))).status, 200);
+    const files = zipFiles(t.storage);
+    assert.equal(files.length, before + 2, 'both stored: a report with files is never folded');
+    assert.ok(files.some((f) => fs.readFileSync(f).equals(bytes)), 'byte for byte');
+    assert.equal(fs.existsSync('/etc/pult-test-absolute.txt'), false);
+    for (const dir of [t.storage, path.dirname(t.storage), t.dir]) assert.equal(fs.existsSync(path.join(dir, 'escape.txt')), false);
   });
 
   it('accepts the raw zip without multipart, and a doubled slash in the address', async () => {
