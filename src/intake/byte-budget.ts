@@ -1,4 +1,4 @@
-import { UnavailableError } from '../web/errors';
+import { UnavailableError } from '../errors';
 
 /**
  * Bytes of report bodies held at once. Each request is bounded on its own; this bounds

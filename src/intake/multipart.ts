@@ -1,4 +1,4 @@
-import { ValidationError } from '../web/errors';
+import { ValidationError } from '../errors';
 
 /**
  * Finds the report zip in a pushReport body. The platform sends multipart/form-data with

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { PayloadTooLargeError, ValidationError } from '../web/errors';
+import { PayloadTooLargeError, ValidationError } from '../errors';
 
 /**
  * Reads a request body into memory, refusing it as soon as it passes `limit` bytes

@@ -7,7 +7,7 @@
  * - Then JSZip is given only the wanted entry: its loader touches every byte it is given
  *   (≈2 ms per MB), and a report with a crash dump runs to tens of megabytes.
  */
-import { ValidationError } from '../web/errors';
+import { ValidationError } from '../errors';
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;

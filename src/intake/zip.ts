@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import JSZip from 'jszip';
-import { PayloadTooLargeError, ValidationError } from '../web/errors';
+import { PayloadTooLargeError, ValidationError } from '../errors';
 import { entryArchive } from './zip-directory';
 
 export interface OpenedReport {

@@ -1,7 +1,6 @@
 import fsp from 'node:fs/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { openReportZip } from '../intake/zip';
-import { ReportSchema } from '../intake/report-schema';
+import { readReport } from '../intake/read-report';
 import type { Logger } from '../log';
 import { endAttachmentRescan, markHasFiles, nextToRescan, rescanCursor, setRescanCursor } from '../storage/attachments-repo';
 import type { Store } from '../storage/store';
@@ -82,9 +81,8 @@ export class AttachmentRescan {
     const file = this.deps.zips.locate(zipName);
     if (!file) return false;
     try {
-      const opened = await openReportZip(await fsp.readFile(file), this.deps.maxReportJsonBytes);
-      const report = ReportSchema.safeParse(opened.json);
-      return report.success && hasAttachedFiles(report.data, opened.entries);
+      const read = await readReport(await fsp.readFile(file), this.deps.maxReportJsonBytes);
+      return hasAttachedFiles(read.report, read.entries);
     } catch {
       return false; // a zip gone or damaged on disk: nothing to learn from it here
     }

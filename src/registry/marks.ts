@@ -2,7 +2,7 @@ import type { KServer, Session } from '../kserver/api';
 import { KServerError } from '../kserver/errors';
 import { writeMark, type MarkRow } from '../storage/marks-repo';
 import type { Store } from '../storage/store';
-import { AccessDeniedError, AccessUncheckableError, NotFoundError } from '../web/errors';
+import { AccessDeniedError, AccessUncheckableError, NotFoundError } from '../errors';
 
 export type Mark = MarkRow;
 

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'sql.js';
-import { openReportZip } from '../intake/zip';
-import { describeReportProblem, ReportSchema } from '../intake/report-schema';
+import type { ReadReport } from '../intake/read-report';
 import type { Logger } from '../log';
 import {
   computerSeen,
@@ -18,7 +17,7 @@ import {
 import { StorageError } from '../storage/engine';
 import type { Store } from '../storage/store';
 import type { ZipStore } from '../storage/zip-store';
-import { RefusedError, ValidationError } from '../web/errors';
+import { RefusedError } from '../errors';
 import { checkAcceptance } from './acceptance';
 import { errorKeyOf, type ErrorKey } from './error-key';
 import type { RefusalLog } from './refusals';
@@ -30,15 +29,14 @@ export interface RegisterDeps {
   zips: ZipStore;
   settings: SettingsStore;
   log: Logger;
-  maxReportJsonBytes: number;
   /** Told after a new error's notice is durably queued. */
   onNewError?: () => void;
   /** Refusals the settings page tells of (an empty version, say). */
   refusals?: RefusalLog;
 }
 
-export interface Incoming {
-  zip: Buffer;
+/** A report intake has read (read-report.ts), and where and when it came from. */
+export interface Incoming extends ReadReport {
   ip: string | undefined;
   receivedAt: Date;
 }
@@ -52,15 +50,12 @@ export type Outcome =
 type Decision = Outcome | { kind: 'needs-zip' };
 
 /**
- * pushReport as a story: read the report, check the rules, find its unique error, then
+ * pushReport as a story: check the rules for the report intake read, find its unique error, then
  * either fold it into the same computer's earlier report or store it with its zip. The
  * zip is durable before its row; resolves only when the row is durable too.
  */
 export async function registerReport(deps: RegisterDeps, input: Incoming): Promise<Outcome> {
-  const opened = await openReportZip(input.zip, deps.maxReportJsonBytes);
-  const parsed = ReportSchema.safeParse(opened.json);
-  if (!parsed.success) throw new ValidationError(`report.json: ${describeReportProblem(parsed.error)}`);
-  const report = parsed.data;
+  const { report } = input;
 
   const acceptance = checkAcceptance(deps.settings.get(), report.configInfo.name, report.configInfo.version);
   if (!acceptance.accepted) {
@@ -69,7 +64,7 @@ export async function registerReport(deps: RegisterDeps, input: Incoming): Promi
   }
 
   const key = errorKeyOf(report);
-  const facts = factsOf(report, input.receivedAt, opened.entries);
+  const facts = factsOf(report, input.receivedAt, input.entries);
   const plan: Plan = {
     key,
     facts,

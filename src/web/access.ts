@@ -2,7 +2,7 @@ import type { Context, Next } from 'koa';
 import type { KServer } from '../kserver/api';
 import { KServerError } from '../kserver/errors';
 import type { Logger } from '../log';
-import { AccessDeniedError, AccessUncheckableError } from './errors';
+import { AccessDeniedError, AccessUncheckableError } from '../errors';
 import { sessionOf, type PickKServerInfo } from './session';
 import { TtlCache } from './ttl-cache';
 

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
-import { CsrfError } from './errors';
+import { CsrfError } from '../errors';
 
 export const CSRF_COOKIE = 'pult_csrf';
 export const CSRF_FIELD = '_csrf';

@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../log';
-import { AppError } from './errors';
+import { AppError } from '../errors';
 import type { Renderer } from './render';
 
 interface Shaped {

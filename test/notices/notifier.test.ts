@@ -7,6 +7,7 @@ import type { KServer, Mail } from '../../src/kserver/api';
 import { KServerMethodMissingError } from '../../src/kserver/errors';
 import { silentLogger } from '../../src/log';
 import { Notifier } from '../../src/notices/notifier';
+import { readReport } from '../../src/intake/read-report';
 import { registerReport } from '../../src/registry/register-report';
 import { SettingsStore } from '../../src/registry/settings-store';
 import { openStore, type Store } from '../../src/storage/engine';
@@ -63,8 +64,8 @@ describe('new-error notices', () => {
 
   const register = async (texts: string[], configName = 'МедицинаБольница') =>
     registerReport(
-      { store, zips, settings, log: silentLogger, maxReportJsonBytes: 1 << 20 },
-      { zip: await buildReportZip({ texts, configName, clientId: null }), ip: undefined, receivedAt: new Date() },
+      { store, zips, settings, log: silentLogger },
+      { ...(await readReport(await buildReportZip({ texts, configName, clientId: null }), 1 << 20)), ip: undefined, receivedAt: new Date() },
     );
   const pending = () => store.read((db) => all<{ id: number; attempts: number }>(db, 'SELECT id, attempts FROM notices'));
 

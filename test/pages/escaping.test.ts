@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import JSZip from 'jszip';
+import { readReport } from '../../src/intake/read-report';
 import { registerReport } from '../../src/registry/register-report';
 import { silentLogger } from '../../src/log';
 import { sampleReportJson } from '../helpers/samples';
@@ -31,8 +32,8 @@ async function hostileZip(): Promise<Buffer> {
 async function withHostileError(t: Parameters<typeof startApp>[0]): Promise<TestApp> {
   const app = await startApp(t, { configurations: [{ name: HOSTILE_CONFIG, versions: [''], recipients: [] }], userMessage: '<script>alert("msg")</script>', dumpType: 0 });
   await registerReport(
-    { store: app.store, zips: app.zips, settings: app.settings, log: silentLogger, maxReportJsonBytes: 1 << 20 },
-    { zip: await hostileZip(), ip: '<script>alert("ip")</script>', receivedAt: new Date() },
+    { store: app.store, zips: app.zips, settings: app.settings, log: silentLogger },
+    { ...(await readReport(await hostileZip(), 1 << 20)), ip: '<script>alert("ip")</script>', receivedAt: new Date() },
   );
   return app;
 }

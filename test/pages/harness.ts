@@ -17,6 +17,7 @@ import type { KServerMethod } from '../../src/kserver/methods';
 import { silentLogger } from '../../src/log';
 import type { ErrorKey } from '../../src/registry/error-key';
 import type { ReportFacts } from '../../src/registry/report-facts';
+import { readReport } from '../../src/intake/read-report';
 import { registerReport, type Outcome } from '../../src/registry/register-report';
 import { SettingsStore } from '../../src/registry/settings-store';
 import type { Settings } from '../../src/registry/settings-schema';
@@ -158,7 +159,7 @@ export async function startApp(t: { after(fn: () => Promise<void>): void }, sett
       req.end();
     });
 
-  const registerDeps = { store, zips, settings: settingsStore, log: silentLogger, maxReportJsonBytes: 8 * 1024 * 1024 };
+  const registerDeps = { store, zips, settings: settingsStore, log: silentLogger };
   return {
     dir,
     store,
@@ -171,7 +172,7 @@ export async function startApp(t: { after(fn: () => Promise<void>): void }, sett
     async register(...names) {
       const out: Outcome[] = [];
       for (const name of names) {
-        out.push(await registerReport(registerDeps, { zip: sampleReport(name), ip: '10.0.0.7', receivedAt: new Date() }));
+        out.push(await registerReport(registerDeps, { ...(await readReport(sampleReport(name), 8 * 1024 * 1024)), ip: '10.0.0.7', receivedAt: new Date() }));
       }
       return out;
     },

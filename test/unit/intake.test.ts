@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { extractReportZip } from '../../src/intake/multipart';
 import { describeReportProblem, ReportSchema } from '../../src/intake/report-schema';
 import { openReportZip } from '../../src/intake/zip';
-import { PayloadTooLargeError, ValidationError } from '../../src/web/errors';
+import { PayloadTooLargeError, ValidationError } from '../../src/errors';
 import { BAD_SAMPLES, sample, sampleReport } from '../helpers/samples';
 
 const MB = 1024 * 1024;

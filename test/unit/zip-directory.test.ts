@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import JSZip from 'jszip';
 import { entryArchive } from '../../src/intake/zip-directory';
 import { openReportZip } from '../../src/intake/zip';
-import { ValidationError } from '../../src/web/errors';
+import { ValidationError } from '../../src/errors';
 import { sample, sampleReport } from '../helpers/samples';
 
 const MB = 1024 * 1024;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { findError, hasReportsBeyond, listReports } from '../../storage/pages-repo';
 import type { Store } from '../../storage/store';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../../errors';
 import { CursorQuery, cursorOf, isFirstPage, PAGE_SIZE, withQuery } from './params';
 import { presentError, presentReport, type ErrorView, type ReportView } from './present';
 

@@ -2,7 +2,7 @@ import fsp from 'node:fs/promises';
 import { findReportFile } from '../../storage/pages-repo';
 import type { Store } from '../../storage/store';
 import type { ZipStore } from '../../storage/zip-store';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../../errors';
 
 export interface ZipFile {
   path: string;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../errors';
 
 /**
  * Parses request input with a zod schema; a problem becomes a 400 that names the field.

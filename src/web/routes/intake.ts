@@ -7,8 +7,9 @@ import { extractReportZip } from '../../intake/multipart';
 import { readBody } from '../../intake/read-body';
 import { describeReportProblem } from '../../intake/report-schema';
 import { answerGetInfo } from '../../registry/get-info';
+import { readReport } from '../../intake/read-report';
 import { registerReport } from '../../registry/register-report';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../errors';
 import { timed } from '../request-timing';
 
 /** getInfo and pushReport as the 1C platform calls them: anonymous, JSON answers. */
@@ -46,18 +47,17 @@ export function intakeRoutes(app: AppContext): Router {
     }
     try {
       const body = await readBody(ctx.req, limits.requestBytes);
-      const zip = extractReportZip(body, ctx.get('content-type') || undefined);
+      const read = await readReport(extractReportZip(body, ctx.get('content-type') || undefined), limits.reportJsonBytes);
       const outcome = await registerReport(
         {
           store: app.store,
           zips: app.zips,
           settings: app.settings,
           log: app.log,
-          maxReportJsonBytes: limits.reportJsonBytes,
           onNewError: () => app.notifier?.wake(),
           refusals: app.refusals,
         },
-        { zip, ip: clientIp(ctx.get('x-kodeks-monitor-remote-addr')), receivedAt: new Date() },
+        { ...read, ip: clientIp(ctx.get('x-kodeks-monitor-remote-addr')), receivedAt: new Date() },
       );
       app.log.info(`pushReport: ${describeOutcome(outcome)}`);
       ctx.status = 200;

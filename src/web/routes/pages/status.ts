@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import { NotFoundError } from '../../errors';
+import { NotFoundError } from '../../../errors';
 import { presentStatus } from '../../pages/status-view';
 import type { StaffDeps } from '../staff';
 
