@@ -1,48 +1,15 @@
 import Koa from 'koa';
-import type { PluginConfig } from './config/plugin-config';
-import type { StatusService } from './diagnostics/status';
 import { RefusalLog } from './registry/refusals';
-import type { SettingsStore } from './registry/settings-store';
-import type { Store } from './storage/store';
-import type { ZipStore } from './storage/zip-store';
-import type { KServer } from './kserver/api';
-import type { Logger } from './log';
 import { createAccess } from './web/access';
 import { errorHandler } from './web/error-handler';
-import { createRenderer, type Renderer } from './web/render';
+import type { AppContext, AppDeps } from './web/context';
+import { createRenderer } from './web/render';
 import { createRouter } from './web/router';
 import { homeRoutes } from './web/routes/home';
 import { intakeRoutes } from './web/routes/intake';
 import { staffRoutes } from './web/routes/staff';
 import { securityHeaders } from './web/security-headers';
-import type { PickKServerInfo } from './web/session';
 import { staticAssets } from './web/static';
-
-export interface AppDeps {
-  /** The URL segment the monitor forwards to us. */
-  route: string;
-  kserver: KServer;
-  pickKServerInfo?: PickKServerInfo;
-  config: PluginConfig;
-  templatesDir: string;
-  staticDir: string;
-  log: Logger;
-  settings: SettingsStore;
-  store: Store;
-  zips: ZipStore;
-  /** Woken when a new error is queued for notice. */
-  notifier?: { wake(): void };
-  /** The process's figures for s/status (absent where there is no plugin process around the app). */
-  status?: StatusService;
-}
-
-/** What route modules get: the deps plus shared services built once. */
-export interface AppContext extends AppDeps {
-  renderer: Renderer;
-  access: ReturnType<typeof createAccess>;
-  /** What the acceptance rules refused since start (the settings page tells of it). */
-  refusals: RefusalLog;
-}
 
 /**
  * Builds the Koa application. Knows nothing of sockets, globals or the simulator: the

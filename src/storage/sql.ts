@@ -1,20 +1,11 @@
-import type { Database, SqlValue, Statement } from 'sql.js';
+import type { Database, SqlValue } from 'sql.js';
+import { prepared } from './engine/statements';
 
 /**
- * Thin helpers over sql.js with a per-database cache of prepared statements: every query
- * is a constant SQL text with bound parameters, never a string built from input.
+ * Thin helpers over sql.js on the engine's one statement cache: every query is a constant
+ * SQL text with bound parameters, never a string built from input.
  */
-const caches = new WeakMap<Database, Map<string, Statement>>();
-
 export type Params = SqlValue[] | Record<string, SqlValue>;
-
-function prepared(db: Database, sql: string): Statement {
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new Map()));
-  let st = cache.get(sql);
-  if (!st) cache.set(sql, (st = db.prepare(sql)));
-  return st;
-}
 
 /** All rows as plain objects. */
 export function all<T>(db: Database, sql: string, params: Params = []): T[] {
@@ -49,14 +40,6 @@ export function run(db: Database, sql: string, params: Params = []): number {
     st.reset();
   }
   return db.getRowsModified();
-}
-
-/** Forget cached statements (before closing a database). */
-export function forgetStatements(db: Database): void {
-  const cache = caches.get(db);
-  if (!cache) return;
-  for (const st of cache.values()) st.free();
-  caches.delete(db);
 }
 
 /** undefined → NULL, booleans → 0/1: what sql.js binds. */

@@ -11,7 +11,7 @@ import type { Database, Statement } from 'sql.js';
 import type { CaptureHub } from './capture';
 import { StorageCaptureError, StorageClosedError } from './errors';
 import { GroupCommit, type GroupCommitParts } from './group-commit';
-import { StatementCache } from './statement-cache';
+import { forgetStatements, prepared } from './statements';
 import { closeDb } from './db-guard';
 
 export interface StoreStats {
@@ -48,12 +48,10 @@ export class Store {
   private inWrite = false;
   private commits = 0;
   private closing: Promise<void> | undefined;
-  private readonly statements: StatementCache;
   private readonly group: GroupCommit;
 
   /** @internal use openStore() */
   constructor(private readonly p: StoreParts) {
-    this.statements = new StatementCache(p.db);
     this.group = new GroupCommit(p);
   }
 
@@ -106,7 +104,7 @@ export class Store {
   /** A prepared statement cached by its SQL text, reset and ready to bind. Do not free it. */
   prepare(sql: string): Statement {
     if (this.state === 'closed') throw new StorageClosedError();
-    return this.statements.get(sql);
+    return prepared(this.p.db, sql);
   }
 
   /** Writes everything journaled so far into pult.sqlite and waits for it. */
@@ -190,7 +188,7 @@ export class Store {
       await journal.close().catch(() => undefined);
     }
     this.state = 'closed';
-    this.statements.clear();
+    forgetStatements(this.p.db);
     closeDb(this.p.db);
     this.p.hub.release(tracker);
     await this.p.onClosed();

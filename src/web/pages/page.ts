@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { AppContext } from '../../app';
+import type { AppContext } from '../context';
 import type { RequestSession } from '../session';
 import { TtlCache } from '../ttl-cache';
 

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import { createRouter } from '../router';
-import type { AppContext } from '../../app';
+import type { AppContext } from '../context';
 import { absoluteBase } from '../../kserver/links';
 
 /** `/<route>/`: what this service is and the address to give an infobase. Public. */

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import { createRouter } from '../router';
-import type { AppContext } from '../../app';
+import type { AppContext } from '../context';
 import { ByteBudget } from '../../intake/byte-budget';
 import { GetInfoSchema } from '../../intake/getinfo-schema';
 import { extractReportZip } from '../../intake/multipart';

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import { createRouter } from '../router';
 import { koaBody } from 'koa-body';
-import type { AppContext } from '../../app';
+import type { AppContext } from '../context';
 import { createCsrf } from '../csrf';
 import { FacetsCache, storeFacetSource } from '../pages/facets';
 import { createPages } from '../pages/page';
