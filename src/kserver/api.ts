@@ -4,11 +4,8 @@ import { KServerCallError, KServerMethodMissingError, KServerTimeoutError } from
 import { KSERVER_METHODS, type KServerMethod } from './methods';
 import {
   AccessSchema,
-  DocInfoSchema,
   PermissionSchema,
-  ProductStatusSchema,
   ServerInfoSchema,
-  ServiceNameSchema,
   UserInfoSchema,
   UserRecordSchema,
   type Access,
@@ -32,7 +29,7 @@ export interface Mail {
 }
 
 /**
- * The monitor's API as pult uses it: typed, every call bounded by a timeout, results
+ * The monitor's API as far as pult uses it (the simulator serves all of methods.ts): typed, every call bounded by a timeout, results
  * validated (and parsed from JSON for monitors before 6.4.3), and a missing method
  * reported as `KServerMethodMissingError` instead of a TypeError.
  */
@@ -42,15 +39,8 @@ export interface KServer {
   userList(session: Session): Promise<UserRecord[]>;
   checkAccess(feature: number, ver: number, session: Session): Promise<Access>;
   pickPermissions(features: FeatureRef[], session: Session): Promise<Permission[]>;
-  setLicensedParameter(license: number, ver: number, value: number, owner?: string): Promise<boolean>;
-  incLicensedParameter(license: number, ver: number, delta: number, owner?: string): Promise<boolean>;
-  checkLicensedParameter(license: number, ver?: number): Promise<boolean>;
-  validateLicense(license: number, ver?: number): Promise<boolean>;
-  kodeksDocInfo(docNum: number, session?: Session): Promise<z.infer<typeof DocInfoSchema>>;
-  kodeksProductStatus(productId: number, session?: Session): Promise<z.infer<typeof ProductStatusSchema>>;
   sendMail(mail: Mail): Promise<boolean>;
   getServerInfo(): Promise<ServerInfo>;
-  getServiceName(serviceId?: number): Promise<z.infer<typeof ServiceNameSchema>>;
 }
 
 export interface KServerOptions {
@@ -97,18 +87,8 @@ export function createKServer(raw: RawApi, options: KServerOptions): KServer {
     userList: (session) => call('UserList', UserRecordSchema.array(), [session]),
     checkAccess: (feature, ver, session) => call('CheckAccess', AccessSchema, [feature, ver, session]),
     pickPermissions: (features, session) => call('PickPermissions', PermissionSchema.array(), [features, session]),
-    setLicensedParameter: (license, ver, value, owner) =>
-      asBool(call('SetLicensedParameter', bool, owner === undefined ? [license, ver, value] : [license, ver, value, owner])),
-    incLicensedParameter: (license, ver, delta, owner) =>
-      asBool(call('IncLicensedParameter', bool, owner === undefined ? [license, ver, delta] : [license, ver, delta, owner])),
-    checkLicensedParameter: (license, ver = 0) => asBool(call('CheckLicensedParameter', bool, [license, ver])),
-    validateLicense: (license, ver = 0) => asBool(call('ValidateLicense', bool, [license, ver])),
-    kodeksDocInfo: (docNum, session) => call('KodeksDocInfo', DocInfoSchema, [docNum, session]),
-    kodeksProductStatus: (productId, session) => call('KodeksProductStatus', ProductStatusSchema, [productId, session]),
     sendMail: (m) => asBool(call('SendMail', bool, [m.to, m.subject, m.body, m.cc, m.attachments])),
     getServerInfo: () => call('GetServerInfo', ServerInfoSchema, []),
-    getServiceName: (serviceId) =>
-      call('GetServiceName', ServiceNameSchema, serviceId === undefined ? [] : [serviceId]),
   };
 }
 

@@ -44,10 +44,6 @@ export const ServerInfoSchema = z
   })
   .loose();
 
-export const ServiceNameSchema = z.object({ name: z.string().optional(), shortNname: z.string().optional() }).loose();
-export const DocInfoSchema = z.object({ status: z.string(), tooltip: z.string().optional() }).loose();
-export const ProductStatusSchema = z.object({ plugged: z.boolean() }).loose();
-
 export type UserInfo = z.infer<typeof UserInfoSchema>;
 export type UserRecord = z.infer<typeof UserRecordSchema>;
 export type Access = z.infer<typeof AccessSchema>;

@@ -81,15 +81,8 @@ export function fakeKServer(): KServer & { calls: string[] } {
       return features.map((feature) => ({ feature, granted: who === 'admin' }));
     },
     userList: missing('UserList'),
-    setLicensedParameter: missing('SetLicensedParameter'),
-    incLicensedParameter: missing('IncLicensedParameter'),
-    checkLicensedParameter: missing('CheckLicensedParameter'),
-    validateLicense: missing('ValidateLicense'),
-    kodeksDocInfo: missing('KodeksDocInfo'),
-    kodeksProductStatus: missing('KodeksProductStatus'),
     sendMail: missing('SendMail'),
     getServerInfo: missing('GetServerInfo'),
-    getServiceName: missing('GetServiceName'),
   };
 }
 
