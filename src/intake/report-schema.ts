@@ -67,6 +67,7 @@ export const ReportSchema = z
       })
       .loose()
       .optional(),
+    additionalInfo: text,
     screenshot: loose({ file: text }),
     additionalFiles: z.array(z.unknown()).optional().catch(undefined),
     dump: loose({ type: z.unknown(), file: text }),

@@ -12,6 +12,8 @@ export const STORED = {
   extensions: 200,
   /** Short display fields: user name, platform names, user agent. */
   fieldChars: 500,
+  /** additionalInfo kept for search (the whole text is in the zip). */
+  additionalInfoChars: 2000,
   /** User descriptions kept per report, the newest. */
   descriptions: 50,
 } as const;

@@ -4,6 +4,7 @@ import type { ReadReport } from '../intake/read-report';
 import type { Logger } from '../log';
 import {
   computerSeen,
+  countDay,
   countReport,
   enqueueNotice,
   findErrorId,
@@ -21,6 +22,7 @@ import { RefusedError } from '../errors';
 import { checkAcceptance } from './acceptance';
 import { errorKeyOf, type ErrorKey } from './error-key';
 import type { RefusalLog } from './refusals';
+import { addsComputerToday, dayNumber, dayOf } from './days';
 import { factsOf, isGroupable, type ReportFacts } from './report-facts';
 import type { SettingsStore } from './settings-store';
 
@@ -139,9 +141,12 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
   const target = errorId !== undefined && p.groupable ? findGroupTarget(db, errorId, facts.clientId!) : undefined;
   if (dryRun) return target ? { kind: 'folded', errorId: errorId!, reportId: target.id } : { kind: 'needs-zip' };
 
+  const day = dayOf(p.receivedAt);
+  const today = dayNumber(p.receivedAt);
   if (target && errorId !== undefined) {
-    foldIntoReport(db, target, facts.time, facts.userDescription);
+    foldIntoReport(db, target, facts.time, facts.userDescription, today);
     countReport(db, errorId, p.receivedAt, false);
+    countDay(db, errorId, day, addsComputerToday(today, false, target.last_day));
     rememberUid(db, p.delivery, target.id);
     return { kind: 'folded', errorId, reportId: target.id };
   }
@@ -157,12 +162,14 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
     errorId,
     facts,
     groupable: p.groupable,
+    day: today,
     ip: p.ip,
     receivedAt: p.receivedAt,
     zipName,
     zipSize: p.zipSize,
   });
   countReport(db, errorId, p.receivedAt, newComputer);
+  countDay(db, errorId, day, addsComputerToday(today, newComputer, undefined));
   rememberUid(db, p.delivery, reportId);
   return { kind: isNewError ? 'new-error' : 'new-report', errorId, reportId };
 }

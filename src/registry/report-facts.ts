@@ -1,6 +1,6 @@
 import type { Report } from '../intake/report-schema';
 import { hasAttachedFiles } from './attachments';
-import { clip, clipField } from './limits';
+import { clip, clipField, STORED } from './limits';
 
 /**
  * What we keep of one report besides its zip: the columns of the reports page and what
@@ -22,6 +22,8 @@ export interface ReportFacts {
   changeEnabled: boolean | undefined;
   userDescription: string | undefined;
   userAgent: string | undefined;
+  /** What the configuration put in additionalInfo (for search; cut). */
+  additionalInfo: string | undefined;
 }
 
 /** `entryNames`: the zip's entries (attached files are found there too, see attachments.ts). */
@@ -43,6 +45,7 @@ export function factsOf(report: Report, receivedAt: Date, entryNames: readonly s
     changeEnabled: report.configInfo.changeEnabled,
     userDescription: description ? clip(description) : undefined,
     userAgent: clipField(report.clientInfo?.systemInfo?.useragent),
+    additionalInfo: report.additionalInfo?.trim() ? clip(report.additionalInfo.trim(), STORED.additionalInfoChars) : undefined,
   };
 }
 

@@ -124,4 +124,71 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'search (FTS4, unicode61) over error texts and stack hashes, and over reports: user, descriptions, additionalInfo, computer; per-day counts of reports and computers',
+    up(db) {
+      // External-content FTS4 over views: the index alone is stored (the database lives in
+      // memory), the text is read from the rows, and description texts come out of their
+      // JSON so that a line break or a quote never glues two words. Triggers keep the index
+      // in step with every insert, fold and delete, whoever makes it (intake, clear,
+      // retention); a delete must reach the index before the row goes, hence BEFORE.
+      db.exec(`
+        ALTER TABLE reports ADD COLUMN additional_info TEXT;
+        -- The Moscow day number (registry/days.ts) the report was last received: a fold
+        -- counts its computer again on a later day.
+        ALTER TABLE reports ADD COLUMN last_day INTEGER;
+
+        CREATE VIEW error_doc AS
+          SELECT id AS rowid, id, (SELECT group_concat(value, ' ') FROM json_each(texts)) AS texts, stack_hash FROM errors;
+        CREATE VIRTUAL TABLE error_search USING fts4(content="error_doc", texts, stack_hash, tokenize=unicode61);
+        CREATE TRIGGER error_search_insert AFTER INSERT ON errors BEGIN
+          INSERT INTO error_search (docid, texts, stack_hash) SELECT rowid, texts, stack_hash FROM error_doc WHERE rowid = new.id;
+        END;
+        CREATE TRIGGER error_search_delete BEFORE DELETE ON errors BEGIN
+          DELETE FROM error_search WHERE docid = old.id;
+        END;
+
+        CREATE VIEW report_doc AS
+          SELECT id AS rowid, id, user_name,
+                 (SELECT group_concat(json_extract(value, '$[1]'), ' ') FROM json_each(descriptions)) AS descriptions,
+                 additional_info, client_id
+            FROM reports;
+        CREATE VIRTUAL TABLE report_search USING fts4(content="report_doc", user_name, descriptions, additional_info, client_id, tokenize=unicode61);
+        CREATE TRIGGER report_search_insert AFTER INSERT ON reports BEGIN
+          INSERT INTO report_search (docid, user_name, descriptions, additional_info, client_id)
+            SELECT rowid, user_name, descriptions, additional_info, client_id FROM report_doc WHERE rowid = new.id;
+        END;
+        CREATE TRIGGER report_search_delete BEFORE DELETE ON reports BEGIN
+          DELETE FROM report_search WHERE docid = old.id;
+        END;
+        CREATE TRIGGER report_search_unfold BEFORE UPDATE OF descriptions ON reports BEGIN
+          DELETE FROM report_search WHERE docid = old.id;
+        END;
+        CREATE TRIGGER report_search_refold AFTER UPDATE OF descriptions ON reports BEGIN
+          INSERT INTO report_search (docid, user_name, descriptions, additional_info, client_id)
+            SELECT rowid, user_name, descriptions, additional_info, client_id FROM report_doc WHERE rowid = new.id;
+        END;
+
+        INSERT INTO error_search (docid, texts, stack_hash) SELECT rowid, texts, stack_hash FROM error_doc;
+        INSERT INTO report_search (docid, user_name, descriptions, additional_info, client_id)
+          SELECT rowid, user_name, descriptions, additional_info, client_id FROM report_doc;
+
+        -- Reports and computers per error and Moscow day (registry/days.ts). Rows of
+        -- earlier versions count on the day pult received them; a folded repeat's own
+        -- days are not known, so its count goes to its report's day.
+        CREATE TABLE error_days (
+          error_id INTEGER NOT NULL,
+          day TEXT NOT NULL,
+          reports INTEGER NOT NULL,
+          computers INTEGER NOT NULL,
+          PRIMARY KEY (error_id, day)
+        ) WITHOUT ROWID;
+        CREATE INDEX error_days_by_day ON error_days (day, error_id);
+        INSERT INTO error_days (error_id, day, reports, computers)
+          SELECT error_id, date(received_at, '+3 hours'), SUM(count), COUNT(DISTINCT client_id)
+            FROM reports GROUP BY error_id, date(received_at, '+3 hours');
+      `);
+    },
+  },
 ];

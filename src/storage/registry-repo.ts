@@ -29,6 +29,16 @@ export function countReport(db: Database, errorId: number, time: string, newComp
   );
 }
 
+/** The per-day counters of an error (registry/days.ts says which day and when a computer counts). */
+export function countDay(db: Database, errorId: number, day: string, addsComputer: boolean): void {
+  run(
+    db,
+    `INSERT INTO error_days (error_id, day, reports, computers) VALUES (?, ?, 1, ?)
+       ON CONFLICT (error_id, day) DO UPDATE SET reports = reports + 1, computers = computers + excluded.computers`,
+    [errorId, day, addsComputer ? 1 : 0],
+  );
+}
+
 export function isUidKnown(db: Database, uid: string): boolean {
   return get(db, 'SELECT 1 AS x FROM report_uids WHERE uid = ?', [uid]) !== undefined;
 }
@@ -44,6 +54,8 @@ export function computerSeen(db: Database, errorId: number, clientId: string): b
 export interface GroupTarget {
   id: number;
   descriptions: string;
+  /** The Moscow day number it was last received (null for rows of earlier versions). */
+  last_day: number | null;
 }
 
 /**
@@ -53,23 +65,27 @@ export interface GroupTarget {
  * every report (and reports_by_computer yields the lowest id first anyway).
  */
 export function findGroupTarget(db: Database, errorId: number, clientId: string): GroupTarget | undefined {
-  return get<GroupTarget>(db, 'SELECT id, descriptions FROM reports WHERE error_id = ? AND client_id = ? AND groupable = 1 LIMIT 1', [
+  return get<GroupTarget>(db, 'SELECT id, descriptions, last_day FROM reports WHERE error_id = ? AND client_id = ? AND groupable = 1 LIMIT 1', [
     errorId,
     clientId,
   ]);
 }
 
 /** A repeat from the same computer: count up, take its time, add its description. */
-export function foldIntoReport(db: Database, target: GroupTarget, time: string, description: string | undefined): void {
+export function foldIntoReport(db: Database, target: GroupTarget, time: string, description: string | undefined, day: number): void {
   // Only the newest descriptions stay in the row (all of them are in the zips).
   const descriptions = description
     ? JSON.stringify([...parseList(target.descriptions), [time, description]].slice(-STORED.descriptions))
     : target.descriptions;
-  run(db, 'UPDATE reports SET count = count + 1, time = ?, descriptions = ? WHERE id = ?', [time, descriptions, target.id]);
+  // Only a new description touches the column the search index follows (its triggers).
+  if (description) run(db, 'UPDATE reports SET count = count + 1, time = ?, descriptions = ?, last_day = ? WHERE id = ?', [time, descriptions, day, target.id]);
+  else run(db, 'UPDATE reports SET count = count + 1, time = ?, last_day = ? WHERE id = ?', [time, day, target.id]);
 }
 
 export interface NewReportRow {
   errorId: number;
+  /** The Moscow day number of receipt (registry/days.ts). */
+  day?: number;
   facts: ReportFacts;
   groupable: boolean;
   ip: string | undefined;
@@ -84,12 +100,13 @@ export function insertReport(db: Database, r: NewReportRow): number {
   return get<{ id: number }>(
     db,
     `INSERT INTO reports (error_id, uid, received_at, time, client_id, groupable, has_files, user_name, ip, app_version, app_name,
-       platform_type, server_type, server_version, data_separation, dbms, change_enabled, user_agent, descriptions, zip_name, zip_size)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+       platform_type, server_type, server_version, data_separation, dbms, change_enabled, user_agent, descriptions, zip_name, zip_size,
+       additional_info, last_day)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     [
       r.errorId, v(f.uid), r.receivedAt, f.time, v(f.clientId), v(r.groupable), v(f.hasFiles), v(f.userName), v(r.ip), v(f.appVersion),
       v(f.appName), v(f.platformType), v(f.serverType), v(f.serverVersion), v(f.dataSeparation), v(f.dbms), v(f.changeEnabled),
-      v(f.userAgent), descriptions, r.zipName, r.zipSize,
+      v(f.userAgent), descriptions, r.zipName, r.zipSize, v(f.additionalInfo), v(r.day),
     ],
   )!.id;
 }

@@ -280,6 +280,7 @@ function builtFacts(time: string, clientId: string): ReportFacts {
     changeEnabled: false,
     userDescription: undefined,
     userAgent: undefined,
+    additionalInfo: undefined,
   };
 }
 

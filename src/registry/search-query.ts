@@ -1,0 +1,39 @@
+import { ValidationError } from '../errors';
+
+/**
+ * The list's search box (`q`), read as a person means it — never as FTS syntax, which a
+ * stray quote or AND would break. The words (runs of letters and digits, any script) must
+ * all occur: in the error's texts or stack hash, or in one report's user name,
+ * descriptions, additionalInfo or computer id. A word of three or more characters also
+ * matches as a prefix ("лечащ" finds «Лечащий»); case does not matter (unicode61 folds it,
+ * Cyrillic included). The whole query is also tried as an exact report id (the platform's
+ * `id`), and a number as the error's or report's number.
+ */
+export interface SearchQuery {
+  /** The FTS4 MATCH expression we built; only lowercase words and '*'. */
+  match: string;
+  /** The words, lowercased, for highlighting. */
+  words: string[];
+  /** The query as typed, trimmed, for the exact report-id lookup. */
+  exact: string;
+  /** The query as a number (error or report №), when it is one. */
+  number: number | undefined;
+}
+
+export const MAX_QUERY_CHARS = 200;
+const MAX_WORDS = 12;
+const PREFIX_FROM = 3;
+
+/** undefined for an empty query; a ValidationError (Russian) for one that cannot be searched. */
+export function parseSearch(q: string | undefined): SearchQuery | undefined {
+  const text = (q ?? '').trim();
+  if (!text) return undefined;
+  if (text.length > MAX_QUERY_CHARS) throw new ValidationError(`Слишком длинный запрос: не больше ${MAX_QUERY_CHARS} символов`, 'q');
+  const words = [...new Set((text.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()))];
+  if (words.length === 0) throw new ValidationError('В запросе нет ни одного слова или числа', 'q');
+  if (words.length > MAX_WORDS) throw new ValidationError(`Слишком много слов в запросе: не больше ${MAX_WORDS}`, 'q');
+  // Lowercase words are never FTS operators (AND, OR, NOT, NEAR are uppercase only).
+  const match = words.map((w) => (w.length >= PREFIX_FROM ? `${w}*` : w)).join(' ');
+  const number = /^№?\s*\d{1,15}$/.test(text) ? Number(text.replace(/\D/g, '')) : undefined;
+  return { match, words, exact: text, number };
+}

@@ -1,0 +1,42 @@
+import type { Database } from 'sql.js';
+import { all } from './sql';
+
+/**
+ * SQL of the search (registry/search-query.ts says what a query means). Each part returns
+ * error ids, newest matches first, at most `limit` matching rows read: a word in every
+ * user name must not cost a walk over a million reports.
+ */
+
+/** Errors whose texts or stack hash hold every word. */
+export function errorsByText(db: Database, match: string, limit: number): number[] {
+  return all<{ id: number }>(
+    db,
+    `SELECT e.id FROM (SELECT docid FROM error_search WHERE error_search MATCH ? ORDER BY docid DESC LIMIT ?) m
+       JOIN errors e ON e.id = m.docid`,
+    [match, limit],
+  ).map((r) => r.id);
+}
+
+/**
+ * The errors of the newest reports whose user, descriptions, additionalInfo or computer
+ * hold every word: one entry per matching report (so the caller sees whether `limit` was reached).
+ */
+export function errorsByReportText(db: Database, match: string, limit: number): number[] {
+  return all<{ error_id: number }>(
+    db,
+    `SELECT r.error_id FROM (SELECT docid FROM report_search WHERE report_search MATCH ? ORDER BY docid DESC LIMIT ?) m
+       JOIN reports r ON r.id = m.docid`,
+    [match, limit],
+  ).map((r) => r.error_id);
+}
+
+/** The error of a report by the platform's report id, or by pult's report number; the error by its number. */
+export function errorsByExact(db: Database, exact: string, number: number | undefined): number[] {
+  return all<{ id: number }>(
+    db,
+    `SELECT r.error_id AS id FROM report_uids u JOIN reports r ON r.id = u.report_id WHERE u.uid = ?
+     UNION SELECT error_id FROM reports WHERE id = ?
+     UNION SELECT id FROM errors WHERE id = ?`,
+    [exact, number ?? null, number ?? null],
+  ).map((r) => r.id);
+}

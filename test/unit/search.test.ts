@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { readReport } from '../../src/intake/read-report';
+import { dayOf } from '../../src/registry/days';
+import { registerReport, type RegisterDeps } from '../../src/registry/register-report';
+import { parseSearch } from '../../src/registry/search-query';
+import { searchErrors } from '../../src/registry/search';
+import { SettingsStore } from '../../src/registry/settings-store';
+import { openStore } from '../../src/storage/engine';
+import { MIGRATIONS } from '../../src/storage/migrations';
+import { all, run } from '../../src/storage/sql';
+import { ZipStore } from '../../src/storage/zip-store';
+import { buildReportZip, type ReportChanges } from '../helpers/build-report';
+import { MED_SETTINGS } from '../helpers/pult-sim';
+
+const silent = { info() {}, warn() {}, error() {} } as unknown as RegisterDeps['log'];
+
+describe('parseSearch: any input is words or a Russian refusal, never FTS syntax', () => {
+  it('lowercases words, makes words of 3+ characters prefixes, keeps short words exact', () => {
+    assert.deepEqual(parseSearch('Лечащий ВРАЧ ид')?.match, 'лечащий* врач* ид');
+  });
+  it('reads operators and quotes as plain words', () => {
+    assert.equal(parseSearch('"a" AND NOT (b OR c*) NEAR')?.match, 'a and* not* b or c near*');
+  });
+  it('refuses a query with no word, too long a query or too many words, in Russian', () => {
+    for (const q of ['"', '***', '((( )))', 'я'.repeat(201), Array.from({ length: 13 }, (_, i) => `w${i}`).join(' ')]) {
+      assert.throws(() => parseSearch(q), (e: Error) => /[а-я]/.test(e.message), q.slice(0, 20));
+    }
+  });
+  it('is nothing for an empty query, and a number for "№ 12"', () => {
+    assert.equal(parseSearch('  '), undefined);
+    assert.equal(parseSearch('№ 12')?.number, 12);
+  });
+});
+
+describe('searchErrors and the day counters on a real store', () => {
+  let dir: string;
+  let deps: RegisterDeps;
+  const send = async (changes: ReportChanges, receivedAt = new Date()) =>
+    registerReport(deps, { ...(await readReport(await buildReportZip(changes), 1 << 20)), ip: undefined, receivedAt });
+  const find = (q: string) => deps.store.read((db) => searchErrors(db, parseSearch(q)!).errorIds);
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pult-search-'));
+    const store = await openStore({ dir: path.join(dir, 'db'), migrations: MIGRATIONS, log: () => {} });
+    const settings = SettingsStore.open(dir);
+    await settings.update(MED_SETTINGS as never);
+    deps = { store, zips: new ZipStore(path.join(dir, 'zips')), settings, log: silent };
+    await send({ texts: ['Не заполнено поле «Лечащий врач»'], userName: 'Петрова А.', clientId: 'pc-a', id: 'report-uid-1' }); // error 1
+    await send({ texts: ['Деление на 0'], userName: 'Иванов И.', userDescription: 'нажал кнопку\nОтменить', clientId: 'pc-b', edit: (j) => (j.additionalInfo = 'Склад: Главный') }); // error 2
+    await send({ texts: ['Деление на 0'], clientId: 'pc-b', userDescription: 'снова упало при записи' }); // folds into error 2's report
+  });
+  after(async () => {
+    await deps.store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds error texts by prefix in any case, Cyrillic and Latin', () => {
+    assert.deepEqual(find('лечащ'), [1]);
+    assert.deepEqual(find('ДЕЛЕНИЕ'), [2]);
+  });
+  it('finds user names, descriptions (across a line break, and a folded repeat\'s), additionalInfo and computer ids', () => {
+    assert.deepEqual(find('иванов'), [2]);
+    assert.deepEqual(find('отменить'), [2], 'the word after the line break');
+    assert.deepEqual(find('записи'), [2], 'the description the fold added');
+    assert.deepEqual(find('склад главный'), [2]);
+    assert.deepEqual(find('pc-a'), [1]);
+  });
+  it('finds the exact report id and the error number', () => {
+    assert.deepEqual(find('report-uid-1')[0], 1);
+    assert.deepEqual(find('2')[0], 2);
+  });
+  it('requires every word', () => {
+    assert.deepEqual(find('деление петрова'), []);
+  });
+  it('forgets a report that is deleted (the index follows every delete)', async () => {
+    await send({ texts: ['Временная ошибка'], userName: 'Сидоров', clientId: 'pc-c' });
+    assert.equal(find('сидоров').length, 1);
+    await deps.store.write((db) => run(db, "DELETE FROM reports WHERE user_name = 'Сидоров'"));
+    assert.deepEqual(find('сидоров'), []);
+    const integrity = deps.store.read((db) => all<{ x: string }>(db, "INSERT INTO report_search (report_search) VALUES ('integrity-check') RETURNING 1 AS x"));
+    assert.ok(integrity);
+  });
+  it('counts reports and computers per Moscow day: a repeat the same day adds a report, not a computer', () => {
+    const days = deps.store.read((db) => all<{ error_id: number; day: string; reports: number; computers: number }>(db, 'SELECT * FROM error_days WHERE error_id = 2'));
+    assert.deepEqual(days, [{ error_id: 2, day: dayOf(new Date().toISOString()), reports: 2, computers: 1 }]);
+  });
+  it('counts the computer again on a later day', async () => {
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    await send({ texts: ['Деление на 0'], clientId: 'pc-b', edit: (j) => (j.time = tomorrow.toISOString()) }, tomorrow);
+    const day = deps.store.read((db) => all<{ reports: number; computers: number }>(db, 'SELECT reports, computers FROM error_days WHERE error_id = 2 AND day = ?', [dayOf(tomorrow.getTime())]));
+    assert.deepEqual(day, [{ reports: 1, computers: 1 }]);
+  });
+  it('assigns Moscow days: 21:30 UTC is the next day', () => {
+    assert.equal(dayOf('2026-03-01T21:30:00Z'), '2026-03-02');
+    assert.equal(dayOf('2026-03-01T20:59:00Z'), '2026-03-01');
+  });
+});
