@@ -1,6 +1,6 @@
 import type { Report } from '../intake/report-schema';
 import { hasAttachedFiles } from './attachments';
-import { clip, clipField } from './limits';
+import { clip, clipField, STORED } from './limits';
 
 /**
  * What we keep of one report besides its zip: the columns of the reports page and what
@@ -41,7 +41,7 @@ export function factsOf(report: Report, receivedAt: Date, entryNames: readonly s
     dataSeparation: clipField(report.sessionInfo?.dataSeparation),
     dbms: clipField(report.serverInfo?.dbms),
     changeEnabled: report.configInfo.changeEnabled,
-    userDescription: description ? clip(description) : undefined,
+    userDescription: description ? clip(description, STORED.descriptionChars) : undefined,
     userAgent: clipField(report.clientInfo?.systemInfo?.useragent),
   };
 }
