@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import { RefusalLog } from './registry/refusals';
 import { createAccess } from './web/access';
+import { refuseEncodedBodies } from './web/content-encoding';
 import { errorHandler } from './web/error-handler';
 import type { AppContext, AppDeps } from './web/context';
 import { createRenderer } from './web/render';
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): Koa {
   });
   app.use(securityHeaders);
   app.use(errorHandler({ log: deps.log, renderer }));
+  app.use(refuseEncodedBodies);
   app.use(staticAssets(deps.staticDir, `${base}static/`));
   // Every s/ URL, known page or not, passes the reader check before any routing.
   // Compared without case: the routers are case-sensitive, but a guard must never be the weaker side.

@@ -83,3 +83,27 @@ export class UnavailableError extends AppError {
   override readonly code = 'unavailable';
   override readonly expose = true;
 }
+
+/** A body that arrives too slowly or for too long: the connection is closed after the answer. */
+export class RequestTimeoutError extends AppError {
+  override name = 'RequestTimeoutError';
+  override readonly status = 408;
+  override readonly code = 'timeout';
+  override readonly expose = true;
+}
+
+/** One client address has too many requests at once, or too many refusals in a row. */
+export class TooManyRequestsError extends AppError {
+  override name = 'TooManyRequestsError';
+  override readonly status = 429;
+  override readonly code = 'too-many';
+  override readonly expose = true;
+}
+
+/** A body whose Content-Encoding we do not read. */
+export class UnsupportedEncodingError extends AppError {
+  override name = 'UnsupportedEncodingError';
+  override readonly status = 415;
+  override readonly code = 'encoding';
+  override readonly expose = true;
+}

@@ -48,6 +48,7 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
   let app;
   let cleanup: () => Promise<void> = async () => {};
   let graceMs = 8000;
+  let requestTimeoutMs = 330_000;
   const status = new StatusService();
   let sources: StatusSources | undefined;
   let dbOpenMs = 0;
@@ -55,6 +56,7 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
     fs.mkdirSync(host.StoragePath, { recursive: true });
     const config = loadPluginConfig(host.Info, host.StoragePath);
     graceMs = config.shutdownGraceMs;
+    requestTimeoutMs = (config.limits.bodySeconds + 30) * 1000;
     const kserver = createKServer(api, { timeoutMs: config.kserverTimeoutMs });
     const missing = missingMethods(kserver);
     if (missing.length) log.warn(`монитор не предоставляет методы: ${missing.join(', ')}`);
@@ -106,6 +108,9 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
   }
 
   const server = http.createServer(app.callback());
+  // A refused body that is still arriving is read and dropped by Node (closing at once would
+  // reset the connection before the answer is read); this bounds how long that may take.
+  server.requestTimeout = requestTimeoutMs;
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);

@@ -31,6 +31,19 @@ export const PluginConfigSchema = z.object({
       reportJsonBytes: z.number().int().min(1024).default(2 * 1024 * 1024).describe('Largest inflated report.json accepted, bytes'),
       jsonBodyBytes: z.number().int().min(1024).default(256 * 1024).describe('Largest getInfo body and form body accepted, bytes'),
       inFlightBytes: z.number().int().min(1024 * 1024).default(256 * 1024 * 1024).describe('Report bytes held in memory at once, all requests together; beyond it pushReport answers 503'),
+      bodyMinBytesPerSecond: z
+        .number()
+        .int()
+        .min(1)
+        .default(4096)
+        .describe('getInfo and pushReport bodies must arrive at least this fast on average (judged after 5 s); slower ones are cut off with 408'),
+      bodySeconds: z.number().min(1).max(3600).default(300).describe('Longest time for one getInfo or pushReport body; longer ones are cut off with 408'),
+      uploadsPerAddress: z
+        .number()
+        .int()
+        .min(1)
+        .default(8)
+        .describe('getInfo and pushReport requests in progress at once from one client address; beyond it they answer 429'),
     })
     .prefault({})
     .describe('Bounds on untrusted input'),

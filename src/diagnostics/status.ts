@@ -39,8 +39,9 @@ export interface Status {
   uptimeSeconds: number;
   /** When the "since reset" figures began (start-up, or an administrator's reset). */
   resetAt: string;
-  pid: number;
-  node: string;
+  /** Administrators only (see `forViewer`): it tells an attacker which exploits fit. */
+  pid?: number;
+  node?: string;
   startup: StartupFigures;
   memory: MemoryFigures;
   eventLoop: LoopSnapshot;
@@ -116,4 +117,11 @@ function peakRss(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What a viewer sees: the process id and the Node version only for administrators. */
+export function forViewer(status: Status, isAdmin: boolean): Status {
+  if (isAdmin) return status;
+  const { pid: _pid, node: _node, ...rest } = status;
+  return rest;
 }

@@ -76,15 +76,32 @@ function corrupt() {
   return new ValidationError('Каталог zip-архива повреждён');
 }
 
-/** The entry called exactly `name` (the last one, if repeated, as JSZip takes it). */
+/**
+ * The entry called exactly `name`. A zip with more than one entry that some reader could
+ * take for it (any case, `./`, `a/../`, backslashes) is refused: JSZip reads the last,
+ * other tools the first, and the stored zip would mean different things to each.
+ */
 export function entryArchive(zip: Buffer, name: string): EntryArchive {
   const { shift, records } = readDirectory(zip);
   const wanted = Buffer.from(name, 'utf8');
   const names = records.filter((r) => r.name[r.name.length - 1] !== 0x2f).map((r) => r.name.toString('utf8'));
-  const found = records.filter((r) => r.name.equals(wanted)).pop();
+  const lookalikes = records.filter((r) => looseName(r.name.toString('utf8')) === name.toLowerCase());
+  if (lookalikes.length > 1) throw new ValidationError(`В архиве больше одного файла ${name}: такой отчёт читается неоднозначно`);
+  const found = records.find((r) => r.name.equals(wanted));
   if (!found) return { kind: 'missing', names };
   const archive = cutOut(zip, found.at, found.length, shift);
   return archive ? { kind: 'found', archive, names } : { kind: 'unusual' };
+}
+
+/** An entry name as the most forgiving reader would resolve it: `A\..\./Report.JSON` → `report.json`. */
+function looseName(raw: string): string {
+  const parts: string[] = [];
+  for (const part of raw.replace(/\\/g, '/').split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return parts.join('/').toLowerCase();
 }
 
 /** The end-of-central-directory record: the last signature within the comment's reach (as JSZip takes it). */

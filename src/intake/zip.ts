@@ -1,6 +1,7 @@
 import zlib from 'node:zlib';
 import JSZip from 'jszip';
 import { PayloadTooLargeError, ValidationError } from '../errors';
+import { formatBytes } from '../sizes';
 import { entryArchive } from './zip-directory';
 
 export interface OpenedReport {
@@ -98,7 +99,7 @@ async function inflateStreaming(entry: JSZip.JSZipObject, max: number): Promise<
 }
 
 function jsonTooLarge(max: number) {
-  return new PayloadTooLargeError(`report.json больше допустимых ${Math.round(max / 1024 / 1024)} МБ`);
+  return new PayloadTooLargeError(`report.json больше допустимых ${formatBytes(max)}`);
 }
 
 function stripBom(s: string): string {

@@ -4,8 +4,9 @@ import { absoluteBase } from '../kserver/links';
 import type { Logger } from '../log';
 import { recipientsOf } from '../registry/acceptance';
 import type { SettingsStore } from '../registry/settings-store';
-import { dropNotice, dueNotices, nextDueByConfig, postponeNotice, type DueNotice } from '../storage/notices-repo';
+import { dropNotice, dueNotices, lastMailed, nextDueByConfig, postponeNotice, rememberMailed, type DueNotice } from '../storage/notices-repo';
 import type { Store } from '../storage/store';
+import { flattenLine } from '../control-chars';
 import { composeNotice } from './compose';
 
 export interface NotifierDeps {
@@ -37,7 +38,7 @@ export class Notifier {
   private stopped = false;
   /** No pass starts before this (epoch ms): every pass is followed by a batch window. */
   private notBefore = 0;
-  /** When each configuration was last mailed (epoch ms). */
+  /** When each configuration was last mailed (epoch ms); kept in the database too, see start(). */
   private readonly lastMail = new Map<string, number>();
   private readonly now: () => Date;
 
@@ -45,8 +46,12 @@ export class Notifier {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Picks up what an earlier run left queued. */
+  /**
+   * Picks up what an earlier run left queued, and when each configuration was last mailed:
+   * a restart must not send a storm's queue at once (it sent 200 notices when this lived in memory).
+   */
   start(): void {
+    this.loadLastMails();
     this.scheduleNextDue();
   }
 
@@ -96,11 +101,20 @@ export class Notifier {
     if (times.length) this.schedule(Math.max(0, Math.min(...times) - this.now().getTime()));
   }
 
+  private loaded = false;
+
+  private loadLastMails(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    for (const r of this.deps.store.read((db) => lastMailed(db))) this.lastMail.set(r.config_name, new Date(r.sent_at).getTime());
+  }
+
   private quietUntil(config: string): number {
     return (this.lastMail.get(config) ?? -Infinity) + (this.deps.minIntervalMs ?? 0);
   }
 
   private async pass(): Promise<void> {
+    this.loadLastMails();
     const now = this.now().getTime();
     const due = this.deps.store.read((db) => dueNotices(db, new Date(now).toISOString(), BATCH_LIMIT));
     const byConfig = new Map<string, DueNotice[]>();
@@ -129,15 +143,21 @@ export class Notifier {
     const mail = composeNotice(config, items, base);
     let failure: string | undefined;
     try {
-      const ok = await this.deps.kserver.sendMail({ to: recipients.join(','), subject: mail.subject, body: mail.body });
+      // The settings refuse control characters in addresses; flattened again here, at the door.
+      const to = recipients.map(flattenLine).filter((r) => r !== '').join(',');
+      const ok = await this.deps.kserver.sendMail({ to, subject: mail.subject, body: mail.body });
       if (!ok) failure = 'SendMail вернул false';
     } catch (err) {
       failure = err instanceof KServerMethodMissingError ? 'монитор не предоставляет SendMail' : (err as Error).message;
     }
     if (!failure) {
-      this.lastMail.set(config, this.now().getTime());
+      const sentAt = this.now();
+      this.lastMail.set(config, sentAt.getTime());
       this.deps.log.info(`отправлено уведомление о новых ошибках ${config} (${notices.length}): ${recipients.join(', ')}`);
-      await this.deps.store.write((db) => notices.forEach((n) => dropNotice(db, n.id)));
+      await this.deps.store.write((db) => {
+        notices.forEach((n) => dropNotice(db, n.id));
+        rememberMailed(db, config, sentAt.toISOString());
+      });
       return;
     }
     this.deps.log.warn(`уведомление о новых ошибках ${config} не отправлено (${failure}); будет повторено`);

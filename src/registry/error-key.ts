@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Report } from '../intake/report-schema';
-import { clip, STORED } from './limits';
+import { clip, clipExtensions, clipTexts, STORED } from './limits';
 
 /**
  * The unique error (pult.md): configuration name and version, the SET of installed
@@ -32,8 +32,8 @@ export function errorKeyOf(report: Report): ErrorKey {
     // What is stored and shown is cut to bounded sizes; the hash covers everything.
     configName: clip(config.name, STORED.fieldChars),
     configVersion: clip(config.version, STORED.fieldChars),
-    extensions: extensions.slice(0, STORED.extensions).map(([n, h]) => [clip(n, STORED.fieldChars), clip(h, STORED.fieldChars)]),
-    texts: texts.slice(0, STORED.texts).map((t) => clip(t)),
+    extensions: clipExtensions(extensions),
+    texts: clipTexts(texts),
     stackHash: clip(stackHash, STORED.fieldChars),
     detailed: app !== undefined,
     hash: createHash('sha256').update(canonical).digest('hex'),

@@ -62,7 +62,7 @@ export async function registerReport(deps: RegisterDeps, input: Incoming): Promi
   const acceptance = checkAcceptance(deps.settings.get(), report.configInfo.name, report.configInfo.version);
   if (!acceptance.accepted) {
     if (acceptance.by === 'version') deps.refusals?.refusedVersion(report.configInfo.name, report.configInfo.version, input.receivedAt);
-    throw new RefusedError(acceptance.reason);
+    throw new RefusedError(acceptance.answer);
   }
 
   const key = errorKeyOf(report);

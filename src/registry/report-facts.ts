@@ -43,7 +43,7 @@ export function factsOf(report: Report, receivedAt: Date, entryNames: readonly s
     dataSeparation: clipField(report.sessionInfo?.dataSeparation),
     dbms: clipField(report.serverInfo?.dbms),
     changeEnabled: report.configInfo.changeEnabled,
-    userDescription: description ? clip(description) : undefined,
+    userDescription: description ? clip(description, STORED.descriptionChars) : undefined,
     userAgent: clipField(report.clientInfo?.systemInfo?.useragent),
     additionalInfo: report.additionalInfo?.trim() ? clip(report.additionalInfo.trim(), STORED.additionalInfoChars) : undefined,
   };

@@ -1,17 +1,31 @@
 import { z } from 'zod';
+import { hasControlChars } from '../control-chars';
 
 /**
  * What users edit on the settings page (the original's CONFIGS plus the texts), kept in
  * `<StoragePath>/settings.json`. Messages are Russian: the settings page shows them.
  */
+/** Names and addresses reach mail headers: no line breaks or other control characters (control-chars.ts). */
+const CONTROL_MESSAGE = 'содержит управляющие символы (перевод строки, табуляцию и т. п.)';
+
 export const ConfigurationRuleSchema = z.object({
-  name: z.string().trim().min(1, 'укажите имя конфигурации').max(200, 'имя конфигурации длиннее 200 символов'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'укажите имя конфигурации')
+    .max(200, 'имя конфигурации длиннее 200 символов')
+    .refine((s) => !hasControlChars(s), `имя конфигурации ${CONTROL_MESSAGE}`),
   versions: z
-    .array(z.string().trim().max(100, 'версия длиннее 100 символов'))
+    .array(z.string().trim().max(100, 'версия длиннее 100 символов').refine((s) => !hasControlChars(s), `версия ${CONTROL_MESSAGE}`))
     .max(200, 'не больше 200 версий')
     .describe('Accepted version prefixes: [] accepts nothing, "" accepts every version'),
   recipients: z
-    .array(z.email({ error: (i) => `«${String(i.input)}» — не адрес электронной почты` }))
+    .array(
+      z
+        .string()
+        .refine((s) => !hasControlChars(s), `адрес получателя ${CONTROL_MESSAGE}`)
+        .pipe(z.email({ error: (i) => `«${String(i.input)}» — не адрес электронной почты` })),
+    )
     .max(100, 'не больше 100 получателей')
     .describe('Who is told about new errors of this configuration'),
 });

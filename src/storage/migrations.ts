@@ -191,4 +191,11 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    description: 'when each configuration was last mailed, so the mail interval survives a restart',
+    up(db) {
+      db.exec('CREATE TABLE mailed (config_name TEXT PRIMARY KEY, sent_at TEXT NOT NULL) WITHOUT ROWID;');
+    },
+  },
 ];

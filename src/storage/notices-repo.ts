@@ -43,3 +43,12 @@ export function nextDueByConfig(db: Database): { config_name: string; t: string 
 export function dropOrphanNotices(db: Database): number {
   return run(db, 'DELETE FROM notices WHERE error_id NOT IN (SELECT id FROM errors)');
 }
+
+/** When each configuration was last mailed (the mail interval counts from there, across restarts). */
+export function lastMailed(db: Database): { config_name: string; sent_at: string }[] {
+  return all<{ config_name: string; sent_at: string }>(db, 'SELECT config_name, sent_at FROM mailed');
+}
+
+export function rememberMailed(db: Database, configName: string, at: string): void {
+  run(db, 'INSERT INTO mailed (config_name, sent_at) VALUES (?, ?) ON CONFLICT (config_name) DO UPDATE SET sent_at = excluded.sent_at', [configName, at]);
+}

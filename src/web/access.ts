@@ -2,6 +2,8 @@ import type { Context, Next } from 'koa';
 import type { KServer } from '../kserver/api';
 import { KServerError } from '../kserver/errors';
 import type { Logger } from '../log';
+import { clientAddress } from '../kserver/client-address';
+import { DenialThrottle } from './denial-throttle';
 import { AccessDeniedError, AccessUncheckableError } from '../errors';
 import { sessionOf, type PickKServerInfo } from './session';
 import { TtlCache } from './ttl-cache';
@@ -24,6 +26,7 @@ const LOGIN_HINT = 'Войдите в KServer под пользователем,
 export function createAccess(deps: AccessDeps) {
   const granted = new TtlCache<true>(deps.cacheSeconds * 1000);
   const admins = new TtlCache<boolean>(deps.cacheSeconds * 1000);
+  const throttle = new DenialThrottle();
 
   async function requireReader(ctx: Context, next: Next) {
     if (!deps.kserver.has('CheckAccess')) {
@@ -35,6 +38,13 @@ export function createAccess(deps: AccessDeps) {
     const rs = sessionOf(ctx.req, deps.pickKServerInfo);
     ctx.state.session = rs;
     if (rs.cacheKey && granted.get(rs.cacheKey)) return next();
+    const address = clientAddress(ctx.get('x-kodeks-monitor-remote-addr'));
+    try {
+      throttle.check(address, rs.cacheKey);
+    } catch (err) {
+      ctx.set('Retry-After', '60');
+      throw err;
+    }
     let answer;
     try {
       answer = await deps.kserver.checkAccess(deps.features.read, 0, rs.session);
@@ -46,9 +56,11 @@ export function createAccess(deps: AccessDeps) {
       throw err;
     }
     if (!answer.granted) {
+      throttle.denied(address);
       throw new AccessDeniedError(`Доступ запрещён${answer.reason ? ': ' + answer.reason : ''}.`, LOGIN_HINT);
     }
     if (rs.cacheKey) granted.set(rs.cacheKey, true);
+    throttle.granted(rs.cacheKey);
     return next();
   }
 

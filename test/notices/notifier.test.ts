@@ -69,7 +69,7 @@ describe('new-error notices', () => {
     );
   const pending = () => store.read((db) => all<{ id: number; attempts: number }>(db, 'SELECT id, attempts FROM notices'));
 
-  it('turns a burst of new errors into one mail per configuration, with absolute links', async () => {
+  it('turns a burst of new errors into one mail per configuration, listing the first 20 with absolute links and a link to the rest', async () => {
     const { kserver, sent } = fakeKServer();
     const notifier = new Notifier({ store, kserver, settings, route: 'pult', log: silentLogger, batchMs: 50, retryMs: 10, maxRetryMs: 100 });
     for (let i = 0; i < 40; i++) await register([`Ошибка всплеска ${i}`]);
@@ -78,7 +78,11 @@ describe('new-error notices', () => {
     assert.equal(sent.length, 1);
     assert.equal(sent[0]!.to, 'med@example.ru,lead@example.ru');
     assert.equal(sent[0]!.subject, 'Новые ошибки МедицинаБольница в сервисе регистрации ошибок');
-    for (let i = 0; i < 40; i++) assert.match(sent[0]!.body ?? '', new RegExp(`Ошибка всплеска ${i}\\b`));
+    const body = sent[0]!.body ?? '';
+    for (let i = 0; i < 20; i++) assert.match(body, new RegExp(`Ошибка всплеска ${i}\\b`));
+    assert.doesNotMatch(body, /Ошибка всплеска 20\b/, 'the 21st and later are counted, not listed');
+    assert.match(body, /: 40\./);
+    assert.match(body, /…и ещё 20\. Все ошибки: https:\/\/kserver\.test\/pult\/s\/errorsList\?config=%D0%9C/);
     assert.match(sent[0]!.body ?? '', /https:\/\/kserver\.test\/pult\/s\/reports\/\d+/);
     assert.deepEqual(pending(), [], 'sent and recipient-less notices leave the queue');
     await notifier.stop();
@@ -122,6 +126,30 @@ describe('new-error notices', () => {
     await notifier.stop();
   });
 
+  it('keeps the mail interval across a restart: the next notifier waits for it instead of mailing the queue at once', async () => {
+    await store.write((db) => db.run('DELETE FROM mailed')); // the earlier tests' mails
+    const first = fakeKServer();
+    const a = new Notifier({ store, kserver: first.kserver, settings, route: 'pult', log: silentLogger, batchMs: 0, retryMs: 10, maxRetryMs: 10, minIntervalMs: 60_000 });
+    a.start();
+    await register(['До перезапуска']);
+    await a.runOnce();
+    assert.equal(first.sent.length, 1);
+    await a.stop();
+    const rows = store.read((db) => all<{ config_name: string }>(db, 'SELECT config_name FROM mailed'));
+    assert.ok(rows.some((r) => r.config_name === 'МедицинаБольница'), 'the time of the mail is in the database');
+
+    const second = fakeKServer();
+    const b = new Notifier({ store, kserver: second.kserver, settings, route: 'pult', log: silentLogger, batchMs: 0, retryMs: 10, maxRetryMs: 10, minIntervalMs: 60_000 });
+    b.start();
+    await register(['После перезапуска']);
+    await b.runOnce();
+    assert.equal(second.sent.length, 0, 'mailed a moment ago, before the restart: the new error waits for the interval');
+    assert.equal(pending().length, 1);
+    await b.stop();
+    await store.write((db) => db.run('DELETE FROM mailed'));
+    await store.write((db) => db.run('DELETE FROM notices'));
+  });
+
   it('keeps a lasting storm to a few mails: one batch window after every pass, one mail per interval', async () => {
     const { kserver, sent } = fakeKServer();
     const slow = kserver.sendMail;
@@ -139,13 +167,18 @@ describe('new-error notices', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     const stormMs = Date.now() - started;
-    await waitUntil(() => sent.map((m) => m.body ?? '').join('\n').includes(`Шторм ${n - 1}\n`), 5000);
+    // Each mail says how many new errors it tells of; a long one lists the first ones and counts the rest.
+    const told = () => sent.reduce((sum, m) => sum + Number(/конфигурации [^:]+: (\d+)\./.exec(m.body ?? '')?.[1] ?? 0), 0);
+    await waitUntil(() => told() === n, 5000);
     await notifier.stop();
     // One mail per interval at most, however slow the machine made the storm.
     const allowed = Math.ceil(stormMs / 1000) + 1;
     assert.ok(sent.length >= 1 && sent.length <= allowed, `${sent.length} mails for ${n} new errors in ${stormMs} ms (at most ${allowed})`);
-    const listed = sent.map((m) => m.body ?? '').join('\n');
-    for (let i = 0; i < n; i++) assert.match(listed, new RegExp(`Шторм ${i}\\b`), `error ${i} is in some mail`);
+    assert.equal(told(), n, 'every new error is told of once');
+    for (const m of sent) {
+      const listed = (m.body ?? '').match(/Шторм \d+/g) ?? [];
+      assert.ok(listed.length <= 20, `a mail lists at most 20 errors (${listed.length})`);
+    }
   });
 });
 

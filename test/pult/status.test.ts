@@ -23,7 +23,11 @@ describe('GET /pult/s/status', () => {
 
   it('gives a reader the figures of the plugin process as JSON: start-up, memory, loop, requests, storage, data', async () => {
     const s = await json(SESSION.reader);
-    assert.equal(s.pid, t.pid());
+    assert.equal(s.pid, undefined, 'the process id is for administrators only');
+    assert.equal(s.node, undefined, 'the Node version is for administrators only');
+    const a = await json(SESSION.admin);
+    assert.equal(a.pid, t.pid());
+    assert.equal(a.node, process.version);
     assert.ok(s.startup.readyMs > 0 && s.startup.readyMs >= s.startup.dbOpenMs, JSON.stringify(s.startup));
     assert.ok(s.memory.rssBytes > 10 * 2 ** 20);
     assert.equal(typeof s.eventLoop.sinceStart.maxMs, 'number');
@@ -42,8 +46,10 @@ describe('GET /pult/s/status', () => {
     assert.match(page.text, /Приём отчёта \(pushReport\)/);
     assert.match(page.text, /aria-current="page">Состояние/);
     assert.doesNotMatch(page.text, /s\/status\/reset/);
+    assert.doesNotMatch(page.text, /pid \d|Node v/, 'a reader does not see the process id or the Node version');
     const admin = await request(`${t.base}/s/status`, { headers: { cookie: cookieOf(SESSION.admin), accept: 'text/html' } });
     assert.match(admin.text, /action="\/pult\/s\/status\/reset"/);
+    assert.match(admin.text, new RegExp(`pid ${t.pid()}, Node ${process.version.replace(/\./g, '\\.')}`));
   });
 
   it('refuses the reset to a reader, and to an administrator without the form token', async () => {

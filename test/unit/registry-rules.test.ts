@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { ReportSchema, type Report } from '../../src/intake/report-schema';
 import { checkAcceptance } from '../../src/registry/acceptance';
 import { errorKeyOf } from '../../src/registry/error-key';
+import { CUT_MARK, STORED } from '../../src/registry/limits';
 import { attachmentsOf, hasAttachedFiles } from '../../src/registry/attachments';
 import { factsOf, isGroupable } from '../../src/registry/report-facts';
 import { SettingsSchema } from '../../src/registry/settings-schema';
@@ -118,29 +119,42 @@ describe('report.json validation', () => {
 
 describe('what a report may leave in the database', () => {
   const now = new Date('2026-11-23T10:00:00Z');
-  it('cuts huge texts for storage but keys on the full text', () => {
+  it('cuts huge texts for storage, marks the cut, and keys on the full text', () => {
     const long = 'Ж'.repeat(3_000_000);
     const a = errorKeyOf(report('client-error', (r) => (r.errorInfo.applicationErrorInfo.errors = [[long + 'A', []]])));
     const b = errorKeyOf(report('client-error', (r) => (r.errorInfo.applicationErrorInfo.errors = [[long + 'B', []]])));
     assert.notEqual(a.hash, b.hash, 'texts that differ only past the cut are different errors');
-    assert.ok(a.texts[0]!.length <= 8000);
+    assert.equal(a.texts[0]!.length, STORED.textChars);
+    assert.ok(a.texts[0]!.endsWith(CUT_MARK), 'the cut is marked');
     const facts = factsOf(report('client-error', (r) => ((r.errorInfo.userDescription = long), (r.sessionInfo.userName = long))), now, []);
-    assert.ok(facts.userDescription!.length <= 8000);
-    assert.ok(facts.userName!.length <= 500);
+    assert.equal(facts.userDescription!.length, STORED.descriptionChars);
+    assert.equal(facts.userName!.length, STORED.fieldChars);
   });
 
-  it('keeps at most 50 error texts and 200 extensions of one error', () => {
+  it('keeps the texts of one error within 3,000 characters in all and 32 extensions, saying how many more the zip holds', () => {
     const key = errorKeyOf(
       report('client-error', (r) => {
-        r.errorInfo.applicationErrorInfo.errors = Array.from({ length: 500 }, (_, i) => [`т${i}`, []]);
-        r.configInfo.extentions = Array.from({ length: 1000 }, (_, i) => [`р${i}`, 'h']);
+        r.errorInfo.applicationErrorInfo.errors = Array.from({ length: 500 }, (_, i) => [`т${i} `.repeat(200), []]);
+        r.configInfo.extentions = Array.from({ length: 1000 }, (_, i) => [`р${i}`.repeat(100), 'h'.repeat(1000)]);
       }),
     );
-    assert.equal(key.texts.length, 50);
-    assert.equal(key.extensions.length, 200);
+    const stored = key.texts.slice(0, -1);
+    assert.ok(stored.join('').length <= STORED.textsChars, `${stored.join('').length} characters`);
+    assert.match(key.texts.at(-1)!, new RegExp(`ещё текстов ошибки: ${500 - stored.length}`));
+    assert.equal(key.extensions.length, STORED.extensions + 1);
+    assert.ok(key.extensions.slice(0, -1).every(([n, h]) => n.length <= STORED.extensionChars && h.length <= STORED.extensionChars));
+    assert.match(key.extensions.at(-1)![0], /ещё расширений: 968/);
+  });
+
+  it('keeps a report of the samples whole: the bounds are far above real reports', () => {
+    for (const name of ['client-error', 'compile-error-attached', 'web-client']) {
+      const r = report(name);
+      const key = errorKeyOf(r);
+      assert.deepEqual(key.texts, (r.errorInfo?.applicationErrorInfo?.errors ?? []).map((e: { text: string }) => e.text), name);
+      assert.ok(!JSON.stringify(key).includes(CUT_MARK), name);
+    }
   });
 });
-
 
 describe('attached files (issue 15: a real 8.3.18 report lists none in additionalFiles)', () => {
   const now = new Date('2026-11-23T10:00:00Z');

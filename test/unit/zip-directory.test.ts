@@ -35,13 +35,24 @@ describe('reading report.json out of a report zip', () => {
     assert.deepEqual(opened.json, JSON.parse((await whole.file('report.json')!.async('string')).replace(/^\uFEFF/, '')));
   });
 
-  it('takes the last of two entries called report.json, as JSZip does', async () => {
+  it('refuses with 400 a zip with two entries called report.json (JSZip reads the last, other tools the first)', async () => {
     // Two entries of the same length; the second one's name is patched to collide.
     const zip = await zipOf({ 'report.json': '{"n":1}', 'report.jsoX': '{"n":2}' });
     for (let i = zip.indexOf('report.jsoX'); i !== -1; i = zip.indexOf('report.jsoX', i + 1)) zip.write('report.json', i);
-    const whole = await JSZip.loadAsync(zip);
-    assert.equal(await whole.file('report.json')!.async('string'), '{"n":2}');
-    assert.deepEqual((await openReportZip(zip, MB)).json, { n: 2 });
+    await assert.rejects(openReportZip(zip, MB), (err: unknown) => err instanceof ValidationError && err.status === 400 && /больше одного файла report\.json/.test(err.message));
+  });
+
+  for (const other of ['REPORT.JSON', 'Report.Json', './report.json', 'a/../report.json', 'x\\..\\report.json', '.\\REPORT.json', '/report.json', 'a/b/../../report.json']) {
+    it(`refuses a zip holding report.json and also «${other}»`, async () => {
+      const zip = await zipOf({ 'report.json': '{"n":1}', [other]: '{"n":2}' });
+      assert.throws(() => entryArchive(zip, 'report.json'), ValidationError);
+      await assert.rejects(openReportZip(zip, MB), ValidationError);
+    });
+  }
+
+  it('still takes report.json beside entries that only look alike (another folder, another name)', async () => {
+    const zip = await zipOf({ 'report.json': '{"n":1}', 'a/report.json': '{"n":2}', 'report.json.bak': '{}' });
+    assert.deepEqual((await openReportZip(zip, MB)).json, { n: 1 });
   });
 
   it('reads entries written with data descriptors (sizes after the data, as streaming writers do)', async () => {

@@ -1,5 +1,6 @@
 import type { ClearPlan, ClearResult } from '../../registry/clear';
-import { formatBytes, formatCount } from './present';
+import { formatBytes } from '../../sizes';
+import { formatCount } from './present';
 
 /** The clear page's numbers, formatted for people. */
 export function presentPlan(plan: ClearPlan) {

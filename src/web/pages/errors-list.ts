@@ -3,7 +3,7 @@ import { hasErrorsBeyond, listErrors, type ErrorFilter } from '../../storage/pag
 import type { Store } from '../../storage/store';
 import type { FacetsCache } from './facets';
 import { CursorQuery, cursorOf, isFirstPage, PAGE_SIZE, withQuery } from './params';
-import { formatCount, presentError, type ErrorView } from './present';
+import { formatCount, presentErrorSummary, type ErrorView } from './present';
 
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
@@ -78,7 +78,7 @@ export function errorsListView(store: Store, facets: FacetsCache, q: ErrorsListI
     versions,
     matching: formatCount(matching),
     anyErrors: all.length > 0,
-    errors: rows.map(presentError),
+    errors: rows.map(presentErrorSummary),
     firstPage: isFirstPage(cursor),
     newerHref: newer && rows[0] ? withQuery(path, { ...keep, after: rows[0].id }) : undefined,
     olderHref: older && rows.length ? withQuery(path, { ...keep, before: rows[rows.length - 1]!.id }) : undefined,

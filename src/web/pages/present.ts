@@ -1,4 +1,6 @@
 import type { ErrorRow, ReportRow } from '../../storage/pages-repo';
+import { formatBytes } from '../../sizes';
+import { clip } from '../../registry/limits';
 import { formatDateTime } from '../render';
 
 /**
@@ -19,6 +21,9 @@ export interface ErrorView {
   /** The texts cut after each dot of a module path, for <wbr> between the pieces. */
   textParts: string[][];
   detailed: boolean;
+  /** Texts and extensions left out of a summary (the list page): the error's page shows them. */
+  textsMore: number;
+  extensionsMore: number;
   configName: string;
   configVersion: string;
   extensions: { name: string; hash: string; short: string }[];
@@ -62,6 +67,8 @@ export function presentError(r: ErrorRow): ErrorView {
     texts: jsonList(r.texts).map((t) => String(t)),
     textParts: jsonList(r.texts).map((t) => breakable(String(t))),
     detailed: r.detailed === 1,
+    textsMore: 0,
+    extensionsMore: 0,
     configName: r.config_name,
     configVersion: r.config_version,
     extensions: jsonList(r.extensions).map((pair) => {
@@ -74,6 +81,28 @@ export function presentError(r: ErrorRow): ErrorView {
     firstSeen: r.first_seen,
     lastSeen: r.last_seen,
     mark: presentMark({ login: r.mark_login, name: r.mark_name, at: r.mark_at }),
+  };
+}
+
+/**
+ * What a list shows of an error: the outermost texts and the root cause, each cut, and
+ * the first extensions; a page of 50 errors stays small whatever the reports held (a
+ * crafted one made the list 50 MB). The error's own page shows all that is stored.
+ */
+export const SUMMARY = { texts: 3, textChars: 300, extensions: 5 } as const;
+
+export function presentErrorSummary(r: ErrorRow): ErrorView {
+  const full = presentError(r);
+  const texts =
+    full.texts.length > SUMMARY.texts ? [...full.texts.slice(0, SUMMARY.texts - 1), full.texts[full.texts.length - 1]!] : full.texts;
+  const cut = texts.map((t) => clip(t, SUMMARY.textChars));
+  return {
+    ...full,
+    texts: cut,
+    textParts: cut.map(breakable),
+    textsMore: full.texts.length - texts.length,
+    extensions: full.extensions.slice(0, SUMMARY.extensions),
+    extensionsMore: Math.max(0, full.extensions.length - SUMMARY.extensions),
   };
 }
 
@@ -118,19 +147,6 @@ const intFormat = new Intl.NumberFormat('ru-RU');
 
 export function formatCount(n: number): string {
   return intFormat.format(n);
-}
-
-/** Sizes the way people read them: "12,4 МБ". */
-export function formatBytes(n: number): string {
-  const units = ['Б', 'КБ', 'МБ', 'ГБ', 'ТБ'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  const digits = i === 0 || v >= 100 ? 0 : 1;
-  return `${new Intl.NumberFormat('ru-RU', { maximumFractionDigits: digits }).format(v)} ${units[i]}`;
 }
 
 /** "{Документ.Карта.Форма(812)}" → ["{Документ.", "Карта.", "Форма(812)}"]: each piece is still escaped text. */

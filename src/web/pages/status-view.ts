@@ -1,7 +1,8 @@
 import type { Status } from '../../diagnostics/status';
 import type { RequestFigures } from '../../diagnostics/request-times';
 import { formatDateTime } from '../render';
-import { formatBytes, formatCount } from './present';
+import { formatBytes } from '../../sizes';
+import { formatCount } from './present';
 
 const msFormat = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 1 });
 const REQUEST_LABELS: Record<string, string> = { pushReport: 'Приём отчёта (pushReport)', getInfo: 'Запрос getInfo' };

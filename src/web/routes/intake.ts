@@ -1,15 +1,18 @@
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import { createRouter } from '../router';
 import type { AppContext } from '../context';
-import { ByteBudget } from '../../intake/byte-budget';
+import { ByteBudget, ServiceBusyError, type Reservation } from '../../intake/byte-budget';
+import { clientAddress } from '../../kserver/client-address';
 import { GetInfoSchema } from '../../intake/getinfo-schema';
 import { extractReportZip } from '../../intake/multipart';
 import { readBody } from '../../intake/read-body';
 import { describeReportProblem } from '../../intake/report-schema';
+import { UploadGate } from '../../intake/upload-gate';
 import { answerGetInfo } from '../../registry/get-info';
 import { readReport } from '../../intake/read-report';
 import { registerReport } from '../../registry/register-report';
-import { ValidationError } from '../../errors';
+import { RequestTimeoutError, TooManyRequestsError, ValidationError } from '../../errors';
 import { timed } from '../request-timing';
 
 /** getInfo and pushReport as the 1C platform calls them: anonymous, JSON answers. */
@@ -19,9 +22,29 @@ export function intakeRoutes(app: AppContext): Router {
   const budget = new ByteBudget(limits.inFlightBytes);
   const times = app.status?.requests;
 
+  const gate = new UploadGate(limits.uploadsPerAddress);
+  const bodyLimits = (maxBytes: number) => ({ maxBytes, minBytesPerSecond: limits.bodyMinBytesPerSecond, maxMs: limits.bodySeconds * 1000 });
+
+  /** The body of an intake call, read within the rules for slow and greedy clients. */
+  async function bodyOf(ctx: Context, maxBytes: number, reservation?: Reservation): Promise<Buffer> {
+    let leave: (() => void) | undefined;
+    try {
+      leave = gate.enter(clientAddress(ctx.get('x-kodeks-monitor-remote-addr')));
+      return await readBody(ctx.req, { ...bodyLimits(maxBytes), reservation });
+    } catch (err) {
+      // A slow client is not waited for: the connection closes after the answer. Other
+      // refusals let Node read and drop the rest, so the client reads the answer.
+      if (err instanceof RequestTimeoutError) ctx.set('Connection', 'close');
+      if (err instanceof ServiceBusyError || err instanceof TooManyRequestsError) ctx.set('Retry-After', '10');
+      throw err;
+    } finally {
+      leave?.();
+    }
+  }
+
   router.post('/getInfo', timed(times, 'getInfo'), async (ctx) => {
     ctx.state.json = true;
-    const raw = await readBody(ctx.req, limits.jsonBodyBytes);
+    const raw = await bodyOf(ctx, limits.jsonBodyBytes);
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8').replace(/^\uFEFF/, ''));
@@ -36,17 +59,9 @@ export function intakeRoutes(app: AppContext): Router {
   router.post('/pushReport', timed(times, 'pushReport'), async (ctx) => {
     ctx.state.json = true;
     // The body stays in memory until the report is stored: its bytes count until then.
-    const declared = Number(ctx.get('content-length'));
-    let release: () => void;
+    const reservation = budget.open();
     try {
-      release = budget.take(Number.isFinite(declared) && declared > 0 ? Math.min(declared, limits.requestBytes) : limits.requestBytes);
-    } catch (err) {
-      ctx.req.resume(); // let the client finish sending, so it reads the answer
-      ctx.set('Retry-After', '10');
-      throw err;
-    }
-    try {
-      const body = await readBody(ctx.req, limits.requestBytes);
+      const body = await bodyOf(ctx, limits.requestBytes, reservation);
       const read = await readReport(extractReportZip(body, ctx.get('content-type') || undefined), limits.reportJsonBytes);
       const outcome = await registerReport(
         {
@@ -57,13 +72,13 @@ export function intakeRoutes(app: AppContext): Router {
           onNewError: () => app.notifier?.wake(),
           refusals: app.refusals,
         },
-        { ...read, ip: clientIp(ctx.get('x-kodeks-monitor-remote-addr')), receivedAt: new Date() },
+        { ...read, ip: clientAddress(ctx.get('x-kodeks-monitor-remote-addr')), receivedAt: new Date() },
       );
       app.log.info(`pushReport: ${describeOutcome(outcome)}`);
       ctx.status = 200;
       ctx.body = '';
     } finally {
-      release();
+      reservation.release();
     }
   });
 
@@ -81,13 +96,4 @@ function describeOutcome(o: Awaited<ReturnType<typeof registerReport>>): string 
     case 'duplicate-id':
       return 'отчёт уже получен ранее';
   }
-}
-
-/**
- * The client's address as the monitor saw it. Should a monitor append to a header the
- * client already sent rather than replace it, only the last value is the monitor's own.
- */
-function clientIp(header: string): string | undefined {
-  const last = header.split(',').pop()?.trim();
-  return last ? last.slice(0, 64) : undefined;
 }

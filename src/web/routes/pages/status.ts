@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { forViewer } from '../../../diagnostics/status';
 import { NotFoundError } from '../../../errors';
 import { presentStatus } from '../../pages/status-view';
 import type { StaffDeps } from '../staff';
@@ -11,7 +12,7 @@ import type { StaffDeps } from '../staff';
 export function statusRoutes(router: Router, { app, pages }: StaffDeps): void {
   router.get('/status', async (ctx) => {
     if (!app.status) throw new NotFoundError('Состояние сервиса недоступно в этом режиме запуска');
-    const status = await app.status.read();
+    const status = forViewer(await app.status.read(), await app.access.isAdmin(ctx));
     ctx.set('Cache-Control', 'no-store');
     if (ctx.accepts('html', 'json') === 'json') {
       ctx.body = status;

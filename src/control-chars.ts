@@ -1,0 +1,17 @@
+/**
+ * Characters that break a line or steer how text is read: C0 and C1 controls (CR, LF,
+ * tab, NEL U+0085…), DEL, the Unicode line and paragraph separators U+2028/2029, and
+ * format characters (bidi overrides, zero-width ones). A mail header or body line built
+ * from client text must hold none of them: CR/LF there forge headers and SMTP commands.
+ */
+const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const CONTROLS = /[\p{Cc}\p{Cf}\u2028\u2029]+/gu;
+
+export function hasControlChars(text: string): boolean {
+  return CONTROL.test(text);
+}
+
+/** One line of plain text: every control character becomes a space, runs of spaces one. */
+export function flattenLine(text: string): string {
+  return text.replace(CONTROLS, ' ').replace(/ {2,}/g, ' ').trim();
+}
