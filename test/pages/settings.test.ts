@@ -172,7 +172,7 @@ describe('GET /pult/s/settings after reports with an empty version were refused'
     const zip = await buildReportZip({ edit: (j) => (j.configInfo.version = '') }, 'compile-error-attached');
     const push = await app.request('POST', `${BASE}pushReport`, { headers: { 'content-type': 'application/zip' }, body: zip });
     assert.ok(push.status >= 400 && push.status < 500, `${push.status} ${push.text}`);
-    assert.match(JSON.parse(push.text).error, /не указана/);
+    assert.match(JSON.parse(push.text).error, /Версия конфигурации отчёта не принимается/);
     const info = await app.request('POST', `${BASE}getInfo`, {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ configName: 'МедицинаБольница', configVersion: '' }),
