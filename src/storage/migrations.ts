@@ -124,4 +124,16 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'report flags for the reports table: screenshot, crash',
+    up(db) {
+      // NULL for reports stored before: unknown (their zips still tell, on the report page).
+      // Set at intake from what it reads anyway, so the table needs no zip per row.
+      db.exec(`
+        ALTER TABLE reports ADD COLUMN has_screenshot INTEGER;
+        ALTER TABLE reports ADD COLUMN crashed INTEGER;
+      `);
+    },
+  },
 ];

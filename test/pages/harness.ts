@@ -269,6 +269,8 @@ function builtFacts(time: string, clientId: string): ReportFacts {
     time,
     clientId,
     hasFiles: false,
+    hasScreenshot: false,
+    crashed: false,
     userName: 'Пользователь',
     appVersion: '8.3.24.1548',
     appName: '1CV8C',
