@@ -105,6 +105,8 @@ export interface TestApp {
   browser(who: Who): Browser;
   /** Registers sample reports (names from ../shared/samples/reports) in order. */
   register(...names: string[]): Promise<Outcome[]>;
+  /** Registers one zip as pushReport would (received now, or at `receivedAt`). */
+  registerZip(zip: Buffer, receivedAt?: Date): Promise<Outcome>;
 }
 
 /** Starts the app on an ephemeral port; everything is removed after the test. */
@@ -169,6 +171,7 @@ export async function startApp(t: { after(fn: () => Promise<void>): void }, sett
       }
       return out;
     },
+    registerZip: (zip, receivedAt = new Date()) => registerReport(registerDeps, { zip, ip: '10.0.0.7', receivedAt }),
   };
 }
 
