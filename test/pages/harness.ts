@@ -171,7 +171,7 @@ export async function startApp(t: { after(fn: () => Promise<void>): void }, sett
       }
       return out;
     },
-    registerZip: (zip, receivedAt = new Date()) => registerReport(registerDeps, { zip, ip: '10.0.0.7', receivedAt }),
+    registerZip: async (zip, receivedAt = new Date()) => registerReport(registerDeps, { ...(await readReport(zip, 8 * 1024 * 1024)), ip: '10.0.0.7', receivedAt }),
   };
 }
 

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import JSZip from 'jszip';
-import { entryArchive } from '../../src/intake/zip-directory';
+import { entryArchive, listEntries, peekEntry, readEntry } from '../../src/intake/zip-directory';
+import { ByteLru } from '../../src/web/byte-lru';
 import { openReportZip } from '../../src/intake/zip';
-import { ValidationError } from '../../src/errors';
+import { PayloadTooLargeError, ValidationError } from '../../src/errors';
 import { sample, sampleReport } from '../helpers/samples';
 
 const MB = 1024 * 1024;
@@ -86,8 +87,6 @@ describe('reading report.json out of a report zip', () => {
 
 describe('reading a stored zip entry by index (the report page)', () => {
   it('lists entries with their declared sizes and reads one by index, bounded while inflating', async () => {
-    const { listEntries, readEntry, peekEntry } = await import('../../src/intake/zip-directory');
-    const { PayloadTooLargeError } = await import('../../src/web/errors');
     const zip = await zipOf({ 'report.json': '{"a":1}', 'big.bin': Buffer.alloc(5 * MB) });
     const entries = listEntries(zip);
     assert.deepEqual(entries.map((e) => [e.index, e.name, e.declaredSize]), [[0, 'report.json', 7], [1, 'big.bin', 5 * MB]]);
@@ -102,7 +101,6 @@ describe('reading a stored zip entry by index (the report page)', () => {
   });
 
   it('keeps parsed values within a byte bound, the least recently used going first', async () => {
-    const { ByteLru } = await import('../../src/web/byte-lru');
     const lru = new ByteLru<string>(100, 60);
     lru.set('a', 'a', 40);
     lru.set('b', 'b', 40);

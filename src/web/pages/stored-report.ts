@@ -1,4 +1,5 @@
 import fsp from 'node:fs/promises';
+import { openReportZip } from '../../intake/zip';
 import { listEntries, peekEntry, readEntry, type ZipEntryInfo } from '../../intake/zip-directory';
 import { ReportSchema, type Report } from '../../intake/report-schema';
 import { attachmentsOf } from '../../registry/attachments';
@@ -136,13 +137,9 @@ async function parseZip(zip: Buffer, maxJsonBytes: number): Promise<ZipContents>
   const entries = listEntries(zip);
   const reportJsonIndex = lastIndexNamed(entries, 'report.json');
   if (reportJsonIndex === undefined) throw new StoredZipError('В архиве нет report.json');
-  const text = (await readEntry(zip, reportJsonIndex, maxJsonBytes)).toString('utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch {
-    throw new StoredZipError('report.json в архиве не является корректным JSON');
-  }
+  // report.json as intake reads it: the same bound, the same reader.
+  const { json } = await openReportZip(zip, maxJsonBytes);
+  const jsonBytes = entries[reportJsonIndex]!.declaredSize;
   const parsed = ReportSchema.safeParse(json);
   const report = parsed.success ? parsed.data : undefined;
   const names = entries.filter((e) => !e.isDirectory).map((e) => e.name);
@@ -163,7 +160,7 @@ async function parseZip(zip: Buffer, maxJsonBytes: number): Promise<ZipContents>
     const name = typeof d.file === 'string' && d.file ? d.file : undefined;
     dump = { name, index: name ? lastIndexNamed(entries, name) : undefined, type: d.type, reasonForNoDump: d.reasonForNoDump };
   }
-  return { json, report, jsonBytes: text.length, entries, reportJsonIndex, screenshot, files, missingFiles: attached.missing, dump };
+  return { json, report, jsonBytes, entries, reportJsonIndex, screenshot, files, missingFiles: attached.missing, dump };
 }
 
 /** The last entry of that name, as JSZip (and so intake) takes a repeated name. */
