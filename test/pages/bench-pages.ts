@@ -66,6 +66,22 @@ function time(label: string, runs: number, fn: () => unknown) {
   console.log(`${label.padEnd(58)} median ${median.toFixed(2).padStart(7)} ms   max ${max.toFixed(2).padStart(7)} ms`);
 }
 
+/** The longest gap between ticks of a `everyMs` timer until stop(): the event loop's longest stall. */
+function stallProbe(everyMs: number) {
+  let longest = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    longest = Math.max(longest, performance.now() - last);
+    last = performance.now();
+  }, everyMs);
+  return {
+    stop(): number {
+      clearInterval(timer);
+      return longest;
+    },
+  };
+}
+
 /** p99 and max of `runs` whole requests. */
 async function timeRequests(label: string, runs: number, fn: () => Promise<{ status: number }>) {
   await fn();
@@ -121,12 +137,6 @@ async function benchReportPage() {
       console.log(`${('HTTP ' + label + ', first (zip read)').padEnd(58)} ${(performance.now() - t).toFixed(2).padStart(7)} ms`);
       await timeRequests(label, 200, () => browser.get(url));
     }
-    let longest = 0;
-    let last = performance.now();
-    const probe = setInterval(() => {
-      longest = Math.max(longest, performance.now() - last);
-      last = performance.now();
-    }, 1);
     // A client that drops the bytes: the stall measured is the server's, not a test client decoding 2 MB as text.
     const fetchShot = () =>
       new Promise<{ status: number }>((resolve, reject) => {
@@ -137,10 +147,9 @@ async function benchReportPage() {
         req.on('error', reject);
       });
     await fetchShot();
-    longest = 0;
-    last = performance.now();
+    const probe = stallProbe(1);
     await timeRequests('s/report/3/screenshot (2 MB PNG)', 30, fetchShot);
-    clearInterval(probe);
+    const longest = probe.stop();
     console.log(`${'longest event-loop stall while serving the 2 MB screenshot'.padEnd(58)} ${longest.toFixed(2).padStart(7)} ms`);
   } finally {
     for (const fn of cleanups.reverse()) await fn();
@@ -228,14 +237,9 @@ async function main() {
       const plan = planClear(app.store, app.settings.get());
       console.log(`planClear: ${plan.totals.errors} errors, ${plan.totals.reports} reports in ${(performance.now() - t).toFixed(0)} ms`);
       t = performance.now();
-      let longest = 0;
-      let last = performance.now();
-      const probe = setInterval(() => {
-        longest = Math.max(longest, performance.now() - last);
-        last = performance.now();
-      }, 5);
+      const probe = stallProbe(5);
       const outcome = await clearUnaccepted({ store: app.store, zips: app.zips, settings: app.settings, log: silentLogger }, plan.digest);
-      clearInterval(probe);
+      const longest = probe.stop();
       console.log(`clearUnaccepted: ${JSON.stringify(outcome.kind === 'done' ? outcome.result : outcome.kind)} in ${(performance.now() - t).toFixed(0)} ms; longest event-loop stall ${longest.toFixed(0)} ms`);
     }
     const mem = process.memoryUsage();
