@@ -57,6 +57,7 @@ export const ReportSchema = z
     errorInfo: z
       .object({
         userDescription: text,
+        systemErrorInfo: loose({ systemCrash: flag }),
         applicationErrorInfo: z
           .object({
             errors: z.array(ErrorItemSchema, { error: 'applicationErrorInfo.errors должен быть списком [текст, [категории]]' }),

@@ -6,8 +6,12 @@
  *   exactly the declared number of records, at most MAX_ZIP_ENTRIES, no zip64 or multi-disk.
  * - Then JSZip is given only the wanted entry: its loader touches every byte it is given
  *   (≈2 ms per MB), and a report with a crash dump runs to tens of megabytes.
+ * - The report page reads entries of a stored zip here too (listEntries, readEntry,
+ *   peekEntry): by index, bounded, nothing extracted to disk.
  */
-import { ValidationError } from '../errors';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { PayloadTooLargeError, ValidationError } from '../errors';
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
@@ -114,26 +118,110 @@ function findEnd(zip: Buffer): number | undefined {
   return undefined;
 }
 
-/** Local header + data of the entry, its central record pointing at offset 0, and an end record. */
-function cutOut(zip: Buffer, centralAt: number, centralLength: number, shift: number): Buffer | undefined {
+/** Where an entry's data lies, from its central record and local header; undefined when they disagree. */
+function dataRange(zip: Buffer, centralAt: number, shift: number): { local: number; start: number; end: number } | undefined {
   const compressedSize = zip.readUInt32LE(centralAt + 20);
   const uncompressedSize = zip.readUInt32LE(centralAt + 24);
   const localOffset = zip.readUInt32LE(centralAt + 42);
   if (compressedSize === 0xffffffff || uncompressedSize === 0xffffffff || localOffset === 0xffffffff) return undefined;
   const local = localOffset + shift;
   if (local + LOCAL_SIZE > zip.length || zip.readUInt32LE(local) !== LOCAL) return undefined;
-  const dataStart = local + LOCAL_SIZE + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-  const dataEnd = dataStart + compressedSize;
-  if (dataEnd > zip.length) return undefined;
+  const start = local + LOCAL_SIZE + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+  const end = start + compressedSize;
+  if (end > zip.length) return undefined;
+  return { local, start, end };
+}
 
+/** Local header + data of the entry, its central record pointing at offset 0, and an end record. */
+function cutOut(zip: Buffer, centralAt: number, centralLength: number, shift: number): Buffer | undefined {
+  const range = dataRange(zip, centralAt, shift);
+  if (!range) return undefined;
   const central = Buffer.from(zip.subarray(centralAt, centralAt + centralLength));
   central.writeUInt32LE(0, 42);
-  const head = dataStart - local;
   const end = Buffer.alloc(EOCD_SIZE);
   end.writeUInt32LE(EOCD, 0);
   end.writeUInt16LE(1, 8);
   end.writeUInt16LE(1, 10);
   end.writeUInt32LE(central.length, 12);
-  end.writeUInt32LE(head + compressedSize, 16);
-  return Buffer.concat([zip.subarray(local, dataEnd), central, end]);
+  end.writeUInt32LE(range.end - range.local, 16);
+  return Buffer.concat([zip.subarray(range.local, range.end), central, end]);
+}
+
+// ---- reading a stored zip's entries (the report page) ----------------------------------
+
+/** One entry as the central directory declares it. Sizes are shown, never trusted. */
+export interface ZipEntryInfo {
+  /** Position in the central directory: how pages address an entry (never by its name). */
+  index: number;
+  /** Untrusted text: shown escaped, compared, never used as a path. */
+  name: string;
+  declaredSize: number;
+  compressedSize: number;
+  isDirectory: boolean;
+}
+
+/** The entries of a zip, in directory order; a ValidationError when the directory is damaged. */
+export function listEntries(zip: Buffer): ZipEntryInfo[] {
+  return readDirectory(zip).records.map((r, index) => ({
+    index,
+    name: r.name.toString('utf8'),
+    declaredSize: zip.readUInt32LE(r.at + 24),
+    compressedSize: zip.readUInt32LE(r.at + 20),
+    isDirectory: r.name[r.name.length - 1] === 0x2f,
+  }));
+}
+
+const STORED_METHOD = 0;
+const DEFLATE_METHOD = 8;
+const inflateRaw = promisify(zlib.inflateRaw);
+
+/** The bytes of entry `index`, not more than `max` (a declared size can lie; a bomb stops at `max`). */
+export async function readEntry(zip: Buffer, index: number, max: number): Promise<Buffer> {
+  const { record, range, method, declared } = locate(zip, index);
+  const raw = zip.subarray(range.start, range.end);
+  let bytes: Buffer;
+  if (method === STORED_METHOD) {
+    if (raw.length > max) throw entryTooLarge(max);
+    bytes = Buffer.from(raw);
+  } else {
+    try {
+      // On the thread pool: a 2 MB screenshot must not stall the loop of every other request.
+      bytes = await inflateRaw(raw, { maxOutputLength: max });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw entryTooLarge(max);
+      throw new ValidationError(`Файл «${record.name.toString('utf8')}» в архиве повреждён`);
+    }
+  }
+  if (bytes.length !== declared || zlib.crc32(bytes) !== zip.readUInt32LE(record.at + 16)) {
+    throw new ValidationError(`Файл «${record.name.toString('utf8')}» в архиве повреждён (размер или контрольная сумма не совпадают)`);
+  }
+  return bytes;
+}
+
+/** The first bytes of entry `index` (at most `n`), inflating only a few kilobytes: for telling a PNG from HTML. */
+export function peekEntry(zip: Buffer, index: number, n: number): Buffer {
+  const { range, method } = locate(zip, index);
+  const raw = zip.subarray(range.start, range.end);
+  if (method === STORED_METHOD) return Buffer.from(raw.subarray(0, n));
+  try {
+    // A sync flush gives what the prefix inflates to, without asking for the rest.
+    return zlib.inflateRawSync(raw.subarray(0, Math.min(raw.length, 4096)), { finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, n);
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+function locate(zip: Buffer, index: number) {
+  const { shift, records } = readDirectory(zip);
+  const record = records[index];
+  if (!record || !Number.isInteger(index)) throw new ValidationError('В архиве нет файла с таким номером');
+  const range = dataRange(zip, record.at, shift);
+  if (!range) throw corrupt();
+  const method = zip.readUInt16LE(record.at + 10);
+  if (method !== STORED_METHOD && method !== DEFLATE_METHOD) throw new ValidationError('Файл сжат неподдерживаемым методом');
+  return { record, range, method, declared: zip.readUInt32LE(record.at + 24) };
+}
+
+function entryTooLarge(max: number) {
+  return new PayloadTooLargeError(`Файл в архиве больше допустимых ${Math.round(max / 1024 / 1024)} МБ`);
 }

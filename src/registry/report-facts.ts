@@ -11,6 +11,10 @@ export interface ReportFacts {
   time: string;
   clientId: string | undefined;
   hasFiles: boolean;
+  /** The zip holds the entry `screenshot.file` names. */
+  hasScreenshot: boolean;
+  /** systemErrorInfo.systemCrash: the client process crashed. */
+  crashed: boolean;
   userName: string | undefined;
   appVersion: string | undefined;
   appName: string | undefined;
@@ -34,6 +38,8 @@ export function factsOf(report: Report, receivedAt: Date, entryNames: readonly s
     time: normaliseTime(report.time) ?? receivedAt.toISOString(),
     clientId: report.clientInfo?.systemInfo?.clientID || undefined,
     hasFiles: hasAttachedFiles(report, entryNames),
+    hasScreenshot: !!report.screenshot?.file && entryNames.includes(report.screenshot.file),
+    crashed: report.errorInfo?.systemErrorInfo?.systemCrash === true,
     userName: clipField(report.sessionInfo?.userName),
     appVersion: clipField(report.clientInfo?.appVersion),
     appName: clipField(report.clientInfo?.appName),

@@ -198,4 +198,16 @@ export const MIGRATIONS: Migration[] = [
       db.exec('CREATE TABLE mailed (config_name TEXT PRIMARY KEY, sent_at TEXT NOT NULL) WITHOUT ROWID;');
     },
   },
+  {
+    version: 7,
+    description: 'report flags for the reports table: screenshot, crash',
+    up(db) {
+      // NULL for reports stored before: unknown (their zips still tell, on the report page).
+      // Set at intake from what it reads anyway, so the table needs no zip per row.
+      db.exec(`
+        ALTER TABLE reports ADD COLUMN has_screenshot INTEGER;
+        ALTER TABLE reports ADD COLUMN crashed INTEGER;
+      `);
+    },
+  },
 ];

@@ -25,6 +25,7 @@ export interface ErrorRow {
 
 export interface ReportRow {
   id: number;
+  received_at: string;
   time: string;
   count: number;
   client_id: string | null;
@@ -42,6 +43,9 @@ export interface ReportRow {
   user_agent: string | null;
   descriptions: string;
   zip_size: number;
+  /** NULL: stored before these flags were kept (unknown). */
+  has_screenshot: number | null;
+  crashed: number | null;
 }
 
 export interface ErrorFilter {
@@ -61,8 +65,8 @@ export interface Facet {
 const ERROR_COLUMNS = `id, config_name, config_version, extensions, texts, stack_hash, detailed, first_seen, last_seen,
   reports_total, computers, mark_login, mark_name, mark_at`;
 
-const REPORT_COLUMNS = `id, time, count, client_id, has_files, user_name, ip, app_version, app_name, platform_type, server_type,
-  server_version, data_separation, dbms, change_enabled, user_agent, descriptions, zip_size`;
+const REPORT_COLUMNS = `id, received_at, time, count, client_id, has_files, user_name, ip, app_version, app_name, platform_type, server_type,
+  server_version, data_separation, dbms, change_enabled, user_agent, descriptions, zip_size, has_screenshot, crashed`;
 
 type FilterKind = 'all' | 'config' | 'version' | 'both';
 
@@ -171,4 +175,28 @@ export interface ReportFile {
 /** The stored zip of a report, found by the report's id (a path never comes from a URL). */
 export function findReportFile(db: Database, reportId: number): ReportFile | undefined {
   return get<ReportFile>(db, 'SELECT error_id, zip_name FROM reports WHERE id = ?', [reportId]);
+}
+
+export interface StoredReportRow extends ReportRow {
+  error_id: number;
+  zip_name: string;
+}
+
+/** One report with what its page needs from the row (the rest is in its zip). */
+export function findReport(db: Database, reportId: number): StoredReportRow | undefined {
+  return get<StoredReportRow>(db, `SELECT ${REPORT_COLUMNS}, error_id, zip_name FROM reports WHERE id = ?`, [reportId]);
+}
+
+/** The reports of the same error just before and after `reportId` (in the order pult received them). */
+export function neighbourReports(db: Database, errorId: number, reportId: number): { previous?: number; next?: number } {
+  const previous = get<{ id: number }>(
+    db,
+    'SELECT id FROM reports INDEXED BY reports_by_error WHERE error_id = ? AND id < ? ORDER BY id DESC LIMIT 1',
+    [errorId, reportId],
+  )?.id;
+  const next = get<{ id: number }>(db, 'SELECT id FROM reports INDEXED BY reports_by_error WHERE error_id = ? AND id > ? ORDER BY id ASC LIMIT 1', [
+    errorId,
+    reportId,
+  ])?.id;
+  return { previous, next };
 }

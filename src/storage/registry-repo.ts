@@ -101,12 +101,12 @@ export function insertReport(db: Database, r: NewReportRow): number {
     db,
     `INSERT INTO reports (error_id, uid, received_at, time, client_id, groupable, has_files, user_name, ip, app_version, app_name,
        platform_type, server_type, server_version, data_separation, dbms, change_enabled, user_agent, descriptions, zip_name, zip_size,
-       additional_info, last_day)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+       additional_info, last_day, has_screenshot, crashed)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     [
       r.errorId, v(f.uid), r.receivedAt, f.time, v(f.clientId), v(r.groupable), v(f.hasFiles), v(f.userName), v(r.ip), v(f.appVersion),
       v(f.appName), v(f.platformType), v(f.serverType), v(f.serverVersion), v(f.dataSeparation), v(f.dbms), v(f.changeEnabled),
-      v(f.userAgent), descriptions, r.zipName, r.zipSize, v(f.additionalInfo), v(r.day),
+      v(f.userAgent), descriptions, r.zipName, r.zipSize, v(f.additionalInfo), v(r.day), v(f.hasScreenshot), v(f.crashed),
     ],
   )!.id;
 }

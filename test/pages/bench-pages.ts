@@ -1,6 +1,6 @@
 /**
  * Not a test: server time of the s/ pages at scale, on the real storage engine.
- *   node --expose-gc --import tsx test/pages/bench-pages.ts [errors=100000] [reports=1000000] [clear]
+ *   node --expose-gc --import tsx test/pages/bench-pages.ts [errors=100000] [reports=1000000] [clear] [report-only]
  * Fills a store with synthetic rows (5 configurations × 20 versions, one hot error holding
  * a tenth of the reports), then times the repository queries and whole HTTP requests.
  */
@@ -10,6 +10,11 @@ import type { Database } from 'sql.js';
 import { errorFacets, findError, hasErrorsBeyond, hasReportsBeyond, listErrors, listReports, type ErrorFilter } from '../../src/storage/pages-repo';
 import { silentLogger } from '../../src/log';
 import { clearUnaccepted, planClear } from '../../src/registry/clear';
+import http from 'node:http';
+import { crc32 } from 'node:zlib';
+import JSZip from 'jszip';
+import { buildReportJson } from '../helpers/build-report';
+import { hostileReportJson } from '../helpers/hostile-report';
 import { startApp } from './harness';
 
 const ERRORS = Number(process.argv[2] ?? 100_000);
@@ -61,7 +66,103 @@ function time(label: string, runs: number, fn: () => unknown) {
   console.log(`${label.padEnd(58)} median ${median.toFixed(2).padStart(7)} ms   max ${max.toFixed(2).padStart(7)} ms`);
 }
 
+/** The longest gap between ticks of a `everyMs` timer until stop(): the event loop's longest stall. */
+function stallProbe(everyMs: number) {
+  let longest = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    longest = Math.max(longest, performance.now() - last);
+    last = performance.now();
+  }, everyMs);
+  return {
+    stop(): number {
+      clearInterval(timer);
+      return longest;
+    },
+  };
+}
+
+/** p99 and max of `runs` whole requests. */
+async function timeRequests(label: string, runs: number, fn: () => Promise<{ status: number }>) {
+  await fn();
+  const samples: number[] = [];
+  // CPU time of the process too: on a shared machine wall time mostly measures the queue for a core.
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const res = await fn();
+    samples.push(performance.now() - t);
+    if (res.status !== 200) throw new Error(`${label}: ${res.status}`);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  samples.sort((a, b) => a - b);
+  const p = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+  const cpuMs = (cpu.user + cpu.system) / 1000 / runs;
+  console.log(`${('HTTP ' + label).padEnd(58)} median ${p(0.5).toFixed(2).padStart(7)} ms   p99 ${p(0.99).toFixed(2).padStart(7)} ms   cpu ${cpuMs.toFixed(2)} ms/request`);
+}
+
+/** A PNG of `bytes` bytes: a real signature and IHDR, then noise (does not compress, like a photo). */
+function fakePng(bytes: number): Buffer {
+  const buf = Buffer.alloc(bytes);
+  for (let i = 0; i < bytes; i += 4) buf.writeUInt32LE((Math.random() * 0xffffffff) >>> 0, Math.min(i, bytes - 4));
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(buf, 0);
+  buf.writeUInt32LE(crc32(buf.subarray(8, 64)), 64);
+  return buf;
+}
+
+/**
+ * Issue 11: s/report/R for a 60 KB report and a 5,000-frame report (server time p99; the
+ * parsed zips are cached, the first read is shown apart), and the event loop's longest
+ * stall while 2 MB screenshots are served.
+ */
+async function benchReportPage() {
+  const cleanups: (() => Promise<void>)[] = [];
+  const app = await startApp({ after: (fn) => cleanups.push(fn) });
+  try {
+    const zipOf = async (json: unknown, screenshot: Buffer) => {
+      const zip = new JSZip();
+      zip.file('report.json', JSON.stringify(json, null, 4));
+      zip.file('screenshot.png', screenshot);
+      return Buffer.from(await zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' }));
+    };
+    const big = buildReportJson({ edit: (j) => (j.additionalData = Array.from({ length: 600 }, (_, i) => ({ n: i, event: `Запись журнала регистрации ${i}` }))) });
+    const bigZip = await zipOf(big, fakePng(70));
+    await app.registerZip(bigZip);
+    await app.registerZip(await zipOf(hostileReportJson({ frames: 5000, textBytes: 1024 }), fakePng(70)));
+    await app.registerZip(await zipOf(buildReportJson({ clientId: 'pc-shot' }), fakePng(2 * 1024 * 1024)));
+    console.log(`report 1: report.json ${(JSON.stringify(big, null, 4).length / 1024).toFixed(0)} KB; report 2: 5,001 frames; report 3: 2 MB screenshot`);
+    const browser = app.browser('reader');
+    for (const [label, url] of [
+      ['s/report/1 (60 KB report.json)', '/pult/s/report/1'],
+      ['s/report/2 (5,000-frame stack)', '/pult/s/report/2'],
+    ] as const) {
+      const t = performance.now();
+      await browser.get(url);
+      console.log(`${('HTTP ' + label + ', first (zip read)').padEnd(58)} ${(performance.now() - t).toFixed(2).padStart(7)} ms`);
+      await timeRequests(label, 200, () => browser.get(url));
+    }
+    // A client that drops the bytes: the stall measured is the server's, not a test client decoding 2 MB as text.
+    const fetchShot = () =>
+      new Promise<{ status: number }>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port: app.port, path: '/pult/s/report/3/screenshot', headers: { cookie: 'Kodeks=reader' } }, (res) => {
+          res.on('data', () => undefined);
+          res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        });
+        req.on('error', reject);
+      });
+    await fetchShot();
+    const probe = stallProbe(1);
+    await timeRequests('s/report/3/screenshot (2 MB PNG)', 30, fetchShot);
+    const longest = probe.stop();
+    console.log(`${'longest event-loop stall while serving the 2 MB screenshot'.padEnd(58)} ${longest.toFixed(2).padStart(7)} ms`);
+  } finally {
+    for (const fn of cleanups.reverse()) await fn();
+  }
+}
+
 async function main() {
+  await benchReportPage();
+  if (process.argv.includes('report-only')) return;
   const cleanups: (() => Promise<void>)[] = [];
   const app = await startApp({ after: (fn) => cleanups.push(fn) }, { configurations: [], userMessage: '', dumpType: 0 });
   try {
@@ -140,14 +241,9 @@ async function main() {
       const plan = planClear(app.store, app.settings.get());
       console.log(`planClear: ${plan.totals.errors} errors, ${plan.totals.reports} reports in ${(performance.now() - t).toFixed(0)} ms`);
       t = performance.now();
-      let longest = 0;
-      let last = performance.now();
-      const probe = setInterval(() => {
-        longest = Math.max(longest, performance.now() - last);
-        last = performance.now();
-      }, 5);
+      const probe = stallProbe(5);
       const outcome = await clearUnaccepted({ store: app.store, zips: app.zips, settings: app.settings, log: silentLogger }, plan.digest);
-      clearInterval(probe);
+      const longest = probe.stop();
       console.log(`clearUnaccepted: ${JSON.stringify(outcome.kind === 'done' ? outcome.result : outcome.kind)} in ${(performance.now() - t).toFixed(0)} ms; longest event-loop stall ${longest.toFixed(0)} ms`);
     }
     const mem = process.memoryUsage();

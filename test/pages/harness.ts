@@ -105,6 +105,8 @@ export interface TestApp {
   browser(who: Who): Browser;
   /** Registers sample reports (names from ../shared/samples/reports) in order. */
   register(...names: string[]): Promise<Outcome[]>;
+  /** Registers one zip as pushReport would (received now, or at `receivedAt`). */
+  registerZip(zip: Buffer, receivedAt?: Date): Promise<Outcome>;
 }
 
 /** Starts the app on an ephemeral port; everything is removed after the test. */
@@ -169,6 +171,7 @@ export async function startApp(t: { after(fn: () => Promise<void>): void }, sett
       }
       return out;
     },
+    registerZip: async (zip, receivedAt = new Date()) => registerReport(registerDeps, { ...(await readReport(zip, 8 * 1024 * 1024)), ip: '10.0.0.7', receivedAt }),
   };
 }
 
@@ -269,6 +272,8 @@ function builtFacts(time: string, clientId: string): ReportFacts {
     time,
     clientId,
     hasFiles: false,
+    hasScreenshot: false,
+    crashed: false,
     userName: 'Пользователь',
     appVersion: '8.3.24.1548',
     appName: '1CV8C',

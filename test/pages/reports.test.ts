@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { describe, it } from 'node:test';
+import { buildReportZip } from '../helpers/build-report';
 import { sampleReport } from '../helpers/samples';
 import { BASE, buildErrors, rows, startApp } from './harness';
 
@@ -22,22 +23,47 @@ describe('GET /pult/s/reports/N', () => {
     assert.deepEqual(reportIds(res.text), [4, 3, 2, 1]);
 
     const first = res.text.slice(res.text.indexOf('<tr id="r1">'), res.text.indexOf('</tr>', res.text.indexOf('<tr id="r1">')));
-    assert.match(first, /datetime="2026-11-20T11:07:/, 'the repeat moved the time on');
+    assert.match(first, /^<tr id="r1">\s*<td class="when" data-label="Получен"><a class="report-link" href="\/pult\/s\/report\/1">Отчёт 1<\/a><div><time datetime="20\d\d-/, 'when pult received it, first');
+    assert.match(first, /у клиента <time datetime="2026-11-20T11:07:/, 'the client time beside it (the repeat moved it on), as it differs by more than 5 minutes');
     assert.match(first, /Петрова Анна Сергеевна/);
     assert.match(first, /10\.0\.0\.7/);
     assert.match(first, /8\.3\.24\.1548 <span class="muted small" title="1CV8C">тонкий клиент<\/span>/);
     assert.match(first, /<div class="small">Windows_x86_64<\/div>/);
     assert.match(first, /Windows_x86_64 8\.3\.24\.1548<div class="small"><span class="muted">СУБД<\/span> PostgreSQL/);
-    assert.match(first, /data-label="Изменения разрешены">Нет</);
+    assert.doesNotMatch(first, /снята с поддержки/);
     assert.match(first, /Нажала «Провести и закрыть» в карте пациента/);
     assert.equal((first.match(/<li><time/g) ?? []).length, 2, 'both descriptions with their times');
-    assert.match(first, /href="\/pult\/s\/reports\/1\/zip\/1" download title="Скачать отчёт \(zip, [^"]+\)">2<\/a>/);
+    assert.match(first, /<td class="num" data-label="Повторов">2<\/td>/, 'the count in a cell of its own');
+    assert.match(first, /<span class="flag" title="Снимок экрана">[\s\S]*?<span class="sr-only">Снимок экрана<\/span>/);
+    assert.doesNotMatch(first, /Файл\(ы\)/);
+    assert.match(first, /href="\/pult\/s\/reports\/1\/zip\/1" download title="Скачать отчёт \(zip\)">zip<\/a>/);
 
     const withFiles = res.text.slice(res.text.indexOf('<tr id="r3">'));
-    assert.match(withFiles, /href="\/pult\/s\/reports\/1\/zip\/3"[^>]*>Файл\(ы\)<\/a>/);
+    assert.match(withFiles.slice(0, withFiles.indexOf('</tr>')), /<td class="num" data-label="Повторов">1<\/td>[\s\S]*<span class="sr-only">Файл\(ы\)<\/span>/);
     const web = res.text.slice(res.text.indexOf('<tr id="r4">'));
     assert.match(web, /веб-клиент/);
     assert.match(web, /class="muted small ua">Mozilla/);
+  });
+
+  it('shows a crash flag, multi-line texts kept, and no client time when the clocks agree', async (t) => {
+    const app = await startApp(t);
+    const now = new Date();
+    await app.registerZip(
+      await buildReportZip({
+        userDescription: 'строка 1\nстрока 2',
+        edit: (j) => {
+          j.time = now.toISOString();
+          j.errorInfo.systemErrorInfo.systemCrash = true;
+        },
+      }),
+      now,
+    );
+    const res = await app.browser('reader').get(`${BASE}s/reports/1`);
+    const row = res.text.slice(res.text.indexOf('<tr id="r1">'), res.text.indexOf('</tr>', res.text.indexOf('<tr id="r1">')));
+    assert.match(row, /<span class="flag crash" title="Аварийное завершение клиента">[\s\S]*?<span class="sr-only">Аварийное завершение<\/span>/);
+    assert.match(row, /<span class="text">строка 1\nстрока 2<\/span>/);
+    assert.doesNotMatch(row, /у клиента/);
+    assert.deepEqual(rows(app.store, 'SELECT has_screenshot, crashed FROM reports'), [{ has_screenshot: 0, crashed: 1 }]);
   });
 
   it('pages the reports of a big error 50 at a time', async (t) => {

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import JSZip from 'jszip';
-import { entryArchive } from '../../src/intake/zip-directory';
+import { entryArchive, listEntries, peekEntry, readEntry } from '../../src/intake/zip-directory';
+import { ByteLru } from '../../src/web/byte-lru';
 import { openReportZip } from '../../src/intake/zip';
-import { ValidationError } from '../../src/errors';
+import { PayloadTooLargeError, ValidationError } from '../../src/errors';
 import { sample, sampleReport } from '../helpers/samples';
 
 const MB = 1024 * 1024;
@@ -92,5 +93,34 @@ describe('reading report.json out of a report zip', () => {
     zip.writeUInt32LE(zip.length + 1000, central + 42); // local header offset beyond the end
     assert.equal(entryArchive(zip, 'report.json').kind, 'unusual');
     await assert.rejects(openReportZip(zip, MB), ValidationError);
+  });
+});
+
+describe('reading a stored zip entry by index (the report page)', () => {
+  it('lists entries with their declared sizes and reads one by index, bounded while inflating', async () => {
+    const zip = await zipOf({ 'report.json': '{"a":1}', 'big.bin': Buffer.alloc(5 * MB) });
+    const entries = listEntries(zip);
+    assert.deepEqual(entries.map((e) => [e.index, e.name, e.declaredSize]), [[0, 'report.json', 7], [1, 'big.bin', 5 * MB]]);
+    assert.equal((await readEntry(zip, 0, 100)).toString(), '{"a":1}');
+    assert.deepEqual([...peekEntry(zip, 1, 4)], [0, 0, 0, 0]);
+    await assert.rejects(readEntry(zip, 1, MB), PayloadTooLargeError, 'a bomb stops at the bound, whatever the size it declares');
+    await assert.rejects(readEntry(zip, 2, MB), ValidationError);
+    // The declared size is checked, not trusted: a lie is a damaged entry.
+    const at = zip.lastIndexOf(Buffer.from('PK\u0001\u0002', 'latin1'));
+    zip.writeUInt32LE(4, at + 24);
+    await assert.rejects(readEntry(zip, 1, 10 * MB), /размер или контрольная сумма/);
+  });
+
+  it('keeps parsed values within a byte bound, the least recently used going first', async () => {
+    const lru = new ByteLru<string>(100, 60);
+    lru.set('a', 'a', 40);
+    lru.set('b', 'b', 40);
+    lru.get('a');
+    lru.set('c', 'c', 40);
+    assert.equal(lru.get('b'), undefined, 'b was the least recently used');
+    assert.equal(lru.get('a'), 'a');
+    lru.set('huge', 'x', 61);
+    assert.equal(lru.get('huge'), undefined, 'one value over the entry bound is never kept');
+    assert.ok(lru.bytes <= 100);
   });
 });

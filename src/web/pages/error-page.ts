@@ -15,6 +15,7 @@ export interface ErrorPageView {
   olderHref?: string;
   firstHref: string;
   zipBase: string;
+  reportBase: string;
 }
 
 /** reports/N: the error and one page of its reports, newest first. Unknown N → 404. */
@@ -44,5 +45,6 @@ export function errorPageView(store: Store, errorId: number, q: z.infer<typeof R
     olderHref: found.older && rows.length ? withQuery(path, { before: rows[rows.length - 1]!.id }) : undefined,
     firstHref: path,
     zipBase: `${path}/zip/`,
+    reportBase: `${base}s/report/`,
   };
 }

@@ -37,9 +37,17 @@ export interface ErrorView {
 
 export interface ReportView {
   id: number;
+  /** When pult received the report (the order of the table). */
+  receivedAt: string;
+  /** The client's time (of the latest repeat, for a folded report). */
   time: string;
+  /** The client's clock differs from the arrival by more than CLOCK_SKEW_MS. */
+  timeDiffers: boolean;
   count: number;
   hasFiles: boolean;
+  /** null: not known (stored before the flag was kept). */
+  hasScreenshot: boolean | null;
+  crashed: boolean | null;
   userName: string;
   ip: string;
   appVersion: string;
@@ -106,6 +114,9 @@ export function presentErrorSummary(r: ErrorRow): ErrorView {
   };
 }
 
+/** A client clock this far from our arrival time is shown beside it (issue 11: five minutes). */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
 /** The platform's appName values, as a support engineer would say them. */
 const APP_KINDS: Record<string, string> = {
   '1CV8C': 'тонкий клиент',
@@ -122,9 +133,13 @@ const APP_KINDS: Record<string, string> = {
 export function presentReport(r: ReportRow): ReportView {
   return {
     id: r.id,
+    receivedAt: r.received_at,
     time: r.time,
+    timeDiffers: Math.abs(Date.parse(r.time) - Date.parse(r.received_at)) > CLOCK_SKEW_MS,
     count: r.count,
     hasFiles: r.has_files === 1,
+    hasScreenshot: r.has_screenshot === null ? null : r.has_screenshot === 1,
+    crashed: r.crashed === null ? null : r.crashed === 1,
     userName: r.user_name ?? '',
     ip: r.ip ?? '',
     appVersion: r.app_version ?? '',

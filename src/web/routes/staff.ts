@@ -8,7 +8,9 @@ import { createPages } from '../pages/page';
 import { clearRoutes } from './pages/clear';
 import { errorsRoutes } from './pages/errors';
 import { marksRoutes } from './pages/marks';
+import { reportRoutes } from './pages/report';
 import { reportsRoutes } from './pages/reports';
+import { createReportReader, READER_DEFAULTS, type ReportReader } from '../pages/stored-report';
 import { settingsRoutes } from './pages/settings';
 import { statusRoutes } from './pages/status';
 
@@ -30,12 +32,17 @@ export function staffRoutes(app: AppContext): Router {
   });
   router.use(csrf.gate, formBody, csrf.verify);
 
-  const deps = { app, pages: createPages(app), facets: new FacetsCache(storeFacetSource(app.store)) };
+  const reports = createReportReader(app.store, app.zips, {
+    maxJsonBytes: app.config.limits.reportJsonBytes,
+    maxEntryBytes: Math.max(app.config.limits.requestBytes, READER_DEFAULTS.maxEntryBytes),
+    cacheBytes: READER_DEFAULTS.cacheBytes,
+  });
+  const deps: StaffDeps = { app, pages: createPages(app), facets: new FacetsCache(storeFacetSource(app.store)), reports };
   router.get('/', (ctx) => {
     ctx.redirect(`${ctx.state.base}s/errorsList`);
   });
-  for (const routes of [errorsRoutes, reportsRoutes, marksRoutes, settingsRoutes, clearRoutes, statusRoutes]) routes(router, deps);
+  for (const routes of [errorsRoutes, reportsRoutes, reportRoutes, marksRoutes, settingsRoutes, clearRoutes, statusRoutes]) routes(router, deps);
   return router;
 }
 
-export type StaffDeps = { app: AppContext; pages: ReturnType<typeof createPages>; facets: FacetsCache };
+export type StaffDeps = { app: AppContext; pages: ReturnType<typeof createPages>; facets: FacetsCache; reports: ReportReader };
