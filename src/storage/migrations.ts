@@ -124,4 +124,27 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'background jobs (clear, retention) that survive a restart',
+    up(db) {
+      // One row per running job; its batches advance `cursor` in the same transaction as
+      // their deletions, so a restart resumes exactly after the last durable batch.
+      db.exec(`
+        CREATE TABLE jobs (
+          kind TEXT PRIMARY KEY,              -- 'clear' | 'retention': at most one of each
+          plan TEXT NOT NULL,                 -- JSON, fixed when the job was started
+          phase INTEGER NOT NULL DEFAULT 0,   -- step of the plan (clear: index of the group)
+          cursor INTEGER NOT NULL DEFAULT 0,  -- last id done within the phase
+          text_cursor TEXT NOT NULL DEFAULT '', -- last report uid done (the sweep of report_uids)
+          started_at TEXT NOT NULL,
+          total INTEGER NOT NULL DEFAULT 0,   -- reports expected, for the progress bar (0: unknown)
+          errors INTEGER NOT NULL DEFAULT 0,
+          reports INTEGER NOT NULL DEFAULT 0,
+          bytes INTEGER NOT NULL DEFAULT 0,
+          busy_ms INTEGER NOT NULL DEFAULT 0  -- time spent in batches
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];

@@ -10,6 +10,8 @@ import { answerGetInfo } from '../../registry/get-info';
 import { readReport } from '../../intake/read-report';
 import { registerReport } from '../../registry/register-report';
 import { ValidationError } from '../../errors';
+import { DISK_RETRY_AFTER_SECONDS, DiskLowError } from '../../registry/disk-guard';
+import { DiskSpace } from '../../storage/disk-space';
 import { timed } from '../request-timing';
 
 /** getInfo and pushReport as the 1C platform calls them: anonymous, JSON answers. */
@@ -30,7 +32,7 @@ export function intakeRoutes(app: AppContext): Router {
     }
     const parsed = GetInfoSchema.safeParse(body);
     if (!parsed.success) throw new ValidationError(`getInfo: ${describeReportProblem(parsed.error)}`);
-    ctx.body = answerGetInfo(app.settings.get(), parsed.data, app.refusals);
+    ctx.body = answerGetInfo(app.settings.get(), parsed.data, app.refusals, app.disk?.isLow() ?? false);
   });
 
   router.post('/pushReport', timed(times, 'pushReport'), async (ctx) => {
@@ -39,10 +41,12 @@ export function intakeRoutes(app: AppContext): Router {
     const declared = Number(ctx.get('content-length'));
     let release: () => void;
     try {
+      // Before anything is read or written: a nearly full disk refuses the report whole.
+      app.disk?.admit(Number.isFinite(declared) && declared > 0 ? Math.min(declared, limits.requestBytes) : 0);
       release = budget.take(Number.isFinite(declared) && declared > 0 ? Math.min(declared, limits.requestBytes) : limits.requestBytes);
     } catch (err) {
       ctx.req.resume(); // let the client finish sending, so it reads the answer
-      ctx.set('Retry-After', '10');
+      ctx.set('Retry-After', err instanceof DiskLowError ? String(DISK_RETRY_AFTER_SECONDS) : '10');
       throw err;
     }
     try {
@@ -62,6 +66,11 @@ export function intakeRoutes(app: AppContext): Router {
       app.log.info(`pushReport: ${describeOutcome(outcome)}`);
       ctx.status = 200;
       ctx.body = '';
+    } catch (err) {
+      // The disk filled faster than the guard saw: the zip store removed its partial file.
+      if (!DiskSpace.isNoSpace(err)) throw err;
+      ctx.set('Retry-After', String(DISK_RETRY_AFTER_SECONDS));
+      throw new DiskLowError();
     } finally {
       release();
     }
