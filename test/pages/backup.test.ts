@@ -28,6 +28,8 @@ describe('GET /pult/s/backup', () => {
     assert.equal(res.headers['content-type'], 'application/vnd.sqlite3');
     assert.match(String(res.headers['content-disposition']), /^attachment; filename="pult-\d{8}-\d{4}\.sqlite"$/);
     assert.equal(res.body.subarray(0, 16).toString('latin1'), 'SQLite format 3\0');
+    // Removed when the file stream closes, just after the last byte went out.
+    for (let i = 0; i < 100 && (await fs.readdir(path.join(app.dir, 'backup'))).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(await fs.readdir(path.join(app.dir, 'backup')), [], 'the copy is removed once sent');
 
     // Restore as the README says: the file becomes db/pult.sqlite of an empty data folder.

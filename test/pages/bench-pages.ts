@@ -168,14 +168,20 @@ async function main() {
 /** The longest gap between 5 ms ticks while it runs: how long the event loop was held. */
 function stallProbe(): { stop(): number } {
   let longest = 0;
+  let over50 = 0;
+  let ticks = 0;
   let last = performance.now();
   const probe = setInterval(() => {
-    longest = Math.max(longest, performance.now() - last - 5);
+    const stall = performance.now() - last - 5;
+    longest = Math.max(longest, stall);
+    if (stall > 50) over50++;
+    ticks++;
     last = performance.now();
   }, 5);
   return {
     stop() {
       clearInterval(probe);
+      console.log(`stalls over 50 ms: ${over50} of ${ticks} ticks`);
       return longest;
     },
   };
