@@ -4,13 +4,20 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app';
 import { loadPluginConfig } from './config/plugin-config';
+import { boundsFigures, ZipBytes } from './diagnostics/bounds';
 import { StatusService, type StatusSources } from './diagnostics/status';
+import { diskRules } from './registry/settings-schema';
 import { createKServer, missingMethods } from './kserver/api';
 import { findHostObject, readHostProps } from './kserver/host';
 import { createLogger, type Logger } from './log';
 import { Notifier } from './notices/notifier';
+import { BackgroundJobs } from './registry/background-jobs';
+import { clearJob } from './registry/clear';
+import { DiskGuard } from './registry/disk-guard';
+import { RetentionSchedule, retentionJob } from './registry/retention';
 import { SettingsStore } from './registry/settings-store';
 import { openStore } from './storage/engine';
+import { DatabaseBackups } from './storage/backup';
 import { MIGRATIONS } from './storage/migrations';
 import { AttachmentRescan } from './registry/attachments-rescan';
 import { recoverStorage } from './storage/recover';
@@ -81,6 +88,12 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
     notifier.start();
     const rescan = new AttachmentRescan({ store, zips, log, maxReportJsonBytes: config.limits.reportJsonBytes });
     void rescan.start();
+    const jobs = new BackgroundJobs({ store, zips, log, definitions: [clearJob(settings, log), retentionJob(settings, log)] });
+    jobs.kick(); // a clear or retention pass cut short by a stop or a crash goes on
+    const retention = new RetentionSchedule({ store, settings, log, kick: () => jobs.kick() });
+    retention.start();
+    const disk = new DiskGuard({ storagePath: host.StoragePath, store, settings, kserver, log });
+    await disk.start();
     app = createApp({
       route: host.route,
       kserver,
@@ -94,10 +107,22 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
       zips,
       notifier,
       status,
+      jobs,
+      disk,
+      backups: new DatabaseBackups(store, host.StoragePath),
     });
-    sources = { storeStats: () => store.stats(), incomingZips: () => zips.incomingCount(), totals: () => store.read(dataTotals) };
+    const zipBytes = new ZipBytes(store);
+    sources = {
+      storeStats: () => store.stats(),
+      incomingZips: () => zips.incomingCount(),
+      totals: () => store.read(dataTotals),
+      bounds: () => boundsFigures(store, zipBytes, disk, diskRules(settings.get()).minFreeMb),
+    };
     cleanup = async () => {
       await rescan.stop();
+      retention.stop();
+      await disk.stop();
+      await jobs.stop();
       await notifier.stop();
       await store.close();
       await zips.close();

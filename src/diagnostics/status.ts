@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { StoreStats } from '../storage/engine';
+import type { BoundsFigures } from './bounds';
 import { LoopMonitor, type LoopSnapshot } from './loop-monitor';
 import { RequestTimes, type RequestTimesSnapshot } from './request-times';
 
@@ -23,6 +24,8 @@ export interface StatusSources {
   incomingZips(): Promise<number>;
   /** Row counts (no full scans). */
   totals(): DataTotals;
+  /** Size on disk, free space, retention (absent where there is no plugin around). */
+  bounds?(): Promise<BoundsFigures>;
 }
 
 export interface MemoryFigures {
@@ -49,6 +52,7 @@ export interface Status {
   storage: StoreStats;
   incomingZips: number;
   totals: DataTotals;
+  bounds: BoundsFigures | undefined;
 }
 
 /**
@@ -100,6 +104,7 @@ export class StatusService {
       storage: s.storeStats(),
       incomingZips: await s.incomingZips(),
       totals: s.totals(),
+      bounds: await s.bounds?.(),
     };
   }
 }

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'sql.js';
 import type { Logger } from '../log';
-import { errorIdsOf, forgetPendingDeletes, pendingDeletes, removeErrors, reportTotalsOf } from '../storage/clear-repo';
+import { nextErrorOf, oldestReportsOf, removeErrorRow, removeReports, reportTotalsOf } from '../storage/clear-repo';
+import { jobOf, lastRunOf, startJob, type JobRow, type JobRun } from '../storage/jobs-repo';
 import { errorFacets } from '../storage/pages-repo';
 import type { Store } from '../storage/store';
-import type { ZipStore } from '../storage/zip-store';
 import { checkAcceptance } from './acceptance';
+import type { BatchOutcome, JobDefinition } from './background-jobs';
 import type { Settings } from './settings-schema';
+import { sweepReportUids } from './uid-sweep';
 
 /** One configuration version the current rules no longer accept, with what it holds. */
 export interface ClearGroup {
@@ -25,22 +27,21 @@ export interface ClearPlan {
   digest: string;
 }
 
-export interface ClearResult {
+/** What a confirmed clear records in its job row: the groups, fixed at confirmation. */
+interface ClearJobPlan {
+  groups: [configName: string, configVersion: string][];
+}
+
+/** A clear in progress, as its page shows it. */
+export interface ClearProgress {
+  startedAt: string;
   errors: number;
   reports: number;
   bytes: number;
-  filesRemoved: number;
-  filesFailed: number;
+  totalReports: number;
 }
 
-export type ClearOutcome = { kind: 'done'; result: ClearResult } | { kind: 'changed'; plan: ClearPlan };
-
-export interface ClearDeps {
-  store: Store;
-  zips: ZipStore;
-  settings: { get(): Settings };
-  log: Logger;
-}
+export type ClearStart = 'started' | 'changed' | 'running';
 
 /** What clearing would remove under the current rules (the page shows it and asks). */
 export function planClear(store: Store, settings: Settings): ClearPlan {
@@ -57,60 +58,81 @@ export function planClear(store: Store, settings: Settings): ClearPlan {
 }
 
 /**
- * Removes the errors, reports and zips the current rules no longer accept — only if they
- * are still what the person confirmed (`digest`). The rows go in ONE write that also
- * records every zip in pending_deletes; the files go afterwards, and start-up finishes
- * them if the process dies in between. Anything the rules accept is never touched: the
- * rules are read again inside the write.
+ * Records a confirmed clear — only if the rules still leave out exactly what the person
+ * confirmed (`digest`) and no clear is running. The removal itself runs in the background
+ * (clearJob); the caller wakes the runner.
  */
-export async function clearUnaccepted(deps: ClearDeps, digest: string): Promise<ClearOutcome> {
-  const settings = deps.settings.get();
-  const removed = await deps.store.write((db) => {
+export async function startClear(store: Store, settings: Settings, digest: string): Promise<ClearStart> {
+  return store.write((db) => {
+    if (jobOf(db, 'clear')) return 'running';
     const unaccepted = unacceptedGroups(db, settings);
-    if (digestOf(unaccepted) !== digest) return undefined;
-    const ids = unaccepted.flatMap((g) => errorIdsOf(db, g.configName, g.configVersion));
-    return removeErrors(db, ids);
+    if (digestOf(unaccepted) !== digest || unaccepted.length === 0) return 'changed';
+    const total = unaccepted.reduce((n, g) => n + reportTotalsOf(db, g.configName, g.configVersion).reports, 0);
+    const plan: ClearJobPlan = { groups: unaccepted.map((g) => [g.configName, g.configVersion]) };
+    startJob(db, 'clear', plan, total, new Date().toISOString());
+    return 'started';
   });
-  if (!removed) return { kind: 'changed', plan: planClear(deps.store, settings) };
-  const files = await finishPendingDeletes(deps.store, deps.zips, deps.log);
-  deps.log.info(`очистка: удалено ошибок ${removed.errors}, отчётов ${removed.reports}, файлов ${files.removed}`);
-  return { kind: 'done', result: { ...removed, filesRemoved: files.removed, filesFailed: files.failed } };
 }
 
-const BATCH = 500;
-const PARALLEL = 8;
+/** The running clear and the last finished one. */
+export function clearState(store: Store): { progress: ClearProgress | undefined; last: JobRun | undefined } {
+  return store.read((db) => {
+    const job = jobOf(db, 'clear');
+    const progress = job && { startedAt: job.started_at, errors: job.errors, reports: job.reports, bytes: job.bytes, totalReports: job.total };
+    return { progress, last: lastRunOf(db, 'clear') };
+  });
+}
+
+const REPORTS_PER_STEP = 200;
 
 /**
- * Deletes the zips listed in pending_deletes, then forgets those rows. Safe to repeat
- * (a missing file counts as removed); a file that cannot be removed stays listed for the
- * next start-up. Called after clearing and at start-up.
+ * The clear job: group by group, error by error, the oldest reports first; an error goes
+ * when its last report has gone. A group the rules accept again is left alone (the rules
+ * are read in every batch). The last phase forgets the ids of repeats of removed reports.
  */
-export async function finishPendingDeletes(store: Store, zips: ZipStore, log?: Logger): Promise<{ removed: number; failed: number }> {
-  let removed = 0;
-  let failed = 0;
-  let after = '';
-  for (;;) {
-    const names = store.read((db) => pendingDeletes(db, after, BATCH));
-    if (names.length === 0) break;
-    after = names[names.length - 1]!;
-    const gone: string[] = [];
-    for (let i = 0; i < names.length; i += PARALLEL) {
-      await Promise.all(
-        names.slice(i, i + PARALLEL).map(async (name) => {
-          try {
-            await zips.remove(name);
-            gone.push(name);
-          } catch (err) {
-            failed++;
-            log?.warn(`файл отчёта ${name} не удалён: ${(err as Error).message} (повторим при запуске)`);
-          }
-        }),
-      );
-    }
-    await store.write((db) => forgetPendingDeletes(db, gone));
-    removed += gone.length;
-  }
-  return { removed, failed };
+export function clearJob(settings: { get(): Settings }, log: Logger): JobDefinition {
+  return {
+    kind: 'clear',
+    batch(db, job, deadline) {
+      const plan = JSON.parse(job.plan) as ClearJobPlan;
+      const rules = settings.get();
+      const out: BatchOutcome = { progress: progressOf(job), done: false };
+      const p = out.progress;
+      while (performance.now() < deadline) {
+        const group = plan.groups[p.phase];
+        if (!group) {
+          const swept = sweepReportUids(db, p.textCursor, deadline);
+          p.textCursor = swept.afterUid;
+          out.done = swept.done;
+          return out;
+        }
+        const errorId = checkAcceptance(rules, group[0], group[1]).accepted ? undefined : nextErrorOf(db, group[0], group[1], p.cursor);
+        if (errorId === undefined) {
+          p.phase++;
+          p.cursor = 0;
+          continue;
+        }
+        const reports = oldestReportsOf(db, errorId, REPORTS_PER_STEP);
+        removeReports(db, reports);
+        p.reports += reports.length;
+        p.bytes += reports.reduce((n, r) => n + r.zip_size, 0);
+        if (reports.length < REPORTS_PER_STEP) {
+          removeErrorRow(db, errorId);
+          p.errors++;
+          p.cursor = errorId;
+        }
+      }
+      return out;
+    },
+    finished(run) {
+      log.info(`очистка: удалено ошибок ${run.errors}, отчётов ${run.reports} за ${Math.round(run.elapsedMs / 1000)} с`);
+    },
+  };
+}
+
+/** A batch's counts start at zero; its phase and cursors where the job stands. */
+export function progressOf(job: JobRow): BatchOutcome['progress'] {
+  return { phase: job.phase, cursor: job.cursor, textCursor: job.text_cursor, errors: 0, reports: 0, bytes: 0 };
 }
 
 function unacceptedGroups(db: Database, settings: Settings): Omit<ClearGroup, 'reports' | 'bytes'>[] {

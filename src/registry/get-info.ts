@@ -3,8 +3,12 @@ import { checkAcceptance } from './acceptance';
 import type { RefusalLog } from './refusals';
 import type { Settings } from './settings-schema';
 
-/** getInfo: "do you want this report?" — yes exactly when the rules accept it. */
-export function answerGetInfo(settings: Settings, request: GetInfoRequest, refusals?: RefusalLog): GetInfoAnswer {
+/**
+ * getInfo: "do you want this report?" — yes exactly when the rules accept it and intake is
+ * not paused (a nearly full disk: the report would only be refused).
+ */
+export function answerGetInfo(settings: Settings, request: GetInfoRequest, refusals?: RefusalLog, intakePaused = false): GetInfoAnswer {
+  if (intakePaused) return { needSendReport: false };
   const acceptance = checkAcceptance(settings, request.configName, request.configVersion);
   // The message speaks to someone about to send: it is only for reports we want.
   if (!acceptance.accepted) {

@@ -30,6 +30,46 @@ export const ConfigurationRuleSchema = z.object({
     .describe('Who is told about new errors of this configuration'),
 });
 
+/**
+ * Bounds (issue 14): how long reports are kept and how much disk pult leaves free. Optional
+ * in the file, so settings written before them stay valid; read through the functions below.
+ */
+export const RetentionSchema = z.object({
+  enabled: z.boolean().default(true).describe('Remove old reports in the background'),
+  days: z
+    .number({ error: 'срок хранения — целое число дней' })
+    .int('срок хранения — целое число дней')
+    .min(1, 'срок хранения — не меньше 1 дня')
+    .max(36500, 'срок хранения — не больше 36500 дней')
+    .default(90)
+    .describe('A report is kept this many days after pult received it'),
+  keepLatest: z
+    .number({ error: 'число последних отчётов — целое число' })
+    .int('число последних отчётов — целое число')
+    .min(0, 'число последних отчётов не может быть отрицательным')
+    .max(1000, 'число последних отчётов — не больше 1000')
+    .default(10)
+    .describe("Besides its first report, each error keeps this many of its newest whatever their age"),
+});
+
+export const DiskSchema = z.object({
+  minFreeMb: z
+    .number({ error: 'запас места — целое число мегабайт' })
+    .int('запас места — целое число мегабайт')
+    .min(0, 'запас места не может быть отрицательным')
+    .max(10_000_000, 'слишком большой запас места')
+    .default(1024)
+    .describe('Below this much free space under StoragePath pushReport answers 503 and getInfo false'),
+  alertRecipients: z
+    .array(z.email({ error: (i) => `«${String(i.input)}» — не адрес электронной почты` }))
+    .max(100, 'не больше 100 получателей')
+    .default([])
+    .describe('Who is told once that the disk is nearly full (empty: every configuration\'s recipients)'),
+});
+
+export type RetentionRules = z.infer<typeof RetentionSchema>;
+export type DiskRules = z.infer<typeof DiskSchema>;
+
 export const SettingsSchema = z.object({
   configurations: z
     .array(ConfigurationRuleSchema)
@@ -51,9 +91,24 @@ export const SettingsSchema = z.object({
     .max(0xffff, 'слишком большой тип дампа')
     .default(0)
     .describe('getInfo dumpType: the <dump type> of logcfg.xml for crash dumps (0 = minimal)'),
+  retention: RetentionSchema.optional(),
+  disk: DiskSchema.optional(),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
 export type ConfigurationRule = z.infer<typeof ConfigurationRuleSchema>;
 
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
+
+const DEFAULT_RETENTION: RetentionRules = RetentionSchema.parse({});
+const DEFAULT_DISK: DiskRules = DiskSchema.parse({});
+
+/** The retention rules in force (the defaults where the file has none). */
+export function retentionRules(settings: Settings): RetentionRules {
+  return settings.retention ?? DEFAULT_RETENTION;
+}
+
+/** The disk rules in force (the defaults where the file has none). */
+export function diskRules(settings: Settings): DiskRules {
+  return settings.disk ?? DEFAULT_DISK;
+}

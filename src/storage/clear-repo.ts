@@ -2,15 +2,9 @@ import type { Database } from 'sql.js';
 import { all, get, run } from './sql';
 
 /**
- * SQL of the clear use case. Sets of error ids travel as ONE bound JSON array read with
- * json_each, so every text stays constant however many errors go.
+ * SQL of removing stored data in batches (background clear and retention). Sets travel as
+ * ONE bound JSON array read with json_each, so every text stays constant however many go.
  */
-
-export function errorIdsOf(db: Database, configName: string, configVersion: string): number[] {
-  return all<{ id: number }>(db, 'SELECT id FROM errors WHERE config_name = ? AND config_version = ?', [configName, configVersion]).map(
-    (r) => r.id,
-  );
-}
 
 export interface ReportTotals {
   reports: number;
@@ -30,32 +24,60 @@ export function reportTotalsOf(db: Database, configName: string, configVersion: 
   );
 }
 
-export interface Removed {
-  errors: number;
-  reports: number;
-  bytes: number;
+/** The next error of a configuration version after `afterId` (errors_by_config). */
+export function nextErrorOf(db: Database, configName: string, configVersion: string, afterId: number): number | undefined {
+  return get<{ id: number }>(db, 'SELECT id FROM errors WHERE config_name = ? AND config_version = ? AND id > ? ORDER BY id LIMIT 1', [
+    configName,
+    configVersion,
+    afterId,
+  ])?.id;
+}
+
+/** A report about to be removed: what removal needs of it. */
+export interface RemovableReport {
+  id: number;
+  uid: string | null;
+  zip_name: string;
+  zip_size: number;
+}
+
+/** The oldest `limit` reports of an error (reports_by_error). */
+export function oldestReportsOf(db: Database, errorId: number, limit: number): RemovableReport[] {
+  return all<RemovableReport>(db, 'SELECT id, uid, zip_name, zip_size FROM reports WHERE error_id = ? ORDER BY id LIMIT ?', [errorId, limit]);
 }
 
 /**
- * Removes errors with their reports, report ids and notices, and records every removed
- * zip in pending_deletes — meant to run inside one store.write, so a crash leaves either
- * everything or nothing, and the files are finished later from pending_deletes.
+ * Removes report rows and their own ids, and records their zips in pending_deletes: the
+ * files go after the transaction is durable (and at start-up if the process dies first).
+ * The ids of repeats folded into them are swept later (report_uids has no index on
+ * report_id: it would cost every intake write).
  */
-export function removeErrors(db: Database, errorIds: number[]): Removed {
-  if (errorIds.length === 0) return { errors: 0, reports: 0, bytes: 0 };
-  const ids = JSON.stringify(errorIds);
-  const totals = get<{ reports: number; bytes: number }>(
+export function removeReports(db: Database, reports: RemovableReport[]): void {
+  if (reports.length === 0) return;
+  run(db, 'INSERT OR IGNORE INTO pending_deletes (zip_name) SELECT value FROM json_each(?)', [JSON.stringify(reports.map((r) => r.zip_name))]);
+  const uids = reports.map((r) => r.uid).filter((u): u is string => u !== null);
+  if (uids.length) run(db, 'DELETE FROM report_uids WHERE uid IN (SELECT value FROM json_each(?))', [JSON.stringify(uids)]);
+  run(db, 'DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(reports.map((r) => r.id))]);
+}
+
+/** Removes an error that has no reports left, with its notices. */
+export function removeErrorRow(db: Database, errorId: number): void {
+  run(db, 'DELETE FROM notices WHERE error_id = ?', [errorId]);
+  run(db, 'DELETE FROM errors WHERE id = ?', [errorId]);
+}
+
+/** Report ids after `afterUid` (keyset over the primary key), with whether their report still exists. */
+export function reportUidsAfter(db: Database, afterUid: string, limit: number): { uid: string; alive: number }[] {
+  return all<{ uid: string; alive: number }>(
     db,
-    'SELECT COUNT(*) AS reports, COALESCE(SUM(zip_size), 0) AS bytes FROM reports WHERE error_id IN (SELECT value FROM json_each(?))',
-    [ids],
-  ) ?? { reports: 0, bytes: 0 };
-  run(db, 'INSERT OR IGNORE INTO pending_deletes (zip_name) SELECT zip_name FROM reports WHERE error_id IN (SELECT value FROM json_each(?))', [ids]);
-  // report_uids has no index on report_id (it would cost every intake write): one scan here.
-  run(db, 'DELETE FROM report_uids WHERE report_id IN (SELECT id FROM reports WHERE error_id IN (SELECT value FROM json_each(?)))', [ids]);
-  run(db, 'DELETE FROM reports WHERE error_id IN (SELECT value FROM json_each(?))', [ids]);
-  run(db, 'DELETE FROM notices WHERE error_id IN (SELECT value FROM json_each(?))', [ids]);
-  const errors = run(db, 'DELETE FROM errors WHERE id IN (SELECT value FROM json_each(?))', [ids]);
-  return { errors, reports: totals.reports, bytes: totals.bytes };
+    'SELECT uid, EXISTS (SELECT 1 FROM reports r WHERE r.id = u.report_id) AS alive FROM report_uids u WHERE uid > ? ORDER BY uid LIMIT ?',
+    [afterUid, limit],
+  );
+}
+
+export function forgetReportUids(db: Database, uids: string[]): number {
+  if (uids.length === 0) return 0;
+  return run(db, 'DELETE FROM report_uids WHERE uid IN (SELECT value FROM json_each(?))', [JSON.stringify(uids)]);
 }
 
 /** Zips waiting for deletion, in name order, after `afterName` (keyset). */

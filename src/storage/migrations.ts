@@ -185,6 +185,10 @@ export const MIGRATIONS: Migration[] = [
           PRIMARY KEY (error_id, day)
         ) WITHOUT ROWID;
         CREATE INDEX error_days_by_day ON error_days (day, error_id);
+        -- An error that goes (clear) takes its days along; retention keeps errors and their days.
+        CREATE TRIGGER error_days_delete BEFORE DELETE ON errors BEGIN
+          DELETE FROM error_days WHERE error_id = old.id;
+        END;
         INSERT INTO error_days (error_id, day, reports, computers)
           SELECT error_id, date(received_at, '+3 hours'), SUM(count), COUNT(DISTINCT client_id)
             FROM reports GROUP BY error_id, date(received_at, '+3 hours');
@@ -207,6 +211,29 @@ export const MIGRATIONS: Migration[] = [
       db.exec(`
         ALTER TABLE reports ADD COLUMN has_screenshot INTEGER;
         ALTER TABLE reports ADD COLUMN crashed INTEGER;
+      `);
+    },
+  },
+  {
+    version: 8,
+    description: 'background jobs (clear, retention) that survive a restart',
+    up(db) {
+      // One row per running job; its batches advance `cursor` in the same transaction as
+      // their deletions, so a restart resumes exactly after the last durable batch.
+      db.exec(`
+        CREATE TABLE jobs (
+          kind TEXT PRIMARY KEY,              -- 'clear' | 'retention': at most one of each
+          plan TEXT NOT NULL,                 -- JSON, fixed when the job was started
+          phase INTEGER NOT NULL DEFAULT 0,   -- step of the plan (clear: index of the group)
+          cursor INTEGER NOT NULL DEFAULT 0,  -- last id done within the phase
+          text_cursor TEXT NOT NULL DEFAULT '', -- last report uid done (the sweep of report_uids)
+          started_at TEXT NOT NULL,
+          total INTEGER NOT NULL DEFAULT 0,   -- reports expected, for the progress bar (0: unknown)
+          errors INTEGER NOT NULL DEFAULT 0,
+          reports INTEGER NOT NULL DEFAULT 0,
+          bytes INTEGER NOT NULL DEFAULT 0,
+          busy_ms INTEGER NOT NULL DEFAULT 0  -- time spent in batches
+        ) WITHOUT ROWID;
       `);
     },
   },

@@ -1,5 +1,5 @@
 import type { Logger } from '../log';
-import { finishPendingDeletes } from '../registry/clear';
+import { finishPendingDeletes } from '../registry/pending-deletes';
 import { dropOrphanNotices } from './notices-repo';
 import { zipReferenceChecker } from './registry-repo';
 import type { Store } from './store';

@@ -11,3 +11,12 @@ export function dataTotals(db: Database): DataTotals {
     pendingNotices: count('SELECT count(*) AS n FROM notices WHERE sent_at IS NULL'),
   };
 }
+
+/** Bytes of the zips of up to `limit` reports after `afterId` (keyset, so a sum over 1M rows runs in slices). */
+export function zipBytesSlice(db: Database, afterId: number, limit: number): { bytes: number; lastId: number | null; n: number } {
+  return get<{ bytes: number; lastId: number | null; n: number }>(
+    db,
+    'SELECT COALESCE(SUM(zip_size), 0) AS bytes, MAX(id) AS lastId, COUNT(*) AS n FROM (SELECT id, zip_size FROM reports WHERE id > ? ORDER BY id LIMIT ?)',
+    [afterId, limit],
+  )!;
+}

@@ -8,4 +8,6 @@ export interface Store {
   read<T>(fn: (db: Database) => T): T;
   write<T>(fn: (db: Database) => T): Promise<T>;
   close(): Promise<void>;
+  /** A consistent copy of the database file at `dest`, taken while pult runs. */
+  copyTo(dest: string): Promise<void>;
 }

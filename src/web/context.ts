@@ -2,7 +2,9 @@ import type { PluginConfig } from '../config/plugin-config';
 import type { StatusService } from '../diagnostics/status';
 import type { KServer } from '../kserver/api';
 import type { Logger } from '../log';
+import type { DiskGuard } from '../registry/disk-guard';
 import type { RefusalLog } from '../registry/refusals';
+import type { DatabaseBackups } from '../storage/backup';
 import type { SettingsStore } from '../registry/settings-store';
 import type { Store } from '../storage/store';
 import type { ZipStore } from '../storage/zip-store';
@@ -29,6 +31,12 @@ export interface AppDeps {
   zips: ZipStore;
   /** Woken when a new error is queued for notice. */
   notifier?: { wake(): void };
+  /** The background batch runner (clear, retention): woken when a job is recorded. */
+  jobs: { kick(): void };
+  /** The disk rule: intake pauses below the free-space threshold (absent: never). */
+  disk?: DiskGuard;
+  /** Online copies of the database for s/backup (absent: not offered). */
+  backups?: DatabaseBackups;
   /** The process's figures for s/status (absent where there is no plugin process around the app). */
   status?: StatusService;
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { describe, it } from 'node:test';
-import { finishPendingDeletes } from '../../src/registry/clear';
-import { removeErrors } from '../../src/storage/clear-repo';
+import { finishPendingDeletes } from '../../src/registry/pending-deletes';
+import { oldestReportsOf, removeErrorRow, removeReports } from '../../src/storage/clear-repo';
 import { BASE, MED_SETTINGS, rows, startApp, type TestApp } from './harness';
 
 const CLEAR = `${BASE}s/clear`;
@@ -60,9 +60,12 @@ describe('POST /pult/s/clear', () => {
     const page = await browser.get(CLEAR);
     const plan = /name="plan" value="([0-9a-f]{32})"/.exec(page.text)![1]!;
     const res = await browser.post(CLEAR, { plan, confirm: 'yes' });
-    assert.equal(res.status, 200);
-    assert.match(res.text, /Очистка выполнена/);
-    assert.match(res.text, /Удалено ошибок: 1, отчётов: 3, файлов: 3/);
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.location, `${CLEAR}?started=1`);
+    await app.jobs.idle();
+    const done = await browser.get(`${CLEAR}?started=1`);
+    assert.match(done.text, /Очистка выполнена/);
+    assert.match(done.text, /удалено ошибок 1, отчётов 3 \(/);
 
     assert.deepEqual(rows(app.store, 'SELECT id FROM errors'), [{ id: 2 }]);
     assert.deepEqual(rows(app.store, 'SELECT DISTINCT error_id FROM reports'), [{ error_id: 2 }]);
@@ -118,7 +121,10 @@ describe('finishPendingDeletes (start-up after a crash between the rows and the 
     const names = zipNames(app, 1);
     const paths = names.map((n) => app.zips.locate(n)!);
     // The one write of a clear, then "crash" before the files go; one file is already gone.
-    await app.store.write((db) => removeErrors(db, [1]));
+    await app.store.write((db) => {
+      removeReports(db, oldestReportsOf(db, 1, 100));
+      removeErrorRow(db, 1);
+    });
     fs.rmSync(paths[0]!);
     assert.equal(count(app, 'pending_deletes'), 2);
     const outcome = await finishPendingDeletes(app.store, app.zips);

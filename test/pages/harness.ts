@@ -18,10 +18,14 @@ import { silentLogger } from '../../src/log';
 import type { ErrorKey } from '../../src/registry/error-key';
 import type { ReportFacts } from '../../src/registry/report-facts';
 import { readReport } from '../../src/intake/read-report';
+import { BackgroundJobs } from '../../src/registry/background-jobs';
+import { clearJob } from '../../src/registry/clear';
 import { registerReport, type Outcome } from '../../src/registry/register-report';
+import { retentionJob } from '../../src/registry/retention';
 import { SettingsStore } from '../../src/registry/settings-store';
 import type { Settings } from '../../src/registry/settings-schema';
 import { openStore } from '../../src/storage/engine';
+import { DatabaseBackups } from '../../src/storage/backup';
 import { MIGRATIONS } from '../../src/storage/migrations';
 import { countReport, insertError, insertReport } from '../../src/storage/registry-repo';
 import type { Store } from '../../src/storage/store';
@@ -98,6 +102,8 @@ export interface TestApp {
   store: Store;
   zips: ZipStore;
   settings: SettingsStore;
+  /** The background batch runner (clear, retention); `jobs.idle()` waits for it. */
+  jobs: BackgroundJobs;
   kserver: ReturnType<typeof fakeKServer>;
   port: number;
   request(method: string, urlPath: string, options?: { headers?: Record<string, string>; body?: string | Buffer }): Promise<Reply>;
@@ -118,6 +124,13 @@ export async function startApp(t: { after(fn: () => Promise<void>): void }, sett
   await settingsStore.update(settings);
   const kserver = fakeKServer();
   const config = PluginConfigSchema.parse({ features: { read: 50101, admin: 50102 }, accessCacheSeconds: 0 });
+  const jobs = new BackgroundJobs({
+    store,
+    zips,
+    log: silentLogger,
+    definitions: [clearJob(settingsStore, silentLogger), retentionJob(settingsStore, silentLogger)],
+    pauseMs: 0,
+  });
   const app = createApp({
     route: ROUTE,
     kserver,
@@ -128,12 +141,15 @@ export async function startApp(t: { after(fn: () => Promise<void>): void }, sett
     settings: settingsStore,
     store,
     zips,
+    jobs,
+    backups: new DatabaseBackups(store, dir),
   });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   t.after(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await jobs.stop();
     await store.close();
     await fs.rm(dir, { recursive: true, force: true });
   });
@@ -160,6 +176,7 @@ export async function startApp(t: { after(fn: () => Promise<void>): void }, sett
     store,
     zips,
     settings: settingsStore,
+    jobs,
     kserver,
     port,
     request,

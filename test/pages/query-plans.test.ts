@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import initSqlJs, { type Database } from 'sql.js';
-import { errorIdsOf, pendingDeletes, reportTotalsOf } from '../../src/storage/clear-repo';
+import { nextErrorOf, oldestReportsOf, pendingDeletes, reportTotalsOf, reportUidsAfter } from '../../src/storage/clear-repo';
+import { firstReportId, kthNewestReportId, reportsAfter } from '../../src/storage/retention-repo';
 import { readMark, writeMark } from '../../src/storage/marks-repo';
 import { MIGRATIONS } from '../../src/storage/migrations';
 import {
@@ -97,13 +98,30 @@ describe('query plans of the pages', () => {
   it('clearing finds its errors and reports by index, and pending deletions by name', async () => {
     const db = await schemaDb();
     const plans = plansOf(db, (d) => {
-      errorIdsOf(d, 'К', '1');
+      nextErrorOf(d, 'К', '1', 0);
       reportTotalsOf(d, 'К', '1');
       pendingDeletes(d, '', 500);
+      oldestReportsOf(d, 1, 200);
     });
-    assert.match(plans[0]!.join(' | '), /^SEARCH errors USING COVERING INDEX errors_by_config \(config_name=\? AND config_version=\?\)$/);
+    assert.match(plans[0]!.join(' | '), /^SEARCH errors USING COVERING INDEX errors_by_config \(config_name=\? AND config_version=\? AND (?:row)?id>\?\)$/);
+    assert.match(plans[3]!.join(' | '), /^SEARCH reports USING INDEX reports_by_error \(error_id=\?\)$/);
     assert.match(plans[1]!.join(' | '), /SEARCH e USING COVERING INDEX errors_by_config .*SEARCH r USING INDEX reports_by_(error|computer)/);
     assert.match(plans[2]!.join(' | '), /^SEARCH pending_deletes USING PRIMARY KEY \(zip_name>\?\)$/);
+    for (const plan of plans) assert.doesNotMatch(plan.join(' | '), /TEMP B-TREE/);
+  });
+
+  it('retention walks reports by key and finds what each error keeps by index, with no sort', async () => {
+    const db = await schemaDb();
+    const plans = plansOf(db, (d) => {
+      reportsAfter(d, 0, 128);
+      firstReportId(d, 1);
+      kthNewestReportId(d, 1, 10);
+      reportUidsAfter(d, '', 256);
+    });
+    assert.match(plans[0]!.join(' | '), /^SEARCH reports USING INTEGER PRIMARY KEY \(rowid>\?\)$/);
+    assert.match(plans[1]!.join(' | '), /SEARCH reports USING COVERING INDEX reports_by_error \(error_id=\?\)/);
+    assert.match(plans[2]!.join(' | '), /SEARCH reports USING COVERING INDEX reports_by_error \(error_id=\?\)/);
+    assert.match(plans[3]!.join(' | '), /SEARCH u USING PRIMARY KEY \(uid>\?\).*SEARCH r USING INTEGER PRIMARY KEY/);
     for (const plan of plans) assert.doesNotMatch(plan.join(' | '), /TEMP B-TREE/);
   });
 });

@@ -15,6 +15,7 @@ export class Checkpointer {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelay = RETRY_MIN_MS;
   private readonly controller = new AbortController();
+  private holds = 0;
   count = 0;
   lastMs = 0;
   lastError: unknown;
@@ -40,8 +41,26 @@ export class Checkpointer {
     this.kick();
   }
 
+  /**
+   * Keeps pult.sqlite unchanged until the returned function is called: no job starts, and
+   * the one running when asked has finished when this resolves. Journals keep every
+   * commit meanwhile; hold only for as long as a file copy takes.
+   */
+  async hold(): Promise<() => void> {
+    this.holds++;
+    await this.running;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.kick();
+    };
+  }
+
   /** Waits until the queue is empty; a failing job is tried once more, then its error thrown. */
   async drain(): Promise<void> {
+    while (this.holds > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     while (this.queue.length > 0) {
       if (this.running) {
         await this.running;
@@ -63,7 +82,7 @@ export class Checkpointer {
   }
 
   private kick(): void {
-    if (this.running || this.retryTimer || this.queue.length === 0 || this.controller.signal.aborted) return;
+    if (this.running || this.holds > 0 || this.retryTimer || this.queue.length === 0 || this.controller.signal.aborted) return;
     this.running = this.runHead().finally(() => {
       this.running = undefined;
       this.kick();

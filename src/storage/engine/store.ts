@@ -7,7 +7,10 @@
  * into the next one (group commit), so there is one fdatasync for many writes and never
  * an open transaction across an await.
  */
+import { copyFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Database, Statement } from 'sql.js';
+import { DB_FILE } from './journal-file';
 import type { CaptureHub } from './capture';
 import { StorageCaptureError, StorageClosedError } from './errors';
 import { GroupCommit, type GroupCommitParts } from './group-commit';
@@ -112,6 +115,21 @@ export class Store {
     this.assertWritable();
     await this.group.rotateNow();
     await this.p.checkpointer.drain();
+  }
+
+  /**
+   * Copies a consistent image of the database to `dest` while writes go on: everything
+   * committed so far is checkpointed into pult.sqlite, which then stays unchanged (new
+   * commits wait in the journal) while the kernel copies it. No copy in our memory.
+   */
+  async copyTo(dest: string): Promise<void> {
+    await this.checkpoint();
+    const release = await this.p.checkpointer.hold();
+    try {
+      await copyFile(path.join(this.p.dir, DB_FILE), dest);
+    } finally {
+      release();
+    }
   }
 
   stats(): StoreStats {

@@ -1,6 +1,8 @@
-import type { ClearPlan, ClearResult } from '../../registry/clear';
+import type { ClearPlan, ClearProgress } from '../../registry/clear';
+import type { JobRun } from '../../storage/jobs-repo';
 import { formatBytes } from '../../sizes';
-import { formatCount } from './present';
+import { formatDateTime } from '../render';
+import { formatCount, formatElapsed } from './present';
 
 /** The clear page's numbers, formatted for people. */
 export function presentPlan(plan: ClearPlan) {
@@ -19,12 +21,30 @@ export function presentPlan(plan: ClearPlan) {
   };
 }
 
-export function presentResult(r: ClearResult) {
+/** The running clear (with its share done) and the last finished one. */
+export function presentClear(state: { progress: ClearProgress | undefined; last: JobRun | undefined }) {
+  const p = state.progress;
   return {
+    running: p && {
+      startedAt: formatDateTime(p.startedAt),
+      errors: formatCount(p.errors),
+      reports: formatCount(p.reports),
+      totalReports: formatCount(p.totalReports),
+      bytes: formatBytes(p.bytes),
+      percent: p.totalReports > 0 ? Math.min(100, Math.floor((p.reports / p.totalReports) * 100)) : 0,
+    },
+    last: state.last && presentRun(state.last),
+  };
+}
+
+/** A finished background job (clear or retention) for a page. */
+export function presentRun(r: JobRun) {
+  return {
+    finishedAt: formatDateTime(r.finishedAt),
     errors: formatCount(r.errors),
     reports: formatCount(r.reports),
     bytes: formatBytes(r.bytes),
-    filesRemoved: formatCount(r.filesRemoved),
-    filesFailed: r.filesFailed > 0 ? formatCount(r.filesFailed) : undefined,
+    elapsed: formatElapsed(r.elapsedMs),
+    busy: formatElapsed(r.busyMs),
   };
 }

@@ -164,6 +164,15 @@ export function formatCount(n: number): string {
   return intFormat.format(n);
 }
 
+/** Durations the way people read them: "850 мс", "12 с", "3 мин 5 с". */
+export function formatElapsed(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} мс`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} с`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} мин ${s % 60} с` : `${Math.floor(m / 60)} ч ${m % 60} мин`;
+}
+
 /** "{Документ.Карта.Форма(812)}" → ["{Документ.", "Карта.", "Форма(812)}"]: each piece is still escaped text. */
 export function breakable(text: string): string[] {
   return text.split(/(?<=[.\/_])(?=[^\s.\/_])/);

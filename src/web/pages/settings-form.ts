@@ -1,6 +1,7 @@
 import type { RefusalLog } from '../../registry/refusals';
 import { SettingsSchema, type Settings } from '../../registry/settings-schema';
 import { formatDateTime } from '../render';
+import { boundsFormOf, readBoundsForm, type BoundsForm } from './settings-form-bounds';
 
 /**
  * The settings page's form, both ways. A configuration is one row: name, which versions
@@ -25,6 +26,7 @@ export interface SettingsForm {
   rows: RuleRow[];
   userMessage: string;
   dumpType: string;
+  bounds: BoundsForm;
   /** Messages by field key (`name_3`, `versions_0`, `userMessage`, `configurations`…). */
   errors: Record<string, string[]>;
 }
@@ -43,7 +45,7 @@ export function formOf(settings: Settings): SettingsForm {
     recipients: c.recipients.join(', '),
     remove: false,
   }));
-  return { rows: withBlankRow(rows), userMessage: settings.userMessage, dumpType: String(settings.dumpType), errors: {} };
+  return { rows: withBlankRow(rows), userMessage: settings.userMessage, dumpType: String(settings.dumpType), bounds: boundsFormOf(settings), errors: {} };
 }
 
 export function readSettingsForm(body: Record<string, unknown>): FormReading {
@@ -81,7 +83,9 @@ export function readSettingsForm(body: Record<string, unknown>): FormReading {
   });
 
   const dumpText = field(body, 'dumpType').trim();
+  const bounds = readBoundsForm(body, (key) => field(body, key));
   const candidate = {
+    ...bounds.candidate,
     configurations,
     userMessage: field(body, 'userMessage'),
     dumpType: dumpText === '' ? undefined : /^-?\d+$/.test(dumpText) ? Number(dumpText) : dumpText,
@@ -94,14 +98,15 @@ export function readSettingsForm(body: Record<string, unknown>): FormReading {
         const name = sub === 'versions' || sub === 'recipients' ? sub : 'name';
         add(`${name}_${used[i].index}`, issue.message);
       } else {
-        add(typeof top === 'string' ? top : 'form', issue.message);
+        // Grouped fields (retention.days…) are keyed by their own name.
+        add(typeof top === 'string' ? (typeof i === 'string' ? `${top}.${i}` : top) : 'form', issue.message);
       }
     }
   }
   if (parsed.success && Object.keys(errors).length === 0) return { ok: true, settings: parsed.data };
   return {
     ok: false,
-    form: { rows: withBlankRow(rows), userMessage: candidate.userMessage, dumpType: dumpText, errors },
+    form: { rows: withBlankRow(rows), userMessage: candidate.userMessage, dumpType: dumpText, bounds: bounds.form, errors },
   };
 }
 

@@ -1,7 +1,9 @@
 import type { Status } from '../../diagnostics/status';
 import type { RequestFigures } from '../../diagnostics/request-times';
 import { formatDateTime } from '../render';
+import type { BoundsFigures } from '../../diagnostics/bounds';
 import { formatBytes } from '../../sizes';
+import { presentRun } from './clear-view';
 import { formatCount } from './present';
 
 const msFormat = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 1 });
@@ -39,6 +41,7 @@ export function presentStatus(s: Status) {
       .map((name) => ({ label: REQUEST_LABELS[name]!, sinceReset: requestText(s.requests.sinceReset[name]), sinceStart: requestText(s.requests.sinceStart[name]) })),
     totals: { errors: formatCount(s.totals.errors), reports: formatCount(s.totals.reports), pendingNotices: formatCount(s.totals.pendingNotices) },
     incomingZips: formatCount(s.incomingZips),
+    bounds: s.bounds && presentBounds(s.bounds, st.dbBytes + st.journalBytes),
     storage: {
       db: formatBytes(st.dbBytes),
       journal: formatBytes(st.journalBytes),
@@ -52,6 +55,23 @@ export function presentStatus(s: Status) {
       lastCheckpointError: st.lastCheckpointError,
       failed: st.failed,
     },
+  };
+}
+
+function presentBounds(b: BoundsFigures, dbBytes: number) {
+  return {
+    zips: b.zipBytes === undefined ? 'считается' : formatBytes(b.zipBytes),
+    db: formatBytes(dbBytes),
+    free: b.freeBytes === undefined ? 'неизвестно' : formatBytes(b.freeBytes),
+    total: b.totalBytes === undefined ? undefined : formatBytes(b.totalBytes),
+    reserve: formatBytes(b.minFreeBytes),
+    paused: b.intakePaused,
+    retentionRunning: b.retentionRunning && {
+      startedAt: formatDateTime(b.retentionRunning.startedAt),
+      reports: formatCount(b.retentionRunning.reports),
+      bytes: formatBytes(b.retentionRunning.bytes),
+    },
+    retentionLast: b.retentionLast && presentRun(b.retentionLast),
   };
 }
 

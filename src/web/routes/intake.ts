@@ -13,6 +13,8 @@ import { answerGetInfo } from '../../registry/get-info';
 import { readReport } from '../../intake/read-report';
 import { registerReport } from '../../registry/register-report';
 import { RequestTimeoutError, TooManyRequestsError, ValidationError } from '../../errors';
+import { DISK_RETRY_AFTER_SECONDS, DiskLowError } from '../../registry/disk-guard';
+import { DiskSpace } from '../../storage/disk-space';
 import { timed } from '../request-timing';
 
 /** getInfo and pushReport as the 1C platform calls them: anonymous, JSON answers. */
@@ -53,7 +55,7 @@ export function intakeRoutes(app: AppContext): Router {
     }
     const parsed = GetInfoSchema.safeParse(body);
     if (!parsed.success) throw new ValidationError(`getInfo: ${describeReportProblem(parsed.error)}`);
-    ctx.body = answerGetInfo(app.settings.get(), parsed.data, app.refusals);
+    ctx.body = answerGetInfo(app.settings.get(), parsed.data, app.refusals, app.disk?.isLow() ?? false);
   });
 
   router.post('/pushReport', timed(times, 'pushReport'), async (ctx) => {
@@ -61,6 +63,14 @@ export function intakeRoutes(app: AppContext): Router {
     // The body stays in memory until the report is stored: its bytes count until then.
     const reservation = budget.open();
     try {
+      // Before anything is read or written: a nearly full disk refuses the report whole.
+      const declared = Number(ctx.get('content-length'));
+      try {
+        app.disk?.admit(Number.isFinite(declared) && declared > 0 ? Math.min(declared, limits.requestBytes) : 0);
+      } catch (err) {
+        if (err instanceof DiskLowError) ctx.set('Retry-After', String(DISK_RETRY_AFTER_SECONDS));
+        throw err;
+      }
       const body = await bodyOf(ctx, limits.requestBytes, reservation);
       const read = await readReport(extractReportZip(body, ctx.get('content-type') || undefined), limits.reportJsonBytes);
       const outcome = await registerReport(
@@ -77,6 +87,11 @@ export function intakeRoutes(app: AppContext): Router {
       app.log.info(`pushReport: ${describeOutcome(outcome)}`);
       ctx.status = 200;
       ctx.body = '';
+    } catch (err) {
+      // The disk filled faster than the guard saw: the zip store removed its partial file.
+      if (!DiskSpace.isNoSpace(err)) throw err;
+      ctx.set('Retry-After', String(DISK_RETRY_AFTER_SECONDS));
+      throw new DiskLowError();
     } finally {
       reservation.release();
     }

@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import { emptyVersionRefusals, formOf, readSettingsForm } from '../../pages/settings-form';
+import { boundsFormOf } from '../../pages/settings-form-bounds';
 import type { StaffDeps } from '../staff';
 
 /**
@@ -12,7 +13,7 @@ export function settingsRoutes(router: Router, { app, pages }: StaffDeps): void 
     const settings = app.settings.get();
     const form = (await app.access.isAdmin(ctx)) ? formOf(settings) : undefined;
     const emptyVersions = emptyVersionRefusals(settings, app.refusals);
-    await pages.render(ctx, 'settings.njk', 'settings', { settings, form, emptyVersions, saved: ctx.query.saved === '1' });
+    await pages.render(ctx, 'settings.njk', 'settings', { settings, form, emptyVersions, bounds: boundsFormOf(settings), saved: ctx.query.saved === '1' });
   });
 
   router.post('/settings', app.access.requireAdmin, async (ctx) => {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type Router from '@koa/router';
 import { forViewer } from '../../../diagnostics/status';
 import { NotFoundError } from '../../../errors';
@@ -7,7 +8,8 @@ import type { StaffDeps } from '../staff';
 /**
  * s/status: how the plugin process is doing (uptime, memory, event-loop stalls, request
  * times, storage, queues), read-only. `Accept: application/json` gets the raw figures, for
- * scripts and the intake benchmark. Administrators may restart the "since reset" figures.
+ * scripts and the intake benchmark. Administrators may restart the "since reset" figures,
+ * and download a consistent copy of the database (s/backup) while pult runs.
  */
 export function statusRoutes(router: Router, { app, pages }: StaffDeps): void {
   router.get('/status', async (ctx) => {
@@ -19,6 +21,20 @@ export function statusRoutes(router: Router, { app, pages }: StaffDeps): void {
       return;
     }
     await pages.render(ctx, 'status.njk', 'status', { view: presentStatus(status), wasReset: ctx.query.reset === '1' });
+  });
+
+  router.get('/backup', app.access.requireAdmin, async (ctx) => {
+    if (!app.backups) throw new NotFoundError('Копия базы недоступна в этом режиме запуска');
+    const backup = await app.backups.take();
+    const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+    ctx.set('Content-Type', 'application/vnd.sqlite3');
+    ctx.set('Content-Disposition', `attachment; filename="pult-${stamp}.sqlite"`);
+    ctx.set('Content-Length', String(backup.bytes));
+    ctx.set('Cache-Control', 'no-store');
+    const stream = fs.createReadStream(backup.file);
+    // Removed once sent, or when the download is broken off.
+    stream.once('close', () => void backup.done());
+    ctx.body = stream;
   });
 
   router.post('/status/reset', app.access.requireAdmin, async (ctx) => {

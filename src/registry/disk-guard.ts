@@ -1,0 +1,126 @@
+import type { KServer } from '../kserver/api';
+import type { Logger } from '../log';
+import { DiskSpace, type DiskFigures } from '../storage/disk-space';
+import { metaValue, setMetaValue } from '../storage/jobs-repo';
+import type { Store } from '../storage/store';
+import { UnavailableError } from '../errors';
+import { diskRules, type Settings } from './settings-schema';
+
+/** pushReport while the disk is nearly full: 503, Retry-After, nothing written. */
+export class DiskLowError extends UnavailableError {
+  override name = 'DiskLowError';
+  constructor() {
+    super('На сервере регистрации ошибок заканчивается место на диске: отчёт не принят. Повторите отправку позже.');
+  }
+}
+
+export const DISK_RETRY_AFTER_SECONDS = 300;
+const ALERT_KEY = 'disk-alert-mailed';
+const MB = 1024 * 1024;
+
+export interface DiskGuardDeps {
+  storagePath: string;
+  store: Store;
+  settings: { get(): Settings };
+  kserver: KServer;
+  log: Logger;
+  /** How often the background check runs (it sends the one mail). Default 10 s. */
+  checkMs?: number;
+}
+
+/**
+ * THE disk rule: below `disk.minFreeMb` free under StoragePath, pult takes no reports
+ * (pushReport 503 before anything is written, getInfo false) until space returns. The
+ * administrators get one mail per such episode: a durable flag in meta remembers it was
+ * sent, across restarts, and is cleared when space returns.
+ */
+export class DiskGuard {
+  readonly space: DiskSpace;
+  /** Bytes admitted since the last statfs: counted against the free space until it is read again. */
+  private admitted = 0;
+  private admittedAt: DiskFigures | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private checking: Promise<void> | undefined;
+
+  constructor(private readonly deps: DiskGuardDeps) {
+    this.space = new DiskSpace(deps.storagePath);
+  }
+
+  /** Below the threshold now (by the cached statfs). */
+  isLow(incomingBytes = 0): boolean {
+    const figures = this.space.cached();
+    if (!figures) return false;
+    if (figures !== this.admittedAt) {
+      this.admittedAt = figures;
+      this.admitted = 0;
+    }
+    return figures.freeBytes - this.admitted - incomingBytes < diskRules(this.deps.settings.get()).minFreeMb * MB;
+  }
+
+  /** pushReport's first step: refuses, or counts the report's bytes as spent. */
+  admit(bytes: number): void {
+    if (this.isLow(bytes)) {
+      void this.check(); // the mail goes out now, not at the next tick of the timer
+      throw new DiskLowError();
+    }
+    this.admitted += bytes;
+  }
+
+  async start(): Promise<void> {
+    await this.check();
+    this.timer = setInterval(() => void this.check(), this.deps.checkMs ?? 10_000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.checking;
+  }
+
+  /** Reads statfs, then mails once when low, or forgets the mail when space is back. */
+  check(): Promise<void> {
+    this.checking ??= this.checkOnce()
+      .catch((err) => this.deps.log.error('проверка места на диске не выполнена', err))
+      .finally(() => {
+        this.checking = undefined;
+      });
+    return this.checking;
+  }
+
+  private async checkOnce(): Promise<void> {
+    const figures = await this.space.refresh();
+    if (!figures) return;
+    const { store } = this.deps;
+    const mailed = store.read((db) => metaValue(db, ALERT_KEY));
+    const low = this.isLow();
+    if (!low && mailed) {
+      await store.write((db) => setMetaValue(db, ALERT_KEY, undefined));
+      this.deps.log.info('место на диске освободилось: приём отчётов возобновлён');
+    }
+    if (!low || mailed) return;
+    this.deps.log.warn(`на диске осталось ${Math.round(figures.freeBytes / MB)} МБ: приём отчётов приостановлен`);
+    if (await this.mail(figures)) await store.write((db) => setMetaValue(db, ALERT_KEY, new Date().toISOString()));
+  }
+
+  private async mail(figures: DiskFigures): Promise<boolean> {
+    const settings = this.deps.settings.get();
+    const rules = diskRules(settings);
+    const to = rules.alertRecipients.length ? rules.alertRecipients : [...new Set(settings.configurations.flatMap((c) => c.recipients))];
+    if (to.length === 0) return true; // nobody to tell: the flag stops asking again
+    const body = [
+      `На диске сервиса регистрации ошибок (${this.deps.storagePath}) свободно ${Math.round(figures.freeBytes / MB)} МБ — меньше запаса ${rules.minFreeMb} МБ из настроек.`,
+      'Пока места не станет больше, pult не принимает отчёты: платформа 1С получает ответ «повторите позже».',
+      'Освободите место или уменьшите срок хранения отчётов на странице настроек; приём возобновится сам.',
+      '',
+      'Это письмо отправлено автоматически сервисом pult, один раз до освобождения места.',
+    ].join('\n');
+    try {
+      const ok = await this.deps.kserver.sendMail({ to: to.join(','), subject: 'pult: заканчивается место на диске, отчёты не принимаются', body });
+      if (!ok) this.deps.log.warn('письмо о нехватке места не отправлено (SendMail вернул false); повтор при следующей проверке');
+      return ok;
+    } catch (err) {
+      this.deps.log.warn(`письмо о нехватке места не отправлено (${(err as Error).message}); повтор при следующей проверке`);
+      return false;
+    }
+  }
+}

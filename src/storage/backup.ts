@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Store } from './store';
+
+/** A database copy on disk, ready to send; `done` removes it. */
+export interface BackupFile {
+  file: string;
+  bytes: number;
+  done(): Promise<void>;
+}
+
+/**
+ * Online backups of the database: a copy is taken into `<StoragePath>/backup/` (the
+ * engine keeps pult.sqlite still while the kernel copies it), sent, then removed. The
+ * download may take as long as the client likes: the engine is held only for the copy.
+ */
+export class DatabaseBackups {
+  private readonly dir: string;
+
+  constructor(
+    private readonly store: Store,
+    storagePath: string,
+  ) {
+    this.dir = path.join(storagePath, 'backup');
+    // Copies left by a stop in the middle of a download.
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  async take(): Promise<BackupFile> {
+    await fsp.mkdir(this.dir, { recursive: true });
+    const file = path.join(this.dir, `${randomUUID()}.sqlite`);
+    try {
+      await this.store.copyTo(file);
+    } catch (err) {
+      await fsp.rm(file, { force: true });
+      throw err;
+    }
+    const { size } = await fsp.stat(file);
+    return { file, bytes: size, done: () => fsp.rm(file, { force: true }) };
+  }
+}
