@@ -40,15 +40,6 @@ export function proxyToSocket(req: IncomingMessage, res: ServerResponse, socketP
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, back);
     answer.pipe(res);
     answer.on('error', () => res.destroy());
-    answer.on('end', () => {
-      // The plugin has said all it will: the rest of the body is of no use to it. Our socket to
-      // it is not reused (no agent), so close it once the body is through or dropped.
-      if (!req.complete) {
-        req.unpipe(upstream);
-        req.resume(); // read the client's remaining body so it can read the answer
-      }
-      upstream.destroy();
-    });
   });
   upstream.on('error', () => {
     // An error after the answer began (the plugin closed under our body) is no reason to
