@@ -15,7 +15,10 @@ const templatesDir = path.resolve(__dirname, '..', 'templates');
 const bundledWasm = path.join(__dirname, 'sql-wasm-debug.wasm');
 const wasmPath = fs.existsSync(bundledWasm) ? bundledWasm : undefined;
 
-const started = startPlugin(g, { templatesDir, wasmPath }, log);
+// package.json is at the package root, as templates/ are (developer folder and production file alike).
+const packageJson = path.resolve(__dirname, '..', 'package.json');
+
+const started = startPlugin(g, { templatesDir, wasmPath, packageJson }, log);
 g.onShutdown = async () => {
   const plugin = await started.catch(() => undefined);
   await plugin?.shutdown();

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app';
+import { packageCandidates, resolvePackageInfo } from './config/own-package';
 import { loadPluginConfig } from './config/plugin-config';
 import { boundsFigures, ZipBytes } from './diagnostics/bounds';
 import { StatusService, type StatusSources } from './diagnostics/status';
@@ -32,6 +33,8 @@ export interface PluginLayout {
   templatesDir: string;
   /** sql.js's sql-wasm-debug.wasm when it is not in node_modules (the production file). */
   wasmPath?: string | undefined;
+  /** pult's own package.json beside its bundle, for a host whose Info lacks it. */
+  packageJson?: string | undefined;
 }
 
 export interface RunningPlugin {
@@ -61,7 +64,8 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
   let dbOpenMs = 0;
   try {
     fs.mkdirSync(host.StoragePath, { recursive: true });
-    const config = loadPluginConfig(host.Info, host.StoragePath);
+    const packageInfo = resolvePackageInfo(host.Info, packageCandidates(host.Path, layout.packageJson), (m) => log.warn(m));
+    const config = loadPluginConfig(packageInfo, host.StoragePath);
     graceMs = config.shutdownGraceMs;
     requestTimeoutMs = (config.limits.bodySeconds + 30) * 1000;
     const kserver = createKServer(api, { timeoutMs: config.kserverTimeoutMs });

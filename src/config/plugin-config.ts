@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseRu, problemsOf } from '../zod-ru';
 
 /**
  * pult's own configuration (not the acceptance rules, which users edit on the settings
@@ -74,10 +75,8 @@ export function loadPluginConfig(packageInfo: Record<string, unknown> | undefine
     }
   }
   const merged = deepMerge(fromPackage, fromFile);
-  const parsed = PluginConfigSchema.safeParse(merged);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(корень)'}: ${i.message}`));
-  }
+  const parsed = parseRu(PluginConfigSchema, merged);
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
   return parsed.data;
 }
 

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors';
-import { describeReportProblem, ReportSchema, type Report } from './report-schema';
+import { parseRu, problemText } from '../zod-ru';
+import { ReportSchema, type Report } from './report-schema';
 import { openReportZip } from './zip';
 
 /** A report zip as intake hands it to the registry: the bytes to store, and what they say. */
@@ -18,7 +19,7 @@ export interface ReadReport {
  */
 export async function readReport(zip: Buffer, maxJsonBytes: number): Promise<ReadReport> {
   const opened = await openReportZip(zip, maxJsonBytes);
-  const parsed = ReportSchema.safeParse(opened.json);
-  if (!parsed.success) throw new ValidationError(`report.json: ${describeReportProblem(parsed.error)}`);
+  const parsed = parseRu(ReportSchema, opened.json);
+  if (!parsed.success) throw new ValidationError(`report.json: ${problemText(parsed.error.issues[0]!)}`);
   return { zip, report: parsed.data, entries: opened.entries };
 }

@@ -76,11 +76,3 @@ export const ReportSchema = z
   .loose();
 
 export type Report = z.infer<typeof ReportSchema>;
-
-/** The first problem in words a person reads in a 400 answer. */
-export function describeReportProblem(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'report.json не соответствует формату отчёта 1С';
-  const where = issue.path.join('.');
-  return issue.message.includes(' ') ? issue.message : `${where}: ${issue.message}`;
-}

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
+import { parseRu, problemsOf } from '../zod-ru';
 import { KServerCallError, KServerMethodMissingError, KServerTimeoutError } from './errors';
 import { KSERVER_METHODS, type KServerMethod } from './methods';
 import {
@@ -102,9 +103,9 @@ function parseResult<S extends z.ZodType>(method: KServerMethod, schema: S, valu
       // not JSON: validate the string as it is
     }
   }
-  const parsed = schema.safeParse(v);
+  const parsed = parseRu(schema, v);
   if (!parsed.success) {
-    throw new KServerCallError(`${method}: неожиданный ответ монитора`, method, { cause: parsed.error });
+    throw new KServerCallError(`${method}: неожиданный ответ монитора (${problemsOf(parsed.error).join('; ')})`, method, { cause: parsed.error });
   }
   return parsed.data;
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseRu, problemsOf } from '../zod-ru';
 
 /**
  * The properties the monitor puts on `global.KServerApi` (or, under the original
@@ -45,10 +46,9 @@ export function findHostObject(g: Record<string, unknown>): {
 
 /** Validates the host's properties and derives the route. */
 export function readHostProps(api: Record<string, unknown>, flavour: HostProps['flavour']): HostProps {
-  const parsed = HostPropsSchema.safeParse(api);
+  const parsed = parseRu(HostPropsSchema, api);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '?'}: ${i.message}`);
-    throw new HostMissingError(`Монитор передал неполные данные плагину: ${problems.join('; ')}`);
+    throw new HostMissingError(`Монитор передал неполные данные плагину: ${problemsOf(parsed.error).join('; ')}`);
   }
   return { ...parsed.data, route: deriveRoute(parsed.data), flavour };
 }

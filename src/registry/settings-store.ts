@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileDurable } from '../storage/durable-file';
+import { parseRu, problemsOf } from '../zod-ru';
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from './settings-schema';
 
 export const SETTINGS_FILE = 'settings.json';
@@ -33,11 +34,8 @@ export class SettingsStore {
     } catch (err) {
       throw new SettingsFileError(`${file}: не читается как JSON (${(err as Error).message})`);
     }
-    const parsed = SettingsSchema.safeParse(raw);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(корень)'}: ${i.message}`);
-      throw new SettingsFileError(`${file}: ${problems.join('; ')}`);
-    }
+    const parsed = parseRu(SettingsSchema, raw);
+    if (!parsed.success) throw new SettingsFileError(`${file}: ${problemsOf(parsed.error).join('; ')}`);
     return new SettingsStore(file, parsed.data);
   }
 

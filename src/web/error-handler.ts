@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../log';
 import { AppError } from '../errors';
+import { StorageClosedError, StorageFailedError } from '../storage/engine';
 import type { Renderer } from './render';
 
 interface Shaped {
@@ -8,7 +9,12 @@ interface Shaped {
   code: string;
   message: string;
   hint?: string;
+  /** Seconds for Retry-After: the request may succeed later, unchanged. */
+  retryAfter?: number;
 }
+
+/** How long a 1C client is asked to wait when the store cannot take writes. */
+const STORAGE_RETRY_SECONDS = 60;
 
 const GENERIC: Record<number, string> = {
   400: 'Некорректный запрос',
@@ -17,6 +23,7 @@ const GENERIC: Record<number, string> = {
   413: 'Слишком большой запрос',
   415: 'Неподдерживаемый тип содержимого',
   500: 'Внутренняя ошибка сервиса. Подробности записаны в журнал плагина.',
+  503: 'Хранилище отчётов сейчас недоступно: изменения не сохраняются. Повторите позже; администратору — подробности в журнале плагина.',
 };
 
 /** Turns any error into a status and a text a person may see, without leaking internals. */
@@ -28,6 +35,11 @@ export function shapeError(err: unknown): Shaped {
       message: err.expose ? err.message : GENERIC[500]!,
       hint: err.expose ? err.hint : undefined,
     };
+  }
+  // The store stopped taking writes (disk failure) or is closed (shutdown): nothing the client
+  // did wrong, and the same request may succeed once the administrator has fixed it.
+  if (err instanceof StorageFailedError || err instanceof StorageClosedError) {
+    return { status: 503, code: 'storage-unavailable', message: GENERIC[503]!, retryAfter: STORAGE_RETRY_SECONDS };
   }
   // http-errors from Koa and its middleware (koa-body's 413, ctx.throw): their texts are English.
   const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
@@ -54,6 +66,7 @@ export function errorHandler(deps: { log: Logger; renderer: Renderer }) {
         else deps.log.error(`${ctx.method} ${ctx.path} → ${shaped.status}`, err);
       }
       ctx.status = shaped.status;
+      if (shaped.retryAfter !== undefined) ctx.set('Retry-After', String(shaped.retryAfter));
       const wantsJson = ctx.state.json === true || ctx.accepts('html', 'json') === 'json';
       if (wantsJson) {
         ctx.body = { error: shaped.message, code: shaped.code };

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser';
 import { hostileReportZip } from '../helpers/hostile-report';
 import { REPO } from '../helpers/pult-sim';
 import { startApp, type TestApp } from '../pages/harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(REPO, 'test-artifacts', 'report-page');
 const WIDTHS = [
   [1366, 900],
@@ -30,7 +30,7 @@ describe('s/report/R and s/reports/N in headless Chromium', { timeout: 120_000 }
     await app.register('client-error', 'client-error-repeat', 'with-attached-file', 'web-client'); // reports 1–3 of error 1
     await app.registerZip(await hostileReportZip({ frames: 5000, textBytes: 64 * 1024 })); // report 4, error 2
     await app.register('compile-error-attached', 'server-job-error', 'minimal');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();

@@ -138,6 +138,6 @@ describe('GET /pult/s/errorsList with odd input', () => {
     const app = await startApp(t);
     const res = await app.browser('reader').get(`${LIST}?config=a&config=b`);
     assert.equal(res.status, 400);
-    assert.match(res.text, /Некорректный параметр «config»: неверное значение/);
+    assert.match(res.text, /Некорректный параметр «config»: ожидается строка/);
   });
 });

@@ -14,7 +14,7 @@ import { PluginConfigSchema } from '../../src/config/plugin-config';
 import type { KServer } from '../../src/kserver/api';
 import { KServerMethodMissingError } from '../../src/kserver/errors';
 import type { KServerMethod } from '../../src/kserver/methods';
-import { silentLogger } from '../../src/log';
+import { silentLogger, type Logger } from '../../src/log';
 import type { ErrorKey } from '../../src/registry/error-key';
 import type { ReportFacts } from '../../src/registry/report-facts';
 import { readReport } from '../../src/intake/read-report';
@@ -116,7 +116,7 @@ export interface TestApp {
 }
 
 /** Starts the app on an ephemeral port; everything is removed after the test. */
-export async function startApp(t: { after(fn: () => Promise<void>): void }, settings: Settings = MED_SETTINGS): Promise<TestApp> {
+export async function startApp(t: { after(fn: () => Promise<void>): void }, settings: Settings = MED_SETTINGS, log: Logger = silentLogger): Promise<TestApp> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pult-pages-'));
   const store = await openStore({ dir: path.join(dir, 'db'), migrations: MIGRATIONS, log: () => undefined });
   const zips = new ZipStore(path.join(dir, 'zips'));
@@ -137,7 +137,7 @@ export async function startApp(t: { after(fn: () => Promise<void>): void }, sett
     config,
     templatesDir: TEMPLATES,
     staticDir: path.join(TEMPLATES, 'static'),
-    log: silentLogger,
+    log,
     settings: settingsStore,
     store,
     zips,

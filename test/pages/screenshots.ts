@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { browserDescription, launchBrowser } from '../helpers/browser';
 import { buildErrors, startApp, type Who } from './harness';
 
 async function main() {
@@ -17,10 +17,8 @@ async function main() {
     await buildErrors(app.store, 3, (i) => ({ config: 'СтараяКонфигурация', version: `1.0.${i}.1` }));
     await buildErrors(app.store, 1, () => ({ detailed: false }));
     await buildErrors(app.store, 1, () => ({ texts: ['<script>alert(1)</script> <b>жирный</b> & «кавычки»', 'Очень длинный текст ошибки без пробелов: ' + 'ОченьДлинноеИмяПеременнойБезПробелов'.repeat(6)] }));
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchBrowser();
+    console.log(`браузер: ${await browserDescription()}`);
     const out = path.resolve(__dirname, '..', '..', 'test-artifacts', 'pages');
     fs.mkdirSync(out, { recursive: true });
     const origin = `http://127.0.0.1:${app.port}`;

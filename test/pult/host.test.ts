@@ -104,7 +104,15 @@ describe('pult with a broken configuration', () => {
   });
 });
 
-describe('pult under the original simulator (global KodeksApi, no methods)', () => {
+const OWN_PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+const { pult: _pult, ...WITHOUT_PULT } = OWN_PACKAGE;
+const INFOS: [string, unknown][] = [
+  ['Info is package.json', OWN_PACKAGE],
+  ['Info is {}', {}],
+  ['Info lacks the pult section', WITHOUT_PULT],
+];
+
+for (const [infoCase, info] of INFOS) describe(`pult under the original simulator (global KodeksApi, no methods), ${infoCase}`, () => {
   let dir: string;
   let child: ChildProcess;
   let socketPath: string;
@@ -127,7 +135,7 @@ describe('pult under the original simulator (global KodeksApi, no methods)', () 
     fs.mkdirSync(storage);
     fs.writeFileSync(path.join(storage, 'settings.json'), JSON.stringify({ configurations: [{ name: 'МедицинаБольница', versions: [''], recipients: ['a@b.ru'] }] }));
     socketPath = path.join(dir, 'pult.sock');
-    const props = { Name: 'pult', Path: path.join(dir, 'pult'), StoragePath: storage, LogsPath: dir, SocketPath: socketPath, Info: JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')), Main: path.join(REPO, 'dist', 'pult.js') };
+    const props = { Name: 'pult', Path: path.join(dir, 'pult'), StoragePath: storage, LogsPath: dir, SocketPath: socketPath, Info: info, Main: path.join(REPO, 'dist', 'pult.js') };
     child = fork(path.join(__dirname, '..', 'fixtures', 'original-sim-child.js'), [JSON.stringify(props)], { stdio: 'pipe' });
     child.stdout!.on('data', (c: Buffer) => (output += c));
     child.stderr!.on('data', (c: Buffer) => (output += c));
@@ -157,5 +165,11 @@ describe('pult under the original simulator (global KodeksApi, no methods)', () 
     }
     const post = await call('POST', '/pult/s/settings', Buffer.from('x=1'), 'application/x-www-form-urlencoded');
     assert.equal(post.status, 503);
+  });
+
+  it('took the feature ids from its own package.json when Info had none, and said so', () => {
+    const said = /раздел pult в Info/.test(output);
+    assert.equal(said, info !== OWN_PACKAGE, output);
+    assert.doesNotMatch(output, /Invalid input|expected object/);
   });
 });

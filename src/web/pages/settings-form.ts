@@ -1,5 +1,6 @@
 import type { RefusalLog } from '../../registry/refusals';
 import { SettingsSchema, type Settings } from '../../registry/settings-schema';
+import { parseRu } from '../../zod-ru';
 import { formatDateTime } from '../render';
 import { boundsFormOf, readBoundsForm, type BoundsForm } from './settings-form-bounds';
 
@@ -90,7 +91,7 @@ export function readSettingsForm(body: Record<string, unknown>): FormReading {
     userMessage: field(body, 'userMessage'),
     dumpType: dumpText === '' ? undefined : /^-?\d+$/.test(dumpText) ? Number(dumpText) : dumpText,
   };
-  const parsed = SettingsSchema.safeParse(candidate);
+  const parsed = parseRu(SettingsSchema, candidate);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const [top, i, sub] = issue.path;

@@ -7,8 +7,8 @@ import { clientAddress } from '../../kserver/client-address';
 import { GetInfoSchema } from '../../intake/getinfo-schema';
 import { extractReportZip } from '../../intake/multipart';
 import { readBody } from '../../intake/read-body';
-import { describeReportProblem } from '../../intake/report-schema';
 import { UploadGate } from '../../intake/upload-gate';
+import { parseRu, problemText } from '../../zod-ru';
 import { answerGetInfo } from '../../registry/get-info';
 import { readReport } from '../../intake/read-report';
 import { registerReport } from '../../registry/register-report';
@@ -53,8 +53,8 @@ export function intakeRoutes(app: AppContext): Router {
     } catch {
       throw new ValidationError('Тело getInfo не является корректным JSON');
     }
-    const parsed = GetInfoSchema.safeParse(body);
-    if (!parsed.success) throw new ValidationError(`getInfo: ${describeReportProblem(parsed.error)}`);
+    const parsed = parseRu(GetInfoSchema, body);
+    if (!parsed.success) throw new ValidationError(`getInfo: ${problemText(parsed.error.issues[0]!)}`);
     ctx.body = answerGetInfo(app.settings.get(), parsed.data, app.refusals, app.disk?.isLow() ?? false);
   });
 
