@@ -28,12 +28,12 @@ function canMount(): boolean {
   return process.platform === 'linux' && process.getuid?.() === 0;
 }
 
-describe('a full disk (tmpfs of 8 MB under StoragePath)', { skip: !canMount() && 'needs root to mount a tmpfs' }, () => {
+describe('a full disk (tmpfs of 12 MB under StoragePath)', { skip: !canMount() && 'needs root to mount a tmpfs' }, () => {
   it('refuses reports with 503 + Retry-After before writing anything, answers getInfo false, mails once, and takes reports again when space returns', async (t) => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pult-disk-'));
     const storage = path.join(dir, 'storage', 'pult');
     await mkdir(storage, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', storage]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=12m', 'tmpfs', storage]);
     t.after(async () => {
       execFileSync('umount', ['-l', storage]);
       await rm(dir, { recursive: true, force: true });
@@ -43,7 +43,7 @@ describe('a full disk (tmpfs of 8 MB under StoragePath)', { skip: !canMount() &&
     await writeFile(path.join(storage, 'settings.json'), JSON.stringify({ ...MED_SETTINGS, disk: { minFreeMb: 2, alertRecipients: ['admin@example.ru'] } }));
     await writeFile(path.join(storage, 'pult.config.json'), JSON.stringify({ notices: { batchSeconds: 0.3, retrySeconds: 1, minIntervalSeconds: 0 } }));
     // What "space returns" will remove.
-    await writeFile(path.join(storage, 'filler.bin'), randomBytes(1024 * 1024));
+    await writeFile(path.join(storage, 'filler.bin'), randomBytes(3 * 1024 * 1024));
 
     const pult = await startPultSim({ dir });
     const acknowledged: string[] = [];
