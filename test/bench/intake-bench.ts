@@ -10,7 +10,7 @@
  *                              on a copy of the same database: before/after in one run)
  * Needs dist/pult.js (`npm run build`). Prints a table and writes test-artifacts/bench-intake.md.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
@@ -82,6 +82,13 @@ type Opts = {
   compare: string | undefined;
 };
 
+/** Runs `checkout`'s own test/bench/intake-prefill.ts into `dbDir` (its schema, its rows). */
+function prefillWith(checkout: string, dbDir: string, size: Size): void {
+  const script = `require(${JSON.stringify(path.join(checkout, 'test', 'bench', 'intake-prefill.ts'))})
+    .prefillDatabase(${JSON.stringify(dbDir)}, ${size.errors}, ${size.reports}).catch((e) => { console.error(e); process.exitCode = 1; });`;
+  execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: checkout, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 async function runSize(size: Size, opts: Opts): Promise<SizeResult> {
   console.log(`\n=== ${size.label}: ${size.reports.toLocaleString('en')} reports, ${size.errors.toLocaleString('en')} errors`);
   const dir = await mkdtemp(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'pult-intake-'));
@@ -91,11 +98,17 @@ async function runSize(size: Size, opts: Opts): Promise<SizeResult> {
     const storage = path.join(dir, 'storage', 'pult');
     const prefill = await prefilledDatabase(size, path.join(storage, 'db'));
     console.log(`prefilled pult.sqlite ${mb(prefill.bytes)} MB (${prefill.how}); the zips of prefilled rows are not on disk (intake never reads them)`);
-    await writeFile(path.join(storage, 'settings.json'), JSON.stringify(SETTINGS));
+    // Retention off: the prefilled reports span ten months, and a pass deleting most of them
+    // during the load would measure retention, not intake (an older pult has none).
+    await writeFile(path.join(storage, 'settings.json'), JSON.stringify({ ...SETTINGS, retention: { enabled: false, days: 90, keepLatest: 10 } }));
     if (opts.compare) {
       const other = path.join(dir, 'storage', 'before');
       await mkdir(path.join(other, 'db'), { recursive: true });
-      fs.copyFileSync(path.join(storage, 'db', 'pult.sqlite'), path.join(other, 'db', 'pult.sqlite'));
+      // The compared checkout fills its own database: a copy of ours would have a schema it
+      // may not know (an older pult refuses a newer database). Same sizes, same generator.
+      const t = performance.now();
+      prefillWith(opts.compare, path.join(other, 'db'), size);
+      console.log(`prefilled the compared checkout's database with its own code in ${((performance.now() - t) / 1000).toFixed(0)} s`);
       await writeFile(path.join(other, 'settings.json'), JSON.stringify(SETTINGS));
     }
     await mkdir(path.join(dir, 'plugins'), { recursive: true });
