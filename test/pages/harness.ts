@@ -49,6 +49,8 @@ export type Who = 'reader' | 'admin' | 'anonymous' | 'exhausted' | 'evil' | 'gho
 export const USERS = {
   reader: { login: 'petrova', name: 'Петрова Анна' },
   admin: { login: 'admin', name: 'Администратор Пульта' },
+  /** Logged in, but every seat of the licence is taken: CheckAccess refuses. */
+  exhausted: { login: 'ivanov', name: 'Иванов Пётр' },
   evil: { login: 'evil<script>', name: '<script>alert("name")</script><b>Злоумышленник</b>' },
 } as const;
 

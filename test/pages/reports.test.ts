@@ -19,7 +19,9 @@ describe('GET /pult/s/reports/N', () => {
     assert.match(res.text, /<dd>2\.0\.6\.45<\/dd>/);
     assert.match(res.text, /ОбменСЕГИСЗ \(1\.4\.2\) <code class="hash"/);
     assert.match(res.text, /<code class="hash">[0-9A-F]{32}<\/code>/);
-    assert.match(res.text, /<dd>5 <span class="muted">\(компьютеров: 3\)<\/span><\/dd>/);
+    assert.match(res.text, /<dt>Отчётов<\/dt><dd>5 <span class="muted">вместе с повторами; компьютеров: 3<\/span><\/dd>/);
+    assert.match(res.text, /<dt>Первый отчёт<\/dt>[\s\S]*<dt>Последний отчёт<\/dt>/, 'the same words as the list: первый, последний');
+    assert.match(res.text, /<time datetime="[^"]+">\d\d\.\d\d\.\d{4}, \d\d:\d\d МСК<\/time>/, 'times say their zone');
     assert.deepEqual(reportIds(res.text), [4, 3, 2, 1]);
 
     const first = res.text.slice(res.text.indexOf('<tr id="r1">'), res.text.indexOf('</tr>', res.text.indexOf('<tr id="r1">')));
@@ -30,7 +32,7 @@ describe('GET /pult/s/reports/N', () => {
     assert.match(first, /8\.3\.24\.1548 <span class="muted small" title="1CV8C">тонкий клиент<\/span>/);
     assert.match(first, /<div class="small">Windows_x86_64<\/div>/);
     assert.match(first, /Windows_x86_64 8\.3\.24\.1548<div class="small"><span class="muted">СУБД<\/span> PostgreSQL/);
-    assert.doesNotMatch(first, /снята с поддержки/);
+    assert.doesNotMatch(first, /изменения конфигурации разрешены/);
     assert.match(first, /Нажала «Провести и закрыть» в карте пациента/);
     assert.equal((first.match(/<li><time/g) ?? []).length, 2, 'both descriptions with their times');
     assert.match(first, /<td class="num" data-label="Повторов">2<\/td>/, 'the count in a cell of its own');
