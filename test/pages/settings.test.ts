@@ -139,6 +139,10 @@ describe('POST /pult/s/settings', () => {
     assert.match(res.text, /<p class="field-error" id="err-recipients_0" role="alert">«не-адрес» — не адрес электронной почты<\/p>/);
     assert.match(res.text, /id="err-versions_1"[^>]*>перечислите версии или выберите «все версии» либо «ни одной версии»/);
     assert.match(res.text, /id="err-dumpType"[^>]*>тип дампа — целое число/);
+    assert.match(res.text, /<input [^>]*id="dumpType"[^>]*aria-invalid="true"/, 'the dump type shows its error like the other fields');
+    assert.match(res.text, /<textarea [^>]*id="userMessage"[^>]*>/);
+    assert.equal((res.text.match(/ autofocus/g) ?? []).length, 1, 'one field takes the focus');
+    assert.match(res.text, /<input [^>]*id="recipients_0"[^>]* autofocus/, 'the first field in error, in page order, takes the focus (without script)');
     assert.match(res.text, /name="recipients_0" value="med@example\.ru, не-адрес"/);
     assert.match(res.text, /name="name_1" value="Новая"/);
     assert.match(res.text, /name="dumpType" value="много"/);
