@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps): Koa {
     await next();
   });
   app.use(securityHeaders);
-  app.use(errorHandler({ log: deps.log, renderer }));
+  app.use(errorHandler({ log: deps.log, renderer, viewerOf: access.viewerOf, loginHref: loginHrefOf(deps.config.loginUrl) }));
   app.use(refuseEncodedBodies);
   app.use(staticAssets(deps.staticDir, `${base}static/`));
   // Every s/ URL, known page or not, passes the reader check before any routing.
@@ -57,6 +57,15 @@ export function createApp(deps: AppDeps): Koa {
   app.use(root.routes());
   app.use(root.allowedMethods());
   return app;
+}
+
+/**
+ * The login page's address for a 403 page, coming back to `next`. A real KServer's login
+ * address is not documented, so it is configured (`loginUrl`, the simulator's is
+ * /_sim/login?next={next}); without it the KServer start page, where users log in.
+ */
+function loginHrefOf(template: string | undefined): (next: string) => string {
+  return (next) => (template ? template.replaceAll('{next}', encodeURIComponent(next)) : '/');
 }
 
 /** A base address typed with a trailing slash (`/pult//getInfo`) must still work. */

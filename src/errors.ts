@@ -46,8 +46,8 @@ export class NotFoundError extends AppError {
   override readonly status = 404;
   override readonly code = 'not-found';
   override readonly expose = true;
-  constructor(message = 'Страница не найдена') {
-    super(message);
+  constructor(message = 'Страница не найдена', hint?: string) {
+    super(message, hint);
   }
 }
 
@@ -56,6 +56,14 @@ export class AccessDeniedError extends AppError {
   override readonly status = 403;
   override readonly code = 'access-denied';
   override readonly expose = true;
+  constructor(
+    message: string,
+    hint: string,
+    /** Whether a KServer user is logged in: the page offers a login link only to those who are not. */
+    readonly who: { signedIn: boolean },
+  ) {
+    super(message, hint);
+  }
 }
 
 /** Access cannot be decided here: the host has no CheckAccess, or did not answer. Never open. */

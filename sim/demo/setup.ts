@@ -1,6 +1,6 @@
 // The demo: the repository itself is the developer-mode plugin "pult" (its package.json main
 // is dist/pult.js, built by `npm run build`), linked into the demo plugins folder.
-import { copyFile, constants, lstat, mkdir, readlink, symlink } from 'node:fs/promises';
+import { copyFile, constants, lstat, mkdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Simulator } from '../index';
 
@@ -44,6 +44,10 @@ export function demoLinks(sim: Simulator): string {
 export async function seedDemoSettings(storageDir: string): Promise<boolean> {
   const dir = path.join(storageDir, DEMO_ROUTE);
   await mkdir(dir, { recursive: true });
+  // The 403 page's login link: the simulator's own login page (a real KServer's is configured there).
+  await writeFile(path.join(dir, 'pult.config.json'), JSON.stringify({ loginUrl: '/_sim/login?next={next}' }, null, 2) + '\n', { flag: 'wx' }).catch((err) => {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  });
   try {
     await copyFile(path.join(__dirname, 'pult-settings.json'), path.join(dir, 'settings.json'), constants.COPYFILE_EXCL);
     return true;

@@ -14,6 +14,12 @@ export const PluginConfigSchema = z.object({
       admin: z.number().int().positive().describe('Licensed feature id needed to edit settings and clear data (PickPermissions, takes no seat)'),
     })
     .describe('KServer feature ids guarding the s/ area'),
+  loginUrl: z
+    .string()
+    .max(2000)
+    .regex(/^(\/|https?:\/\/)[^\s<>"]*$/, 'адрес страницы входа: путь от корня сервера (/…) или http(s)://…')
+    .optional()
+    .describe('Where the 403 page sends a visitor who is not logged in; {next} becomes the URL-encoded address of the pult page. Absent: the KServer start page (/)'),
   accessCacheSeconds: z.number().int().min(0).max(3600).default(60).describe('How long a granted CheckAccess answer is reused for the same session'),
   kserverTimeoutMs: z.number().int().min(100).max(120_000).default(5000).describe('Longest wait for one call of the monitor API'),
   shutdownGraceMs: z.number().int().min(0).max(120_000).default(8000).describe('How long shutdown waits for requests in flight'),

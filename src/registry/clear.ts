@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'sql.js';
 import type { Logger } from '../log';
-import { nextErrorOf, oldestReportsOf, removeErrorRow, removeReports, reportTotalsOf } from '../storage/clear-repo';
+import { nextErrorOf, oldestReportsOf, removeErrorRow, removeReports, reportTotalsOf, workedOnErrorsOf } from '../storage/clear-repo';
 import { jobOf, lastRunOf, startJob, type JobRow, type JobRun } from '../storage/jobs-repo';
 import { errorFacets } from '../storage/pages-repo';
 import type { Store } from '../storage/store';
@@ -16,13 +16,15 @@ export interface ClearGroup {
   configVersion: string;
   reason: string;
   errors: number;
+  /** Of those, errors someone is working on (the page warns that they go too). */
+  workedOn: number;
   reports: number;
   bytes: number;
 }
 
 export interface ClearPlan {
   groups: ClearGroup[];
-  totals: { errors: number; reports: number; bytes: number };
+  totals: { errors: number; workedOn: number; reports: number; bytes: number };
   /** Names the set of groups: a confirmation given for one plan never runs another. */
   digest: string;
 }
@@ -41,18 +43,26 @@ export interface ClearProgress {
   totalReports: number;
 }
 
-export type ClearStart = 'started' | 'changed' | 'running';
+/**
+ * started: recorded now; already: this very plan was confirmed before (a resubmitted form, F5,
+ * a second click) and is running or done; running: another clear is running; changed: the
+ * rules or data no longer match what was shown.
+ */
+export type ClearStart = 'started' | 'already' | 'changed' | 'running';
 
 /** What clearing would remove under the current rules (the page shows it and asks). */
 export function planClear(store: Store, settings: Settings): ClearPlan {
   return store.read((db) => {
     const unaccepted = unacceptedGroups(db, settings);
-    const groups = unaccepted.map((g) => ({ ...g, ...reportTotalsOf(db, g.configName, g.configVersion) }));
-    const totals = groups.reduce((t, g) => ({ errors: t.errors + g.errors, reports: t.reports + g.reports, bytes: t.bytes + g.bytes }), {
-      errors: 0,
-      reports: 0,
-      bytes: 0,
-    });
+    const groups = unaccepted.map((g) => ({
+      ...g,
+      workedOn: workedOnErrorsOf(db, g.configName, g.configVersion),
+      ...reportTotalsOf(db, g.configName, g.configVersion),
+    }));
+    const totals = groups.reduce(
+      (t, g) => ({ errors: t.errors + g.errors, workedOn: t.workedOn + g.workedOn, reports: t.reports + g.reports, bytes: t.bytes + g.bytes }),
+      { errors: 0, workedOn: 0, reports: 0, bytes: 0 },
+    );
     return { groups, totals, digest: digestOf(unaccepted) };
   });
 }
@@ -64,9 +74,13 @@ export function planClear(store: Store, settings: Settings): ClearPlan {
  */
 export async function startClear(store: Store, settings: Settings, digest: string): Promise<ClearStart> {
   return store.write((db) => {
-    if (jobOf(db, 'clear')) return 'running';
+    const job = jobOf(db, 'clear');
+    if (job) return digestOfJobPlan(job.plan) === digest ? 'already' : 'running';
     const unaccepted = unacceptedGroups(db, settings);
-    if (digestOf(unaccepted) !== digest || unaccepted.length === 0) return 'changed';
+    if (digestOf(unaccepted) !== digest || unaccepted.length === 0) {
+      const last = lastRunOf(db, 'clear');
+      return last?.plan !== undefined && digestOfJobPlan(last.plan) === digest ? 'already' : 'changed';
+    }
     const total = unaccepted.reduce((n, g) => n + reportTotalsOf(db, g.configName, g.configVersion).reports, 0);
     const plan: ClearJobPlan = { groups: unaccepted.map((g) => [g.configName, g.configVersion]) };
     startJob(db, 'clear', plan, total, new Date().toISOString());
@@ -135,13 +149,18 @@ export function progressOf(job: JobRow): BatchOutcome['progress'] {
   return { phase: job.phase, cursor: job.cursor, textCursor: job.text_cursor, errors: 0, reports: 0, bytes: 0 };
 }
 
-function unacceptedGroups(db: Database, settings: Settings): Omit<ClearGroup, 'reports' | 'bytes'>[] {
-  const out: Omit<ClearGroup, 'reports' | 'bytes'>[] = [];
+function unacceptedGroups(db: Database, settings: Settings): Omit<ClearGroup, 'reports' | 'bytes' | 'workedOn'>[] {
+  const out: Omit<ClearGroup, 'reports' | 'bytes' | 'workedOn'>[] = [];
   for (const f of errorFacets(db)) {
     const verdict = checkAcceptance(settings, f.config_name, f.config_version);
     if (!verdict.accepted) out.push({ configName: f.config_name, configVersion: f.config_version, reason: verdict.reason, errors: f.n });
   }
   return out;
+}
+
+function digestOfJobPlan(plan: string): string {
+  const groups = (JSON.parse(plan) as ClearJobPlan).groups.map(([configName, configVersion]) => ({ configName, configVersion }));
+  return digestOf(groups);
 }
 
 function digestOf(groups: { configName: string; configVersion: string }[]): string {

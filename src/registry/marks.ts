@@ -44,6 +44,7 @@ async function whoIs(kserver: KServer, session: Session): Promise<{ login: strin
     throw new AccessDeniedError(
       'Отметку может ставить и снимать только пользователь, выполнивший вход в KServer.',
       'Войдите в KServer под своим именем и повторите.',
+      { signedIn: false },
     );
   }
   const login = info.login || String(info.id);

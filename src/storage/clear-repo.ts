@@ -24,6 +24,19 @@ export function reportTotalsOf(db: Database, configName: string, configVersion: 
   );
 }
 
+/**
+ * Errors of one configuration and version that someone is working on — today: those with a
+ * mark. Problem statuses with owners will widen this; the clear plan's warning reads only it.
+ */
+export function workedOnErrorsOf(db: Database, configName: string, configVersion: string): number {
+  return (
+    get<{ n: number }>(db, 'SELECT COUNT(*) AS n FROM errors WHERE config_name = ? AND config_version = ? AND mark_at IS NOT NULL', [
+      configName,
+      configVersion,
+    ])?.n ?? 0
+  );
+}
+
 /** The next error of a configuration version after `afterId` (errors_by_config). */
 export function nextErrorOf(db: Database, configName: string, configVersion: string, afterId: number): number | undefined {
   return get<{ id: number }>(db, 'SELECT id FROM errors WHERE config_name = ? AND config_version = ? AND id > ? ORDER BY id LIMIT 1', [

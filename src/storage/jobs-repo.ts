@@ -41,6 +41,8 @@ export interface JobRun {
   elapsedMs: number;
   /** Time spent inside batches. */
   busyMs: number;
+  /** The plan it ran (JSON as in the job row): a repeated confirmation is known by it. Absent in runs recorded before. */
+  plan?: string;
 }
 
 export function runningJobs(db: Database): JobRow[] {
@@ -77,6 +79,7 @@ export function finishJob(db: Database, kind: JobKind, at: string): JobRun | und
     bytes: job.bytes,
     elapsedMs: Math.max(0, Date.parse(at) - Date.parse(job.started_at)),
     busyMs: job.busy_ms,
+    plan: job.plan,
   };
   run(db, 'DELETE FROM jobs WHERE kind = ?', [kind]);
   run(db, 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', [`last-run:${kind}`, JSON.stringify(result)]);

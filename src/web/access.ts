@@ -5,7 +5,7 @@ import type { Logger } from '../log';
 import { clientAddress } from '../kserver/client-address';
 import { DenialThrottle } from './denial-throttle';
 import { AccessDeniedError, AccessUncheckableError } from '../errors';
-import { sessionOf, type PickKServerInfo } from './session';
+import { sessionOf, type PickKServerInfo, type RequestSession } from './session';
 import { TtlCache } from './ttl-cache';
 
 export interface AccessDeps {
@@ -16,7 +16,16 @@ export interface AccessDeps {
   log: Logger;
 }
 
-const LOGIN_HINT = 'Войдите в KServer под пользователем, которому выдан доступ к pult, и откройте страницу снова.';
+/** Who is looking, as the header of every page shows it (UserInfo). */
+export interface Viewer {
+  login: string;
+  name: string;
+}
+
+const ANONYMOUS = 'Страницы pult открываются после входа в KServer.';
+const ANONYMOUS_HINT = 'Войдите под пользователем, которому выдан доступ к pult, и откройте эту страницу снова.';
+const NO_ACCESS_HINT =
+  'Попросите администратора KServer выдать вам доступ к pult. Если доступ у вас есть, возможно, сейчас заняты все рабочие места по лицензии — повторите попытку позже.';
 
 /**
  * Guards the s/ area: every request is checked with CheckAccess (reading feature), a
@@ -27,6 +36,37 @@ export function createAccess(deps: AccessDeps) {
   const granted = new TtlCache<true>(deps.cacheSeconds * 1000);
   const admins = new TtlCache<boolean>(deps.cacheSeconds * 1000);
   const throttle = new DenialThrottle();
+  const viewers = new TtlCache<Viewer | null>(Math.max(deps.cacheSeconds, 1) * 1000);
+
+  /**
+   * Who the request's KServer session belongs to (undefined: nobody logged in, or the monitor
+   * cannot say). Asked once per request and reused for the access-cache time per session.
+   */
+  async function viewerOf(ctx: Context): Promise<Viewer | undefined> {
+    if ('viewer' in ctx.state) return ctx.state.viewer as Viewer | undefined;
+    const rs = (ctx.state.session ??= sessionOf(ctx.req, deps.pickKServerInfo)) as RequestSession;
+    ctx.state.viewer = await lookUp(rs);
+    return ctx.state.viewer as Viewer | undefined;
+  }
+
+  async function lookUp(rs: RequestSession): Promise<Viewer | undefined> {
+    if (!deps.kserver.has('UserInfo')) return undefined;
+    const cached = rs.cacheKey ? viewers.get(rs.cacheKey) : undefined;
+    if (cached !== undefined) return cached ?? undefined;
+    let viewer: Viewer | null = null;
+    try {
+      const info = await deps.kserver.userInfo(rs.session);
+      if (info.authenticated) {
+        const login = info.login || String(info.id);
+        viewer = { login, name: info.name || login };
+      }
+    } catch (err) {
+      deps.log.warn(`UserInfo не выполнен: ${(err as Error).message}`);
+      return undefined;
+    }
+    if (rs.cacheKey) viewers.set(rs.cacheKey, viewer);
+    return viewer ?? undefined;
+  }
 
   async function requireReader(ctx: Context, next: Next) {
     if (!deps.kserver.has('CheckAccess')) {
@@ -57,10 +97,16 @@ export function createAccess(deps: AccessDeps) {
     }
     if (!answer.granted) {
       throttle.denied(address);
-      throw new AccessDeniedError(`Доступ запрещён${answer.reason ? ': ' + answer.reason : ''}.`, LOGIN_HINT);
+      // The monitor's reason names licence numbers and is worded for administrators: it goes
+      // to the log; the page says who is looking and what they can do.
+      const viewer = await viewerOf(ctx);
+      deps.log.info(`доступ к ${ctx.path} не выдан${viewer ? ` пользователю ${viewer.login}` : ' без входа'}: ${answer.reason ?? 'причина не названа'}`);
+      if (!viewer) throw new AccessDeniedError(ANONYMOUS, ANONYMOUS_HINT, { signedIn: false });
+      throw new AccessDeniedError(`У пользователя «${viewer.name}» нет доступа к страницам pult.`, NO_ACCESS_HINT, { signedIn: true });
     }
     if (rs.cacheKey) granted.set(rs.cacheKey, true);
     throttle.granted(rs.cacheKey);
+    ctx.state.canRead = true;
     return next();
   }
 
@@ -88,10 +134,10 @@ export function createAccess(deps: AccessDeps) {
 
   async function requireAdmin(ctx: Context, next: Next) {
     if (!(await isAdmin(ctx))) {
-      throw new AccessDeniedError('Это действие доступно только администраторам pult.', 'Попросите администратора KServer выдать вам право администрирования pult.');
+      throw new AccessDeniedError('Это доступно только администраторам pult.', 'Попросите администратора KServer выдать вам право администрирования pult.', { signedIn: true });
     }
     return next();
   }
 
-  return { requireReader, requireAdmin, isAdmin };
+  return { requireReader, requireAdmin, isAdmin, viewerOf };
 }

@@ -54,7 +54,7 @@ export function createCsrf(options: CsrfOptions) {
     const value = ctx.cookies.get(CSRF_COOKIE);
     const body = ctx.request.body as Record<string, unknown> | undefined;
     const supplied = ctx.get(CSRF_HEADER) || (typeof body?.[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : '');
-    if (!value || !COOKIE_VALUE.test(value) || !equal(supplied, tokenFor(value, sessionOf(ctx)))) throw new CsrfError();
+    if (!value || !COOKIE_VALUE.test(value) || !equalSecrets(supplied, tokenFor(value, sessionOf(ctx)))) throw new CsrfError();
     ctx.state.csrfToken = tokenFor(value, sessionOf(ctx));
     return next();
   }
@@ -82,7 +82,8 @@ function sameOrigin(ctx: Context): boolean {
   return host !== '' && host.toLowerCase() === ctx.get('host').toLowerCase();
 }
 
-function equal(a: string, b: string): boolean {
+/** Compares two secrets in constant time. */
+export function equalSecrets(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

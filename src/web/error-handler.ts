@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../log';
-import { AppError } from '../errors';
+import { AccessDeniedError, AppError } from '../errors';
+import type { Viewer } from './access';
 import { StorageClosedError, StorageFailedError } from '../storage/engine';
 import type { Renderer } from './render';
 
@@ -53,7 +54,33 @@ export function shapeError(err: unknown): Shaped {
  * The one place errors become responses: JSON for the 1C platform and scripts, an HTML
  * page for people (chosen by the route's `ctx.state.json` or by Accept).
  */
-export function errorHandler(deps: { log: Logger; renderer: Renderer }) {
+export function errorHandler(deps: {
+  log: Logger;
+  renderer: Renderer;
+  /** Who is looking (for the header of the error page). */
+  viewerOf?: (ctx: Context) => Promise<Viewer | undefined>;
+  /** The login page for a visitor who is not logged in, given the address to come back to. */
+  loginHref?: (next: string) => string;
+}) {
+  /**
+   * What an error page shows around the message: who is looking (when a KServer session was
+   * seen), the menu only to someone who may read the s/ pages (else every link is another 403),
+   * a login link only to a visitor who is not logged in.
+   */
+  async function pageOf(ctx: Context, err: unknown) {
+    let user: Viewer | undefined;
+    if (deps.viewerOf && ctx.state.session) {
+      try {
+        user = await deps.viewerOf(ctx);
+      } catch {
+        user = undefined; // the error page renders whatever the monitor does
+      }
+    }
+    const anonymous = err instanceof AccessDeniedError && !err.who.signedIn;
+    const back = ctx.method === 'GET' ? ctx.originalUrl : `${ctx.state.base ?? '/'}s/errorsList`;
+    return { user, canRead: ctx.state.canRead === true, loginHref: anonymous && deps.loginHref ? deps.loginHref(back) : undefined };
+  }
+
   return async function handleErrors(ctx: Context, next: Next) {
     try {
       await next();
@@ -72,7 +99,7 @@ export function errorHandler(deps: { log: Logger; renderer: Renderer }) {
         ctx.body = { error: shaped.message, code: shaped.code };
       } else {
         ctx.type = 'html';
-        ctx.body = deps.renderer.render('error.njk', { error: shaped, base: ctx.state.base });
+        ctx.body = deps.renderer.render('error.njk', { error: shaped, base: ctx.state.base, ...(await pageOf(ctx, err)) });
       }
     }
   };

@@ -14,6 +14,7 @@ export function createRenderer(templatesDir: string, globals: Record<string, unk
   });
   for (const [k, v] of Object.entries(globals)) env.addGlobal(k, v);
   env.addFilter('dt', formatDateTime);
+  env.addFilter('plural', pluralRu);
   return { render: (template, context) => env.render(template, context) };
 }
 
@@ -26,9 +27,20 @@ const dtFormat = new Intl.DateTimeFormat('ru-RU', {
   timeZone: 'Europe/Moscow',
 });
 
-/** Dates on pages: Moscow time, as the users read them. */
+/** Said after every time on pages: the reader may be in another zone than the server. */
+export const ZONE_LABEL = 'МСК';
+
+/** Dates on pages: Moscow time, as the users read them, with the zone said ("01.11.2026, 12:00 МСК"). */
 export function formatDateTime(value: unknown): string {
   if (value === null || value === undefined || value === '') return '';
   const d = typeof value === 'number' ? new Date(value) : new Date(String(value));
-  return Number.isNaN(d.getTime()) ? String(value) : dtFormat.format(d);
+  return Number.isNaN(d.getTime()) ? String(value) : `${dtFormat.format(d)} ${ZONE_LABEL}`;
+}
+
+const pluralRules = new Intl.PluralRules('ru-RU');
+
+/** The Russian form for a count: 1 ошибка, 3 ошибки, 5 ошибок (and 21 ошибка). */
+export function pluralRu(n: number, one: string, few: string, many: string): string {
+  const rule = pluralRules.select(n);
+  return rule === 'one' ? one : rule === 'few' ? few : many;
 }

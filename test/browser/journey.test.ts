@@ -50,11 +50,13 @@ describe('in headless Chromium, through the simulator', { timeout: 180_000 }, ()
     await t?.stop();
   });
 
-  it('sends nobody in without logging in', async () => {
+  it('sends nobody in without logging in, and offers the login page', async () => {
     const res = await page.goto(`${t.base}/s/errorsList`);
     assert.equal(res?.status(), 403);
-    assert.match(await page.textContent('body') ?? '', /Доступ запрещён/);
+    assert.match(await page.textContent('body') ?? '', /Страницы pult открываются после входа в KServer/);
     await shot('01-forbidden');
+    await Promise.all([page.waitForURL(/\/_sim\/login\?next=/), page.click('a[data-login]')]);
+    assert.equal(new URL(page.url()).searchParams.get('next'), '/pult/s/errorsList');
   });
 
   it('logs in as the administrator on the simulator login page and sees the empty list', async () => {
@@ -105,12 +107,12 @@ describe('in headless Chromium, through the simulator', { timeout: 180_000 }, ()
     await shot('05-filtered');
   });
 
-  it('opens error 1 with its reports, "Файл(ы)" for the attached one', async () => {
+  it('opens error 1 with its reports, "Файлы пользователя" for the attached one', async () => {
     await page.goto(`${t.base}/s/errorsList`);
     await Promise.all([page.waitForURL(/\/s\/reports\/1$/), page.click('a[href$="/s/reports/1"] >> nth=0')]);
     const main = (await page.textContent('main')) ?? '';
     assert.match(main, /Ошибка №1/);
-    assert.match(main, /Файл\(ы\)/);
+    assert.match(main, /Файлы пользователя/);
     assert.match(main, /Петрова Анна Сергеевна/);
     await noSideways();
     await shot('06-reports');
@@ -139,7 +141,10 @@ describe('in headless Chromium, through the simulator', { timeout: 180_000 }, ()
     await page.fill('#userMessage', 'Исправляем, спасибо!');
     await page.check('input[name=mode_0][value=list]');
     await page.fill('#versions_0', '2.0.6.45');
-    await Promise.all([page.waitForURL(/saved=1/), page.click('form.settings-form button[type=submit]')]);
+    await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form.settings-form button[type=submit]')]);
+    await page.waitForSelector('.notice.ok');
+    assert.match(await page.textContent('.notice.ok') ?? '', /Настройки сохранены/);
+    assert.equal(new URL(page.url()).search, '', 'nothing in the address to say it again');
     await shot('08-settings-saved');
     const info = JSON.parse((await getInfo(t.base, { configName: 'МедицинаБольница', configVersion: '2.0.6.45' })).body);
     assert.deepEqual(info, { needSendReport: true, dumpType: 0, userMessage: 'Исправляем, спасибо!' });

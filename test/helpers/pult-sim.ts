@@ -55,7 +55,7 @@ export async function startPultSim(opts: PultSimOptions = {}): Promise<PultSim> 
     await mkdir(storage, { recursive: true });
     if (opts.storageFrom) await cp(opts.storageFrom, storage, { recursive: true });
     else await writeFile(path.join(storage, 'settings.json'), JSON.stringify(opts.settings ?? MED_SETTINGS));
-    const pultConfig = { notices: { batchSeconds: 0.3, retrySeconds: 1, minIntervalSeconds: 0 }, ...opts.pultConfig };
+    const pultConfig = { notices: { batchSeconds: 0.3, retrySeconds: 1, minIntervalSeconds: 0 }, loginUrl: '/_sim/login?next={next}', ...opts.pultConfig };
     await writeFile(path.join(storage, 'pult.config.json'), JSON.stringify(pultConfig));
   }
   const lines: string[] = [];

@@ -11,18 +11,37 @@ describe('who may open the s/ pages', () => {
     for (const page of PAGES) {
       const res = await app.browser('anonymous').get(BASE + page);
       assert.equal(res.status, 403, page);
-      assert.match(res.text, /Доступ запрещён: пользователь не выполнил вход/, page);
+      assert.match(res.text, /Страницы pult открываются после входа в KServer\./, page);
       assert.doesNotMatch(res.text, /Лечащий врач/, page);
+      assert.doesNotMatch(res.text, /href="\/pult\/s\//, `${page}: no menu that only leads to more 403s`);
+      assert.match(res.text, /<a class="button" href="\/" data-login>Войти в KServer<\/a>/, `${page}: a way to log in (the KServer start page, when no loginUrl is configured)`);
+      assert.doesNotMatch(res.text, /class="who"/);
     }
     const post = await app.browser('anonymous').post(`${BASE}s/errors/1/mark`, { action: 'set' });
     assert.equal(post.status, 403);
   });
 
-  it('refuses a user when the licence has no free seat, saying why', async (t) => {
-    const app = await startApp(t);
+  it('refuses a logged-in user without access: says who they are and what to do, without licence numbers or a login prompt', async (t) => {
+    const logged: string[] = [];
+    const app = await startApp(t, undefined, { info: (m) => logged.push(m), warn: (m) => logged.push(m), error: () => undefined });
     const res = await app.browser('exhausted').get(`${BASE}s/errorsList`);
     assert.equal(res.status, 403);
-    assert.match(res.text, /нет свободных лицензий/);
+    assert.match(res.text, /<span class="who" title="ivanov">Иванов Пётр<\/span>/, 'the header says who is looking');
+    assert.match(res.text, /У пользователя «Иванов Пётр» нет доступа к страницам pult\./);
+    assert.match(res.text, /заняты все рабочие места по лицензии/);
+    assert.doesNotMatch(res.text, /Войти|Войдите|data-login/, 'a logged-in user is not told to log in');
+    assert.doesNotMatch(res.text, /50101|:\s*[А-ЯЁ]/, 'no licence number, no capital after a colon');
+    assert.doesNotMatch(res.text, /href="\/pult\/s\//, 'no menu of pages that would answer 403 too');
+    assert.ok(logged.some((l) => l.includes('ivanov') && l.includes('нет свободных лицензий')), 'the monitor\'s reason goes to the log');
+    const json = await app.browser('exhausted').get(`${BASE}s/errorsList`, { accept: 'application/json' });
+    assert.deepEqual(JSON.parse(json.text), { error: 'У пользователя «Иванов Пётр» нет доступа к страницам pult.', code: 'access-denied' });
+  });
+
+  it('sends an anonymous visitor to the configured login page, coming back to the page asked for', async (t) => {
+    const app = await startApp(t, undefined, undefined, { loginUrl: '/_sim/login?next={next}' });
+    const res = await app.browser('anonymous').get(`${BASE}s/reports/1?before=5`);
+    assert.equal(res.status, 403);
+    assert.match(res.text, /href="\/_sim\/login\?next=%2Fpult%2Fs%2Freports%2F1%3Fbefore%3D5" data-login/);
   });
 
   it('shows a reader their name and no administrator controls', async (t) => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { finishPendingDeletes } from '../../src/registry/pending-deletes';
 import { oldestReportsOf, removeErrorRow, removeReports } from '../../src/storage/clear-repo';
+import { writeMark } from '../../src/storage/marks-repo';
 import { BASE, MED_SETTINGS, rows, startApp, type TestApp } from './harness';
 
 const CLEAR = `${BASE}s/clear`;
@@ -46,6 +47,18 @@ describe('GET /pult/s/clear', () => {
     const res = await app.browser('reader').get(CLEAR);
     assert.equal(res.status, 403);
     assert.match(res.text, /только администраторам pult/);
+    assert.match(res.text, /<span class="who" title="petrova">Петрова Анна<\/span>/, 'the header still says who is looking');
+    assert.match(res.text, /<a href="\/pult\/s\/errorsList">Ошибки<\/a>/, 'a reader keeps the menu of the pages they may read');
+    assert.doesNotMatch(res.text, /Войти|Войдите/, 'a logged-in user is not told to log in');
+  });
+
+  it('warns that errors someone is working on (marked) go too', async (t) => {
+    const app = await narrowed(t);
+    const before = await app.browser('admin').get(CLEAR);
+    assert.doesNotMatch(before.text, /data-worked-on/);
+    await app.store.write((db) => writeMark(db, 1, { login: 'petrova', name: 'Петрова Анна', at: new Date().toISOString() }));
+    const res = await app.browser('admin').get(CLEAR);
+    assert.match(res.text, /С частью этих ошибок работают: 1 ошибка отмечена меткой\. Они тоже будут удалены/);
   });
 });
 
@@ -61,11 +74,14 @@ describe('POST /pult/s/clear', () => {
     const plan = /name="plan" value="([0-9a-f]{32})"/.exec(page.text)![1]!;
     const res = await browser.post(CLEAR, { plan, confirm: 'yes' });
     assert.equal(res.status, 303);
-    assert.equal(res.headers.location, `${CLEAR}?started=1`);
+    assert.equal(res.headers.location, CLEAR);
     await app.jobs.idle();
-    const done = await browser.get(`${CLEAR}?started=1`);
+    const done = await browser.get(CLEAR);
     assert.match(done.text, /Очистка выполнена/);
     assert.match(done.text, /удалено ошибок 1, отчётов 3 \(/);
+    const reload = await browser.get(CLEAR);
+    assert.doesNotMatch(reload.text, /Очистка выполнена/, 'said once, not on every F5');
+    assert.match(reload.text, /Удалять нечего/);
 
     assert.deepEqual(rows(app.store, 'SELECT id FROM errors'), [{ id: 2 }]);
     assert.deepEqual(rows(app.store, 'SELECT DISTINCT error_id FROM reports'), [{ error_id: 2 }]);
@@ -74,6 +90,34 @@ describe('POST /pult/s/clear', () => {
     assert.equal(count(app, 'pending_deletes'), 0);
     for (const p of goneZips) assert.equal(fs.existsSync(p), false, p);
     for (const p of keptZips) assert.equal(fs.existsSync(p), true, p);
+  });
+
+  it('when the same confirmation comes again after the clear (F5, back and resubmit), says it is done, not that the rules changed', async (t) => {
+    const app = await narrowed(t);
+    const browser = app.browser('admin');
+    const plan = /name="plan" value="([0-9a-f]{32})"/.exec((await browser.get(CLEAR)).text)![1]!;
+    assert.equal((await browser.post(CLEAR, { plan, confirm: 'yes' })).status, 303);
+    await app.jobs.idle();
+    await browser.get(CLEAR);
+    const again = await browser.post(CLEAR, { plan, confirm: 'yes' });
+    assert.equal(again.status, 303);
+    const page = await browser.get(CLEAR);
+    assert.match(page.text, /Эта очистка уже подтверждена и выполнена/);
+    assert.doesNotMatch(page.text, /изменились|Ничего не удалено/);
+    assert.match(page.text, /Удалять нечего/);
+    assert.deepEqual(rows(app.store, 'SELECT id FROM errors'), [{ id: 2 }]);
+  });
+
+  it('when the rules changed so that nothing is left to clear, does not ask to confirm again', async (t) => {
+    const app = await narrowed(t);
+    const browser = app.browser('admin');
+    const plan = /name="plan" value="([0-9a-f]{32})"/.exec((await browser.get(CLEAR)).text)![1]!;
+    await app.settings.update(MED_SETTINGS); // 2.0.6.45 is accepted again
+    assert.equal((await browser.post(CLEAR, { plan, confirm: 'yes' })).status, 303);
+    const page = await browser.get(CLEAR);
+    assert.match(page.text, /ничего не удалено, и удалять теперь нечего/);
+    assert.doesNotMatch(page.text, /подтвердите снова/);
+    assert.equal(count(app, 'errors'), 2);
   });
 
   it('without the confirmation box, answers 400 and removes nothing', async (t) => {
@@ -94,11 +138,14 @@ describe('POST /pult/s/clear', () => {
     const plan = /name="plan" value="([0-9a-f]{32})"/.exec(page.text)![1]!;
     // Meanwhile another administrator narrows the rules further: error 2 would go too.
     await app.settings.update({ ...MED_SETTINGS, configurations: [] });
-    const res = await browser.post(CLEAR, { plan, confirm: 'yes' });
-    assert.equal(res.status, 409);
+    const post = await browser.post(CLEAR, { plan, confirm: 'yes' });
+    assert.equal(post.status, 303, 'POST → 303 → GET: F5 on the answer never posts again');
+    assert.equal(post.headers.location, CLEAR);
+    const res = await browser.get(CLEAR);
     assert.match(res.text, /Ничего не удалено/);
     assert.match(res.text, /<td data-label="Версия">2\.0\.6\.46<\/td>/);
     assert.equal(count(app, 'errors'), 2);
+    assert.doesNotMatch((await browser.get(CLEAR)).text, /Ничего не удалено/, 'said once');
   });
 
   it('when a reader posts (with a valid token), answers 403 and removes nothing', async (t) => {

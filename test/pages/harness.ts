@@ -49,6 +49,8 @@ export type Who = 'reader' | 'admin' | 'anonymous' | 'exhausted' | 'evil' | 'gho
 export const USERS = {
   reader: { login: 'petrova', name: 'Петрова Анна' },
   admin: { login: 'admin', name: 'Администратор Пульта' },
+  /** Logged in, but every seat of the licence is taken: CheckAccess refuses. */
+  exhausted: { login: 'ivanov', name: 'Иванов Пётр' },
   evil: { login: 'evil<script>', name: '<script>alert("name")</script><b>Злоумышленник</b>' },
 } as const;
 
@@ -116,14 +118,20 @@ export interface TestApp {
 }
 
 /** Starts the app on an ephemeral port; everything is removed after the test. */
-export async function startApp(t: { after(fn: () => Promise<void>): void }, settings: Settings = MED_SETTINGS, log: Logger = silentLogger): Promise<TestApp> {
+export async function startApp(
+  t: { after(fn: () => Promise<void>): void },
+  settings: Settings = MED_SETTINGS,
+  log: Logger = silentLogger,
+  /** Merged into the plugin configuration (pult.config.json's keys). */
+  pultConfig: Record<string, unknown> = {},
+): Promise<TestApp> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pult-pages-'));
   const store = await openStore({ dir: path.join(dir, 'db'), migrations: MIGRATIONS, log: () => undefined });
   const zips = new ZipStore(path.join(dir, 'zips'));
   const settingsStore = SettingsStore.open(dir);
   await settingsStore.update(settings);
   const kserver = fakeKServer();
-  const config = PluginConfigSchema.parse({ features: { read: 50101, admin: 50102 }, accessCacheSeconds: 0 });
+  const config = PluginConfigSchema.parse({ features: { read: 50101, admin: 50102 }, accessCacheSeconds: 0, ...pultConfig });
   const jobs = new BackgroundJobs({
     store,
     zips,

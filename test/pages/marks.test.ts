@@ -52,7 +52,7 @@ describe('POST /pult/s/errors/N/mark', () => {
     assert.equal(body.mark.login, USERS.admin.login);
     assert.equal(body.mark.name, USERS.admin.name);
     assert.equal(body.mark.at, markOf(app, 1)!.mark_at);
-    assert.match(body.mark.atText, /^\d\d\.\d\d\.\d{4}, \d\d:\d\d$/);
+    assert.match(body.mark.atText, /^\d\d\.\d\d\.\d{4}, \d\d:\d\d МСК$/);
     const cleared = await browser.post(`${BASE}s/errors/1/mark`, { action: 'clear' }, { accept: 'application/json' });
     assert.deepEqual(JSON.parse(cleared.text), { mark: null });
   });

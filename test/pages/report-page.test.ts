@@ -34,7 +34,7 @@ describe('GET /pult/s/report/R with the public samples', () => {
     }
     assert.match(who, /Браузер \(user agent\)<\/dt><dd><span class="muted">нет<\/span>/, 'absent shown as absent');
     const cfg = section(res.text, 'h-cfg');
-    for (const s of ['МедицинаБольница', '1С:Медицина. Больница', '2.0.6.45', 'Version8_3_21', '79c44886fcee464e88dcaaf5f23db03f00000000', 'На поддержке', 'ИсправленияОшибок', 'ОбменСЕГИСЗ (1.4.2)']) {
+    for (const s of ['МедицинаБольница', '1С:Медицина. Больница', '2.0.6.45', 'Version8_3_21', '79c44886fcee464e88dcaaf5f23db03f00000000', 'Изменения конфигурации не разрешены — она на поддержке поставщика', 'ИсправленияОшибок', 'ОбменСЕГИСЗ (1.4.2)']) {
       assert.ok(cfg.includes(s), `config: ${s}`);
     }
     assert.match(cfg, /Отключённые расширения<\/h3>\s*<p class="muted">нет<\/p>/);
@@ -93,7 +93,7 @@ describe('GET /pult/s/report/R with the public samples', () => {
     const app = await startApp(t);
     await app.register('client-error', 'client-error-repeat');
     const d = section((await page(app, 1)).text, 'h-descr');
-    assert.match(d, /с повторами: 2/);
+    assert.match(d, /Отчётов с этого компьютера вместе с повторами: 2/);
     assert.equal((d.match(/<li><time/g) ?? []).length, 2);
   });
 

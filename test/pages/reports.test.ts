@@ -19,7 +19,9 @@ describe('GET /pult/s/reports/N', () => {
     assert.match(res.text, /<dd>2\.0\.6\.45<\/dd>/);
     assert.match(res.text, /ОбменСЕГИСЗ \(1\.4\.2\) <code class="hash"/);
     assert.match(res.text, /<code class="hash">[0-9A-F]{32}<\/code>/);
-    assert.match(res.text, /<dd>5 <span class="muted">\(компьютеров: 3\)<\/span><\/dd>/);
+    assert.match(res.text, /<dt>Отчётов<\/dt><dd>5 <span class="muted">вместе с повторами; компьютеров: 3<\/span><\/dd>/);
+    assert.match(res.text, /<dt>Первый отчёт<\/dt>[\s\S]*<dt>Последний отчёт<\/dt>/, 'the same words as the list: первый, последний');
+    assert.match(res.text, /<time datetime="[^"]+">\d\d\.\d\d\.\d{4}, \d\d:\d\d МСК<\/time>/, 'times say their zone');
     assert.deepEqual(reportIds(res.text), [4, 3, 2, 1]);
 
     const first = res.text.slice(res.text.indexOf('<tr id="r1">'), res.text.indexOf('</tr>', res.text.indexOf('<tr id="r1">')));
@@ -30,7 +32,7 @@ describe('GET /pult/s/reports/N', () => {
     assert.match(first, /8\.3\.24\.1548 <span class="muted small" title="1CV8C">тонкий клиент<\/span>/);
     assert.match(first, /<div class="small">Windows_x86_64<\/div>/);
     assert.match(first, /Windows_x86_64 8\.3\.24\.1548<div class="small"><span class="muted">СУБД<\/span> PostgreSQL/);
-    assert.doesNotMatch(first, /снята с поддержки/);
+    assert.doesNotMatch(first, /изменения конфигурации разрешены/);
     assert.match(first, /Нажала «Провести и закрыть» в карте пациента/);
     assert.equal((first.match(/<li><time/g) ?? []).length, 2, 'both descriptions with their times');
     assert.match(first, /<td class="num" data-label="Повторов">2<\/td>/, 'the count in a cell of its own');
@@ -39,7 +41,7 @@ describe('GET /pult/s/reports/N', () => {
     assert.match(first, /href="\/pult\/s\/reports\/1\/zip\/1" download title="Скачать отчёт \(zip\)">zip<\/a>/);
 
     const withFiles = res.text.slice(res.text.indexOf('<tr id="r3">'));
-    assert.match(withFiles.slice(0, withFiles.indexOf('</tr>')), /<td class="num" data-label="Повторов">1<\/td>[\s\S]*<span class="sr-only">Файл\(ы\)<\/span>/);
+    assert.match(withFiles.slice(0, withFiles.indexOf('</tr>')), /<td class="num" data-label="Повторов">1<\/td>[\s\S]*<span class="sr-only">Файлы пользователя<\/span>/);
     const web = res.text.slice(res.text.indexOf('<tr id="r4">'));
     assert.match(web, /веб-клиент/);
     assert.match(web, /class="muted small ua">Mozilla/);
@@ -87,7 +89,23 @@ describe('GET /pult/s/reports/N', () => {
     const app = await startApp(t);
     const res = await app.browser('reader').get(`${BASE}s/reports/999`);
     assert.equal(res.status, 404);
-    assert.match(res.text, /Ошибка №999 не найдена/);
+    assert.match(res.text, /Ошибки №999 нет: возможно, она удалена очисткой, или такого номера ещё не было\./);
+    assert.match(res.text, /<a href="\/pult\/s\/errorsList">К списку ошибок<\/a>/);
+  });
+
+  it('tells a link from an old mail that its error was removed by a clear, and when', async (t) => {
+    const app = await startApp(t);
+    await buildErrors(app.store, 3, (i) => ({ version: i === 0 ? '2.0.5.1' : '2.0.6.45' }));
+    const admin = app.browser('admin');
+    const plan = /name="plan" value="([0-9a-f]{32})"/.exec((await admin.get(`${BASE}s/clear`)).text)![1]!;
+    assert.equal((await admin.post(`${BASE}s/clear`, { plan, confirm: 'yes' })).status, 303);
+    await app.jobs.idle();
+    assert.deepEqual(rows(app.store, 'SELECT id FROM errors ORDER BY id'), [{ id: 2 }, { id: 3 }]);
+    const res = await app.browser('reader').get(`${BASE}s/reports/1`);
+    assert.equal(res.status, 404);
+    assert.match(res.text, /Ошибки №1 больше нет: она удалена очисткой \(последняя очистка завершена \d\d\.\d\d\.\d{4}, \d\d:\d\d МСК\)\./);
+    assert.match(res.text, /правила приёма больше не принимают/);
+    assert.match(res.text, /<a href="\/pult\/s\/errorsList">К списку ошибок<\/a>/);
   });
 
   it('answers a number that is not a number with 400, and a path beyond with 404', async (t) => {

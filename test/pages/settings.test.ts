@@ -82,7 +82,7 @@ describe('POST /pult/s/settings', () => {
       form({ name_1: 'Бухгалтерия', mode_1: 'all', recipients_1: 'buh@example.ru; chief@example.ru', userMessage: 'Отчёт получен', dumpType: '3' }),
     );
     assert.equal(res.status, 303);
-    assert.equal(res.headers.location, `${SETTINGS}?saved=1`);
+    assert.equal(res.headers.location, SETTINGS, 'nothing in the address that would say "saved" again on reload');
     const expected = {
       configurations: [
         { name: 'МедицинаБольница', versions: ['2.0.6.'], recipients: ['med@example.ru'] },
@@ -98,8 +98,12 @@ describe('POST /pult/s/settings', () => {
       body: JSON.stringify({ configName: 'Бухгалтерия', configVersion: '3.0.1.1', appVersion: '8.3.24.1548', platformType: 'Windows_x86_64', appName: '1CV8C', configHash: 'x', extentionsHash: [], clientID: 'x', systemInfo: {}, stackHash: 'x' }),
     });
     assert.equal(JSON.parse(getInfo.text).needSendReport, true, 'getInfo sees the new rule at once');
-    const page = await browser.get(`${SETTINGS}?saved=1`);
+    const page = await browser.get(SETTINGS);
     assert.match(page.text, /Настройки сохранены и уже действуют/);
+    const reload = await browser.get(SETTINGS);
+    assert.doesNotMatch(reload.text, /Настройки сохранены/, 'F5 does not say it again');
+    const link = await browser.get(`${SETTINGS}?saved=1`);
+    assert.doesNotMatch(link.text, /Настройки сохранены/, 'an old address with ?saved=1 says nothing either');
   });
 
   it('reads versions one per line or comma-separated, and "no version" as an empty list', async (t) => {
@@ -135,6 +139,10 @@ describe('POST /pult/s/settings', () => {
     assert.match(res.text, /<p class="field-error" id="err-recipients_0" role="alert">«не-адрес» — не адрес электронной почты<\/p>/);
     assert.match(res.text, /id="err-versions_1"[^>]*>перечислите версии или выберите «все версии» либо «ни одной версии»/);
     assert.match(res.text, /id="err-dumpType"[^>]*>тип дампа — целое число/);
+    assert.match(res.text, /<input [^>]*id="dumpType"[^>]*aria-invalid="true"/, 'the dump type shows its error like the other fields');
+    assert.match(res.text, /<textarea [^>]*id="userMessage"[^>]*>/);
+    assert.equal((res.text.match(/ autofocus/g) ?? []).length, 1, 'one field takes the focus');
+    assert.match(res.text, /<input [^>]*id="recipients_0"[^>]* autofocus/, 'the first field in error, in page order, takes the focus (without script)');
     assert.match(res.text, /name="recipients_0" value="med@example\.ru, не-адрес"/);
     assert.match(res.text, /name="name_1" value="Новая"/);
     assert.match(res.text, /name="dumpType" value="много"/);

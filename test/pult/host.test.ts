@@ -27,11 +27,11 @@ describe('pult in the simulator', () => {
     assert.match(String(r.headers['content-type']), /text\/css/);
   });
 
-  it('refuses s/ to an anonymous visitor with a Russian 403 page and a hint to log in', async () => {
+  it('refuses s/ to an anonymous visitor with a Russian 403 page and a link to the login page', async () => {
     const r = await request(`${t.base}/s/errorsList`, { headers: { accept: 'text/html' } });
     assert.equal(r.status, 403);
-    assert.match(r.text, /Доступ запрещён/);
-    assert.match(r.text, /Войдите в KServer/);
+    assert.match(r.text, /Страницы pult открываются после входа в KServer/);
+    assert.match(r.text, /href="\/_sim\/login\?next=%2Fpult%2Fs%2FerrorsList" data-login/);
   });
 
   it('refuses s/ to a user without the reading right', async () => {

@@ -44,6 +44,11 @@ describe('GET /pult/s/status', () => {
     assert.equal(page.status, 200);
     assert.match(page.text, /Состояние сервиса/);
     assert.match(page.text, /Приём отчёта \(pushReport\)/);
+    assert.match(page.text, /<td>1 запрос; медиана [\d,]+ мс, 99% не дольше [\d,]+ мс, самый долгий [\d,]+ мс/, 'request times in plain words');
+    assert.doesNotMatch(page.text, /половина быстрее/);
+    assert.equal((await json(SESSION.reader)).storage.checkpoints, 0, 'a fresh store has had no checkpoint yet');
+    assert.match(page.text, /Контрольные точки<\/th><td>ещё не было/, 'no "последняя 0 мс" before any checkpoint');
+    assert.match(page.text, /\d\d:\d\d МСК/, 'times say their zone');
     assert.match(page.text, /aria-current="page">Состояние/);
     assert.doesNotMatch(page.text, /s\/status\/reset/);
     assert.doesNotMatch(page.text, /pid \d|Node v/, 'a reader does not see the process id or the Node version');

@@ -14,10 +14,11 @@ export function presentPlan(plan: ClearPlan) {
       configVersion: g.configVersion,
       reason: g.reason,
       errors: formatCount(g.errors),
+      workedOn: g.workedOn,
       reports: formatCount(g.reports),
       bytes: formatBytes(g.bytes),
     })),
-    totals: { errors: formatCount(plan.totals.errors), reports: formatCount(plan.totals.reports), bytes: formatBytes(plan.totals.bytes) },
+    totals: { errors: formatCount(plan.totals.errors), workedOn: plan.totals.workedOn, workedOnText: formatCount(plan.totals.workedOn), reports: formatCount(plan.totals.reports), bytes: formatBytes(plan.totals.bytes) },
   };
 }
 

@@ -1,5 +1,8 @@
 import type { z } from 'zod';
-import { findError, hasReportsBeyond, listReports } from '../../storage/pages-repo';
+import type { Database } from 'sql.js';
+import { findError, hasReportsBeyond, listReports, newestErrorId } from '../../storage/pages-repo';
+import { jobOf, lastRunOf } from '../../storage/jobs-repo';
+import { formatDateTime } from '../render';
 import type { Store } from '../../storage/store';
 import { NotFoundError } from '../../errors';
 import { CursorQuery, cursorOf, isFirstPage, PAGE_SIZE, withQuery } from './params';
@@ -23,7 +26,7 @@ export function errorPageView(store: Store, errorId: number, q: z.infer<typeof R
   const cursor = cursorOf(q);
   const found = store.read((db) => {
     const error = findError(db, errorId);
-    if (!error) return undefined;
+    if (!error) return { missing: missingError(db, errorId) };
     const rows = listReports(db, errorId, cursor, PAGE_SIZE);
     const first = rows[0];
     const last = rows[rows.length - 1];
@@ -34,7 +37,7 @@ export function errorPageView(store: Store, errorId: number, q: z.infer<typeof R
       older: last ? hasReportsBeyond(db, errorId, last.id, 'older') : false,
     };
   });
-  if (!found) throw new NotFoundError(`Ошибка №${errorId} не найдена. Возможно, она удалена очисткой.`);
+  if ('missing' in found) throw found.missing;
   const path = `${base}s/reports/${errorId}`;
   const { rows } = found;
   return {
@@ -47,4 +50,17 @@ export function errorPageView(store: Store, errorId: number, q: z.infer<typeof R
     zipBase: `${path}/zip/`,
     reportBase: `${base}s/report/`,
   };
+}
+
+/**
+ * What a link to a gone error (from an old mail, say) is told. Error rows are removed only by
+ * a clear, and ids are given in increasing order: an id below the newest one existed and was
+ * cleared. Above it, the number may also never have been given.
+ */
+function missingError(db: Database, errorId: number): NotFoundError {
+  const last = lastRunOf(db, 'clear');
+  const when = jobOf(db, 'clear') ? ' (очистка идёт сейчас)' : last ? ` (последняя очистка завершена ${formatDateTime(last.finishedAt)})` : '';
+  const hint = 'Очистка удаляет ошибки конфигураций и версий, которые правила приёма больше не принимают. Если ошибка повторится, она появится в списке под новым номером.';
+  if (errorId < newestErrorId(db)) return new NotFoundError(`Ошибки №${errorId} больше нет: она удалена очисткой${when}.`, hint);
+  return new NotFoundError(`Ошибки №${errorId} нет: возможно, она удалена очисткой${when}, или такого номера ещё не было.`, hint);
 }

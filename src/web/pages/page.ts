@@ -1,12 +1,7 @@
 import type { Context } from 'koa';
 import type { AppContext } from '../context';
-import type { RequestSession } from '../session';
-import { TtlCache } from '../ttl-cache';
 
-export interface Viewer {
-  login: string;
-  name: string;
-}
+export type { Viewer } from '../access';
 
 export type Section = 'errors' | 'settings' | 'clear' | 'status';
 
@@ -16,27 +11,8 @@ export type Section = 'errors' | 'settings' | 'clear' | 'status';
  * the CSRF token for forms, the section for the menu.
  */
 export function createPages(app: AppContext) {
-  const viewers = new TtlCache<Viewer | null>(Math.max(app.config.accessCacheSeconds, 1) * 1000);
-
-  async function viewerOf(ctx: Context): Promise<Viewer | undefined> {
-    const rs = ctx.state.session as RequestSession | undefined;
-    if (!rs || !app.kserver.has('UserInfo')) return undefined;
-    const cached = rs.cacheKey ? viewers.get(rs.cacheKey) : undefined;
-    if (cached !== undefined) return cached ?? undefined;
-    let viewer: Viewer | null = null;
-    try {
-      const info = await app.kserver.userInfo(rs.session);
-      if (info.authenticated) {
-        const login = info.login || String(info.id);
-        viewer = { login, name: info.name || login };
-      }
-    } catch (err) {
-      app.log.warn(`UserInfo не выполнен: ${(err as Error).message}`);
-      return undefined;
-    }
-    if (rs.cacheKey) viewers.set(rs.cacheKey, viewer);
-    return viewer ?? undefined;
-  }
+  /** Who is looking: UserInfo, reused per session (see access.ts). */
+  const viewerOf = (ctx: Context) => app.access.viewerOf(ctx);
 
   async function render(ctx: Context, template: string, section: Section, data: Record<string, unknown>, status = 200): Promise<void> {
     const [user, isAdmin] = await Promise.all([viewerOf(ctx), app.access.isAdmin(ctx)]);

@@ -111,6 +111,29 @@ export function readSettingsForm(body: Record<string, unknown>): FormReading {
   };
 }
 
+/** Error keys of fields whose input id differs from the key (the grouped bounds). */
+const INPUT_OF: Record<string, string> = {
+  'retention.days': 'retentionDays',
+  'retention.keepLatest': 'keepLatest',
+  'disk.minFreeMb': 'minFreeMb',
+  'disk.alertRecipients': 'alertRecipients',
+};
+
+/**
+ * The id of the element a refused save should put focus on: the first field with an error
+ * in page order, or the summary when the problem is not one field's (`configurations`, `form`).
+ */
+export function firstInvalidField(form: SettingsForm): string {
+  const order = [
+    ...form.rows.flatMap((r) => [`name_${r.index}`, `versions_${r.index}`, `recipients_${r.index}`]),
+    'userMessage',
+    'dumpType',
+    ...Object.keys(INPUT_OF),
+  ];
+  const first = form.errors.configurations ? undefined : order.find((key) => form.errors[key]);
+  return first === undefined ? 'form-problems' : (INPUT_OF[first] ?? first);
+}
+
 function field(body: Record<string, unknown>, key: string): string {
   const v = body[key];
   if (typeof v === 'string') return v;

@@ -1,6 +1,6 @@
 import type { Status } from '../../diagnostics/status';
 import type { RequestFigures } from '../../diagnostics/request-times';
-import { formatDateTime } from '../render';
+import { formatDateTime, pluralRu, ZONE_LABEL } from '../render';
 import type { BoundsFigures } from '../../diagnostics/bounds';
 import { formatBytes } from '../../sizes';
 import { presentRun } from './clear-view';
@@ -32,7 +32,7 @@ export function presentStatus(s: Status) {
       lastMinuteMax: ms(Math.max(0, ...lastMinute.map((x) => x.maxMs))),
       windowMax: ms(Math.max(0, ...seconds.map((x) => x.maxMs))),
       windowMinutes: Math.max(1, Math.round(seconds.length / 60)),
-      worst: worst.map((x) => ({ at: new Date(x.at).toLocaleTimeString('ru-RU', { timeZone: 'Europe/Moscow' }), ms: ms(x.maxMs) })),
+      worst: worst.map((x) => ({ at: `${new Date(x.at).toLocaleTimeString('ru-RU', { timeZone: 'Europe/Moscow' })} ${ZONE_LABEL}`, ms: ms(x.maxMs) })),
       sinceReset: { max: ms(s.eventLoop.sinceReset.maxMs), p99: ms(s.eventLoop.sinceReset.p99Ms), busy: percent(s.eventLoop.sinceReset.utilization) },
       sinceStart: { max: ms(s.eventLoop.sinceStart.maxMs), p99: ms(s.eventLoop.sinceStart.p99Ms), busy: percent(s.eventLoop.sinceStart.utilization) },
     },
@@ -51,7 +51,8 @@ export function presentStatus(s: Status) {
       flushes: formatCount(st.flushes),
       groupSize: msFormat.format(st.averageGroupSize),
       checkpoints: formatCount(st.checkpoints),
-      lastCheckpoint: ms(st.lastCheckpointMs),
+      // Before the first checkpoint there is no "last one" to time.
+      lastCheckpoint: st.checkpoints > 0 ? ms(st.lastCheckpointMs) : undefined,
       lastCheckpointError: st.lastCheckpointError,
       failed: st.failed,
     },
@@ -77,7 +78,7 @@ function presentBounds(b: BoundsFigures, dbBytes: number) {
 
 function requestText(f: RequestFigures | undefined): string {
   if (!f || f.count === 0) return 'не было';
-  return `${formatCount(f.count)}: половина быстрее ${ms(f.p50Ms)}, 99% быстрее ${ms(f.p99Ms)}, самый долгий ${ms(f.maxMs)}`;
+  return `${formatCount(f.count)} ${pluralRu(f.count, 'запрос', 'запроса', 'запросов')}; медиана ${ms(f.p50Ms)}, 99% не дольше ${ms(f.p99Ms)}, самый долгий ${ms(f.maxMs)}`;
 }
 
 function percent(share: number): string {

@@ -3,6 +3,7 @@ import { createRouter } from '../router';
 import { koaBody } from 'koa-body';
 import type { AppContext } from '../context';
 import { createCsrf } from '../csrf';
+import { createFlash, type FlashMessages } from '../flash';
 import { FacetsCache, storeFacetSource } from '../pages/facets';
 import { createPages } from '../pages/page';
 import { clearRoutes } from './pages/clear';
@@ -37,7 +38,7 @@ export function staffRoutes(app: AppContext): Router {
     maxEntryBytes: Math.max(app.config.limits.requestBytes, READER_DEFAULTS.maxEntryBytes),
     cacheBytes: READER_DEFAULTS.cacheBytes,
   });
-  const deps: StaffDeps = { app, pages: createPages(app), facets: new FacetsCache(storeFacetSource(app.store)), reports };
+  const deps: StaffDeps = { app, pages: createPages(app), facets: new FacetsCache(storeFacetSource(app.store)), reports, flash: createFlash() };
   router.get('/', (ctx) => {
     ctx.redirect(`${ctx.state.base}s/errorsList`);
   });
@@ -45,4 +46,4 @@ export function staffRoutes(app: AppContext): Router {
   return router;
 }
 
-export type StaffDeps = { app: AppContext; pages: ReturnType<typeof createPages>; facets: FacetsCache; reports: ReportReader };
+export type StaffDeps = { app: AppContext; pages: ReturnType<typeof createPages>; facets: FacetsCache; reports: ReportReader; flash: FlashMessages };

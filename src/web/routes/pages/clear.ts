@@ -16,7 +16,7 @@ const ClearBody = z.object({
  * POST records exactly the plan that was shown (or shows the new one if the rules changed)
  * and the removal runs in the background, its progress on this page.
  */
-export function clearRoutes(router: Router, { app, pages, facets }: StaffDeps): void {
+export function clearRoutes(router: Router, { app, pages, facets, flash }: StaffDeps): void {
   const render = (ctx: Context, extra: Record<string, unknown> = {}, status = 200) => {
     const state = presentClear(clearState(app.store));
     const plan = state.running ? undefined : presentPlan(planClear(app.store, app.settings.get()));
@@ -24,7 +24,7 @@ export function clearRoutes(router: Router, { app, pages, facets }: StaffDeps): 
   };
 
   router.get('/clear', app.access.requireAdmin, async (ctx) => {
-    await render(ctx, { started: ctx.query.started === '1' });
+    await render(ctx, { flash: flash.take(ctx) });
   });
 
   router.post('/clear', app.access.requireAdmin, async (ctx) => {
@@ -34,14 +34,15 @@ export function clearRoutes(router: Router, { app, pages, facets }: StaffDeps): 
       return;
     }
     const outcome = await startClear(app.store, app.settings.get(), body.plan);
-    if (outcome === 'changed') {
-      const problem = 'Правила приёма или данные изменились после открытия страницы. Ничего не удалено — проверьте новый список и подтвердите снова.';
-      await render(ctx, { problem }, 409);
-      return;
+    if (outcome === 'started') {
+      app.jobs.kick();
+      facets.invalidate();
     }
-    app.jobs.kick();
-    facets.invalidate();
-    ctx.redirect(`${ctx.state.base}s/clear?started=1`);
+    // Every outcome ends in a GET (POST → 303 → GET): F5 reloads the page, never the form, and
+    // the message (a one-time cookie, nothing in the URL) is not shown a second time.
+    const page = `${ctx.state.base}s/clear`;
+    flash.leave(ctx, page, `clear-${outcome}`);
+    ctx.redirect(page);
     ctx.status = 303;
   });
 }
