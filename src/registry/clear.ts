@@ -97,7 +97,8 @@ export function clearState(store: Store): { progress: ClearProgress | undefined;
   });
 }
 
-const REPORTS_PER_STEP = 200;
+// Small: one step (its index and search-index deletes) runs past the batch deadline.
+const REPORTS_PER_STEP = 32;
 
 /**
  * The clear job: group by group, error by error, the oldest reports first; an error goes

@@ -58,4 +58,44 @@ describe('PageMap', () => {
     assert.deepEqual(flatten(map, 1 << 20), [[0, [1, 4096]]]);
     assert.equal(map.bytes, 4096);
   });
+
+  it('keeps its own copy: the caller may reuse the buffer it passed (a view of WASM memory)', () => {
+    const map = new PageMap();
+    const wasm = page(1);
+    map.put(0, wasm);
+    wasm.fill(2);
+    map.put(4096, wasm);
+    wasm.fill(3);
+    assert.deepEqual(flatten(map, 1 << 20), [[0, [1, 4096, 2, 4096]]]);
+  });
+
+  it('a page written again is overwritten in place; a map handed on is not touched by later writes elsewhere', () => {
+    const map = new PageMap();
+    map.put(0, page(1));
+    const [before] = map.runs(4096);
+    map.put(0, page(4));
+    assert.equal(before!.chunks[0]![0], 4, 'same block, new bytes');
+    assert.equal(map.bytes, 4096);
+    const other = new PageMap();
+    other.put(0, page(5));
+    assert.equal(before!.chunks[0]![0], 4);
+  });
+
+  it('reset empties the map and reuses its slabs, across many pages', () => {
+    const map = new PageMap();
+    for (let i = 0; i < 600; i++) map.put(i * 4096, page(i % 250));
+    map.reset();
+    assert.equal(map.bytes, 0);
+    assert.equal(map.isEmpty, true);
+    map.put(8192, page(7));
+    map.put(1024, page(6, 512));
+    const runs = map.runs(1 << 20).map((r) => [r.offset, Buffer.concat(r.chunks)] as const);
+    assert.deepEqual(
+      runs.map(([offset, bytes]) => [offset, bytes.length, bytes[0], bytes[bytes.length - 1]]),
+      [
+        [1024, 512, 6, 6],
+        [8192, 4096, 7, 7],
+      ],
+    );
+  });
 });

@@ -38,6 +38,8 @@ export class FileTracker {
   broken: Error | null = null;
   position = 0;
   private pending = new PageMap();
+  /** An encoded delta's map, emptied, for the next takeDelta (its slabs are reused). */
+  private spare: PageMap | undefined;
   private pendingMin: number;
   private generation = new PageMap();
   private generationMin: number;
@@ -80,9 +82,16 @@ export class FileTracker {
   /** Everything written since the previous call: the content of the next frame group. */
   takeDelta(): FileDelta {
     const delta = { pages: this.pending, minSize: this.pendingMin, size: this.size };
-    this.pending = new PageMap();
+    this.pending = this.spare ?? new PageMap();
+    this.spare = undefined;
     this.pendingMin = this.size;
     return delta;
+  }
+
+  /** A delta taken by takeDelta() whose bytes are now in the journal: its memory is reused. */
+  recycleDelta(delta: FileDelta): void {
+    delta.pages.reset();
+    this.spare = delta.pages;
   }
 
   /** Everything written since the previous call: what a checkpoint writes in place. */
@@ -225,8 +234,8 @@ export class CaptureHub {
       for (let i = 0; i < count; i++) {
         const ptr = u32[(iovs >>> 2) + i * 2]!;
         const len = u32[(iovs >>> 2) + i * 2 + 1]!;
-        // A private copy: the page maps keep it, unchanged, until journal and checkpoint are done.
-        t.write(t.position + total, u8.slice(ptr, ptr + len));
+        // A view of WASM memory: the file and the page maps copy what they keep.
+        t.write(t.position + total, u8.subarray(ptr, ptr + len));
         total += len;
       }
       t.position += total;

@@ -132,6 +132,8 @@ export class GroupCommit {
           runs: delta.pages.runs(delta.size, MAX_FRAME_CHUNKS),
         })
       : undefined;
+    // The group holds its own copy of the pages: the delta's memory serves the next one.
+    tracker.recycleDelta(delta);
     const hasGroups = this.current.groups > 0 || group !== undefined;
     if (!hasGroups) this.rotateRequested = false;
     const full = this.current.bytes + (group?.length ?? 0) >= journalLimitBytes;

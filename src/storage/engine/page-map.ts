@@ -1,12 +1,18 @@
 /**
- * The latest captured bytes of a file, kept per block. Values are private copies that
- * are never mutated after insertion, so a map handed to a background checkpoint stays
- * valid while new writes go to a fresh map.
+ * The latest captured bytes of a file, kept per block. The map copies what it is given
+ * into slabs it owns and overwrites a block in place when the same page is written again:
+ * no allocation per write, and one small view per distinct page instead of an ArrayBuffer
+ * per write. (An ArrayBuffer per 4 KiB write kept V8's old generation churning through
+ * major collections during long delete passes; see notes i14m.) A map handed to a
+ * journal flush or a background checkpoint is never written again, so its views stay valid.
  */
 
 /** SQLite writes whole pages; every page size is a multiple of 512 and aligned to itself. */
 export const MIN_GRANULE = 512;
 const DEFAULT_GRANULE = 4096;
+/** Slabs start small (a flush's delta is often one page) and grow to this. */
+const MIN_SLAB = 64 * 1024;
+const MAX_SLAB = 1024 * 1024;
 
 /** A contiguous byte range of the file, as a list of chunks laid end to end. */
 export interface Run {
@@ -19,6 +25,10 @@ export class PageMap {
   private blocks = new Map<number, Uint8Array>();
   private granule = DEFAULT_GRANULE;
   private heldBytes = 0;
+  private slabs: Uint8Array[] = [];
+  /** Index of the slab being filled, and how much of it is used. */
+  private slab = -1;
+  private slabUsed = 0;
 
   /** Number of bytes held (the memory this map pins). */
   get bytes(): number {
@@ -30,7 +40,7 @@ export class PageMap {
   }
 
   /**
-   * Records `data` (which the map takes ownership of) at `offset`.
+   * Records a copy of `data` at `offset` (the caller may reuse `data` afterwards).
    * Returns false when the write is not 512-aligned, which SQLite never does: the
    * caller must then treat capture as broken instead of guessing.
    */
@@ -43,12 +53,30 @@ export class PageMap {
     const g = this.granule;
     const first = offset / g;
     const count = data.length / g;
-    if (count === 1) {
-      this.setBlock(first, data);
-    } else {
-      for (let i = 0; i < count; i++) this.setBlock(first + i, data.subarray(i * g, (i + 1) * g));
+    for (let i = 0; i < count; i++) {
+      const src = count === 1 ? data : data.subarray(i * g, (i + 1) * g);
+      const old = this.blocks.get(first + i);
+      if (old && old.length === g) {
+        old.set(src);
+      } else {
+        const block = this.alloc(g);
+        block.set(src);
+        this.setBlock(first + i, block);
+      }
     }
     return true;
+  }
+
+  /**
+   * Empties the map and keeps its slabs for the next puts. Only for a map whose blocks
+   * nobody holds any more (a delta already encoded into a journal group).
+   */
+  reset(): void {
+    this.blocks.clear();
+    this.heldBytes = 0;
+    this.granule = DEFAULT_GRANULE;
+    this.slab = this.slabs.length > 0 ? 0 : -1;
+    this.slabUsed = 0;
   }
 
   /** Forgets everything at or beyond `size`, as the file just lost it. */
@@ -95,6 +123,24 @@ export class PageMap {
       }
     }
     return out;
+  }
+
+  /** `len` bytes of slab space (len is a granule: it always divides a slab). */
+  private alloc(len: number): Uint8Array {
+    let slab = this.slabs[this.slab];
+    if (!slab || this.slabUsed + len > slab.length) {
+      this.slab++;
+      this.slabUsed = 0;
+      slab = this.slabs[this.slab];
+      if (!slab) {
+        const size = Math.min(MAX_SLAB, Math.max(MIN_SLAB, this.heldBytes));
+        slab = new Uint8Array(Math.max(size, len));
+        this.slabs.push(slab);
+      }
+    }
+    const block = slab.subarray(this.slabUsed, this.slabUsed + len);
+    this.slabUsed += len;
+    return block;
   }
 
   private setBlock(key: number, block: Uint8Array): void {
