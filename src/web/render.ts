@@ -1,3 +1,4 @@
+import { formatDateTime } from '../dates';
 import nunjucks from 'nunjucks';
 
 export interface Renderer {
@@ -17,18 +18,4 @@ export function createRenderer(templatesDir: string, globals: Record<string, unk
   return { render: (template, context) => env.render(template, context) };
 }
 
-const dtFormat = new Intl.DateTimeFormat('ru-RU', {
-  day: '2-digit',
-  month: '2-digit',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'Europe/Moscow',
-});
-
-/** Dates on pages: Moscow time, as the users read them. */
-export function formatDateTime(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '';
-  const d = typeof value === 'number' ? new Date(value) : new Date(String(value));
-  return Number.isNaN(d.getTime()) ? String(value) : dtFormat.format(d);
-}
+export { formatDateTime };

@@ -14,7 +14,7 @@ describe('who may open the s/ pages', () => {
       assert.match(res.text, /Доступ запрещён: пользователь не выполнил вход/, page);
       assert.doesNotMatch(res.text, /Лечащий врач/, page);
     }
-    const post = await app.browser('anonymous').post(`${BASE}s/errors/1/mark`, { action: 'set' });
+    const post = await app.browser('anonymous').post(`${BASE}s/errors/1/state`, { rev: '1', status: 'in-work' });
     assert.equal(post.status, 403);
   });
 
@@ -28,12 +28,12 @@ describe('who may open the s/ pages', () => {
   it('shows a reader their name and no administrator controls', async (t) => {
     const app = await startApp(t);
     await buildErrors(app.store, 1);
-    const res = await app.browser('reader').get(`${BASE}s/errorsList`);
+    const res = await app.browser('reader').get(`${BASE}s/reports/1`);
     assert.equal(res.status, 200);
     assert.match(res.text, /<span class="who" title="petrova">Петрова Анна<\/span>/);
     assert.doesNotMatch(res.text, /href="\/pult\/s\/clear"/);
     assert.doesNotMatch(res.text, /администратор<\/span>/);
-    assert.match(res.text, /Установить метку/, 'readers may mark');
+    assert.match(res.text, /Взять в работу себе/, 'readers may take a problem');
   });
 
   it('shows an administrator the clear page in the menu and their role', async (t) => {

@@ -1,0 +1,16 @@
+/** Dates as people read them in pult: pages, mails, refusals (Moscow time). */
+const dtFormat = new Intl.DateTimeFormat('ru-RU', {
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'Europe/Moscow',
+});
+
+/** Moscow time, as the users read it: "01.12.2026, 18:39". */
+export function formatDateTime(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '';
+  const d = typeof value === 'number' ? new Date(value) : new Date(String(value));
+  return Number.isNaN(d.getTime()) ? String(value) : dtFormat.format(d);
+}
