@@ -89,7 +89,7 @@ describe('in headless Chromium, through the simulator', { timeout: 180_000 }, ()
     assert.match(sent.stdout, /unknown-config\.zip: pushReport 4\d\d/);
 
     await page.goto(`${t.base}/s/errorsList`);
-    assert.equal(await page.locator('table.problems tbody tr').count(), 4, 'the bug of three versions/extension sets is one row; the job error, the minimal one and the hostile one');
+    assert.equal(await page.locator('table.problems tbody tr').count(), 5, 'the bug of three versions/extension sets is one row; the job error, the minimal one, the compile error and the hostile one');
     assert.match(await page.textContent('#p1') ?? '', /2\.0\.6\.46\s*2\.0\.6\.45/, 'the problem lists its versions');
     await noSideways();
     await shot('04a-problems');
