@@ -1,4 +1,5 @@
 import type { KServer } from '../kserver/api';
+import { stringList } from '../json-list';
 import { KServerMethodMissingError } from '../kserver/errors';
 import { absoluteBase } from '../kserver/links';
 import type { Logger } from '../log';
@@ -147,7 +148,7 @@ export class Notifier {
       kind: n.kind,
       errorId: n.error_id,
       version: n.config_version,
-      texts: parseTexts(n.texts),
+      texts: stringList(n.texts),
       reports: n.reports_total,
       computers: n.computers,
       problemId: n.problem_id,
@@ -188,13 +189,4 @@ export class Notifier {
 /** Mails are batched per configuration, and apart for a personal recipient. */
 function groupOf(config: string, recipient: string | null): string {
   return recipient ? `${config}\u0000${recipient}` : config;
-}
-
-function parseTexts(json: string): string[] {
-  try {
-    const v = JSON.parse(json);
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
 }

@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import { stringList } from '../json-list';
 import { problemKeyOf } from '../registry/problem-key';
 import { all, run } from './sql';
 
@@ -59,7 +60,7 @@ export function addProblems(db: Database): void {
   type Old = { id: number; config_name: string; texts: string; detailed: number; first_seen: string; last_seen: string; reports_total: number };
   const byKey = new Map<string, number>();
   for (const e of all<Old>(db, 'SELECT id, config_name, texts, detailed, first_seen, last_seen, reports_total FROM errors ORDER BY id')) {
-    const key = problemKeyOf({ configName: e.config_name, texts: parseTexts(e.texts), detailed: e.detailed === 1 });
+    const key = problemKeyOf({ configName: e.config_name, texts: stringList(e.texts), detailed: e.detailed === 1 });
     let problemId = byKey.get(key);
     if (problemId === undefined) {
       problemId = all<{ id: number }>(db, 'INSERT INTO problems (config_name, first_seen, last_seen) VALUES (?, ?, ?) RETURNING id', [
@@ -103,14 +104,5 @@ export function addProblems(db: Database): void {
       name,
       JSON.stringify(data),
     ]);
-  }
-}
-
-function parseTexts(json: string): string[] {
-  try {
-    const v = JSON.parse(json);
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
   }
 }

@@ -22,19 +22,23 @@ export interface Option {
   selected: boolean;
 }
 
-export interface ErrorsListView {
+/** What both lists of errorsList show: the filter with its counts, and the pager. */
+export interface ListPage {
   filter: ErrorFilter;
   filtered: boolean;
   configs: Option[];
   versions: Option[];
-  /** Errors matching the filter (from the briefly cached counts). */
+  /** Unique errors matching the filter (from the briefly cached counts). */
   matching: string;
   anyErrors: boolean;
-  errors: ErrorView[];
   firstPage: boolean;
   newerHref?: string;
   olderHref?: string;
   firstHref: string;
+}
+
+export interface ErrorsListView extends ListPage {
+  errors: ErrorView[];
   /** The same filter, as problems. */
   problemsHref: string;
 }

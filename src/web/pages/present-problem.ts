@@ -1,4 +1,5 @@
 import { commentOf, describeEvent, statusText } from '../../registry/problem-events';
+import { stringList } from '../../json-list';
 import { compareVersions } from '../../registry/version';
 import type { EventRow, ProblemErrorRow, ProblemRow } from '../../storage/problems-repo';
 import { clip } from '../../registry/limits';
@@ -49,7 +50,7 @@ export function presentProblem(p: ProblemRow, errors: ProblemErrorRow[]): Proble
     errors: errors.map((e) => ({ id: e.id, version: e.config_version, extensions: jsonLength(e.extensions), reports: e.reports_total })),
     versions,
     extensionSets: new Set(errors.map((e) => e.extensions)).size,
-    textParts: newest ? summaryTexts(jsonStrings(newest.texts)).map(breakable) : [],
+    textParts: newest ? summaryTexts(stringList(newest.texts)).map(breakable) : [],
     detailed: newest ? newest.detailed === 1 : true,
   };
 }
@@ -105,14 +106,6 @@ function jsonLength(text: string): number {
   }
 }
 
-function jsonStrings(text: string): string[] {
-  try {
-    const v = JSON.parse(text);
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
-}
 
 /** The owner choices: the KServer users, the current owner even if no longer listed, and yourself when the monitor lists nobody. */
 export function ownerOptions(people: { login: string; name: string }[], owner: ProblemView['owner'], me: { login: string; name: string } | undefined) {

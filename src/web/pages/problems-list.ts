@@ -2,7 +2,7 @@ import type { ErrorFilter } from '../../storage/pages-repo';
 import { hasProblemsBeyond, listProblems } from '../../storage/problem-list-repo';
 import { errorsOfProblem } from '../../storage/problems-repo';
 import type { Store } from '../../storage/store';
-import { filterOptions, type ErrorsListInput, type Option } from './errors-list';
+import { filterOptions, type ErrorsListInput, type ListPage } from './errors-list';
 import type { FacetsCache } from './facets';
 import { cursorOf, isFirstPage, PAGE_SIZE, withQuery } from './params';
 import { presentProblem, type ProblemView } from './present-problem';
@@ -10,18 +10,8 @@ import { presentProblem, type ProblemView } from './present-problem';
 /** A problem spans few versions and extension sets; more than this is shown as "…". */
 export const ERRORS_PER_PROBLEM = 200;
 
-export interface ProblemsListView {
-  filter: ErrorFilter;
-  filtered: boolean;
-  configs: Option[];
-  versions: Option[];
-  matching: string;
-  anyErrors: boolean;
+export interface ProblemsListView extends ListPage {
   problems: ProblemView[];
-  firstPage: boolean;
-  newerHref?: string;
-  olderHref?: string;
-  firstHref: string;
   /** The same filter, as the list of unique errors. */
   errorsHref: string;
 }
