@@ -115,3 +115,21 @@ export class UnsupportedEncodingError extends AppError {
   override readonly code = 'encoding';
   override readonly expose = true;
 }
+
+/**
+ * The change was made on a page that is out of date: someone changed the same thing since.
+ * Nothing is written; `details` tells a program the current revision and what changed.
+ */
+export class ConflictError extends AppError {
+  override name = 'ConflictError';
+  override readonly status = 409;
+  override readonly code = 'conflict';
+  override readonly expose = true;
+  constructor(
+    message: string,
+    hint: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(message, hint);
+  }
+}

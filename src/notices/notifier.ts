@@ -1,4 +1,5 @@
 import type { KServer } from '../kserver/api';
+import { stringList } from '../json-list';
 import { KServerMethodMissingError } from '../kserver/errors';
 import { absoluteBase } from '../kserver/links';
 import type { Logger } from '../log';
@@ -97,7 +98,7 @@ export class Notifier {
   /** The next pass: when the earliest configuration has a notice due and may be mailed again. */
   private scheduleNextDue(): void {
     const pending = this.deps.store.read((db) => nextDueByConfig(db));
-    const times = pending.map(({ config_name, t }) => Math.max(new Date(t).getTime(), this.quietUntil(config_name)));
+    const times = pending.map(({ config_name, recipient, t }) => Math.max(new Date(t).getTime(), this.quietUntil(groupOf(config_name, recipient))));
     if (times.length) this.schedule(Math.max(0, Math.min(...times) - this.now().getTime()));
   }
 
@@ -117,13 +118,17 @@ export class Notifier {
     this.loadLastMails();
     const now = this.now().getTime();
     const due = this.deps.store.read((db) => dueNotices(db, new Date(now).toISOString(), BATCH_LIMIT));
-    const byConfig = new Map<string, DueNotice[]>();
-    for (const n of due) byConfig.set(n.config_name, [...(byConfig.get(n.config_name) ?? []), n]);
+    // One mail per configuration to its recipients, and one per person told of a problem given to them.
+    const groups = new Map<string, DueNotice[]>();
+    for (const n of due) {
+      const g = groupOf(n.config_name, n.recipient);
+      groups.set(g, [...(groups.get(g) ?? []), n]);
+    }
     try {
-      for (const [config, notices] of byConfig) {
+      for (const [group, notices] of groups) {
         if (this.stopped) return;
-        if (this.quietUntil(config) > now) continue; // mailed recently: these join the next mail
-        await this.send(config, notices);
+        if (this.quietUntil(group) > now) continue; // mailed recently: these join the next mail
+        await this.send(group, notices[0]!.config_name, notices[0]!.recipient, notices);
       }
     } finally {
       this.notBefore = Date.now() + this.deps.batchMs;
@@ -132,14 +137,24 @@ export class Notifier {
     else this.scheduleNextDue();
   }
 
-  private async send(config: string, notices: DueNotice[]): Promise<void> {
-    const recipients = recipientsOf(this.deps.settings.get(), config);
+  private async send(group: string, config: string, recipient: string | null, notices: DueNotice[]): Promise<void> {
+    const recipients = recipient ? [recipient] : recipientsOf(this.deps.settings.get(), config);
     if (recipients.length === 0) {
       await this.deps.store.write((db) => notices.forEach((n) => dropNotice(db, n.id)));
       return;
     }
     const base = await absoluteBase(this.deps.kserver, this.deps.route);
-    const items = notices.map((n) => ({ errorId: n.error_id, version: n.config_version, texts: parseTexts(n.texts) }));
+    const items = notices.map((n) => ({
+      kind: n.kind,
+      errorId: n.error_id,
+      version: n.config_version,
+      texts: stringList(n.texts),
+      reports: n.reports_total,
+      computers: n.computers,
+      problemId: n.problem_id,
+      problemErrors: n.problem_errors,
+      fixedIn: n.fixed_in,
+    }));
     const mail = composeNotice(config, items, base);
     let failure: string | undefined;
     try {
@@ -152,11 +167,11 @@ export class Notifier {
     }
     if (!failure) {
       const sentAt = this.now();
-      this.lastMail.set(config, sentAt.getTime());
+      this.lastMail.set(group, sentAt.getTime());
       this.deps.log.info(`отправлено уведомление о новых ошибках ${config} (${notices.length}): ${recipients.join(', ')}`);
       await this.deps.store.write((db) => {
         notices.forEach((n) => dropNotice(db, n.id));
-        rememberMailed(db, config, sentAt.toISOString());
+        rememberMailed(db, group, sentAt.toISOString());
       });
       return;
     }
@@ -171,11 +186,7 @@ export class Notifier {
   }
 }
 
-function parseTexts(json: string): string[] {
-  try {
-    const v = JSON.parse(json);
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
+/** Mails are batched per configuration, and apart for a personal recipient. */
+function groupOf(config: string, recipient: string | null): string {
+  return recipient ? `${config}\u0000${recipient}` : config;
 }

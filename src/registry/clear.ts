@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import { nextErrorOf, oldestReportsOf, removeErrorRow, removeReports, reportTotalsOf, workedOnErrorsOf } from '../storage/clear-repo';
 import { jobOf, lastRunOf, startJob, type JobRow, type JobRun } from '../storage/jobs-repo';
 import { errorFacets } from '../storage/pages-repo';
+import { problemsOfErrors, recountProblem } from '../storage/problems-repo';
 import type { Store } from '../storage/store';
 import { checkAcceptance } from './acceptance';
 import type { BatchOutcome, JobDefinition } from './background-jobs';
@@ -132,7 +133,10 @@ export function clearJob(settings: { get(): Settings }, log: Logger): JobDefinit
         p.reports += reports.length;
         p.bytes += reports.reduce((n, r) => n + r.zip_size, 0);
         if (reports.length < REPORTS_PER_STEP) {
+          const problem = problemsOfErrors(db, [errorId])[0];
           removeErrorRow(db, errorId);
+          // Its problem keeps its other versions (counted again without this one) or goes.
+          if (problem !== undefined) recountProblem(db, problem);
           p.errors++;
           p.cursor = errorId;
         }

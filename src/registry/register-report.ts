@@ -23,6 +23,7 @@ import { checkAcceptance } from './acceptance';
 import { errorKeyOf, type ErrorKey } from './error-key';
 import type { RefusalLog } from './refusals';
 import { addsComputerToday, dayNumber, dayOf } from './days';
+import { countInProblem } from './problem-intake';
 import { factsOf, isGroupable, type ReportFacts } from './report-facts';
 import type { SettingsStore } from './settings-store';
 
@@ -43,10 +44,11 @@ export interface Incoming extends ReadReport {
   receivedAt: Date;
 }
 
+/** `regression`: the report reopened its problem (a notice is queued). */
 export type Outcome =
-  | { kind: 'new-error'; errorId: number; reportId: number }
-  | { kind: 'new-report'; errorId: number; reportId: number }
-  | { kind: 'folded'; errorId: number; reportId: number }
+  | { kind: 'new-error'; errorId: number; reportId: number; regression?: true }
+  | { kind: 'new-report'; errorId: number; reportId: number; regression?: true }
+  | { kind: 'folded'; errorId: number; reportId: number; regression?: true }
   | { kind: 'duplicate-id' };
 
 type Decision = Outcome | { kind: 'needs-zip' };
@@ -103,7 +105,7 @@ export async function registerReport(deps: RegisterDeps, input: Incoming): Promi
     const done = used ? deps.zips.settle(zipName) : deps.zips.discard(zipName);
     await done.catch((err) => deps.log.warn(`файл отчёта ${zipName}: ${(err as Error).message} (будет исправлено при запуске)`));
   }
-  if (decision.kind === 'new-error') deps.onNewError?.();
+  if (decision.kind === 'new-error' || ('regression' in decision && decision.regression)) deps.onNewError?.();
   return decision;
 }
 
@@ -147,8 +149,9 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
     foldIntoReport(db, target, facts.time, facts.userDescription, today);
     countReport(db, errorId, p.receivedAt, false);
     countDay(db, errorId, day, addsComputerToday(today, false, target.last_day));
+    const problem = countInProblem(db, problemShare(p, errorId, false, false, false));
     rememberUid(db, p.delivery, target.id);
-    return { kind: 'folded', errorId, reportId: target.id };
+    return { kind: 'folded', errorId, reportId: target.id, ...regressed(problem) };
   }
   if (!zipName) return { kind: 'needs-zip' };
 
@@ -170,6 +173,16 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
   });
   countReport(db, errorId, p.receivedAt, newComputer);
   countDay(db, errorId, day, addsComputerToday(today, newComputer, undefined));
+  const problem = countInProblem(db, problemShare(p, errorId, isNewError, true, newComputer));
   rememberUid(db, p.delivery, reportId);
-  return { kind: isNewError ? 'new-error' : 'new-report', errorId, reportId };
+  return { kind: isNewError ? 'new-error' : 'new-report', errorId, reportId, ...regressed(problem) };
+}
+
+function regressed(p: { reopened: boolean }): { regression?: true } {
+  return p.reopened ? { regression: true } : {};
+}
+
+/** What the problem needs to know of this report (registry/problem-intake.ts). */
+function problemShare(p: Plan, errorId: number, isNewError: boolean, stored: boolean, newComputer: boolean) {
+  return { errorId, isNewError, key: p.key, clientId: p.facts.clientId, userName: p.facts.userName, stored, newComputer, time: p.receivedAt };
 }

@@ -25,15 +25,17 @@ export function reportTotalsOf(db: Database, configName: string, configVersion: 
 }
 
 /**
- * Errors of one configuration and version that someone is working on — today: those with a
- * mark. Problem statuses with owners will widen this; the clear plan's warning reads only it.
+ * Errors of one configuration and version that someone is working on: their problem is
+ * «в работе» or «регрессия» (the clear plan warns that they go too).
  */
 export function workedOnErrorsOf(db: Database, configName: string, configVersion: string): number {
   return (
-    get<{ n: number }>(db, 'SELECT COUNT(*) AS n FROM errors WHERE config_name = ? AND config_version = ? AND mark_at IS NOT NULL', [
-      configName,
-      configVersion,
-    ])?.n ?? 0
+    get<{ n: number }>(
+      db,
+      `SELECT COUNT(*) AS n FROM errors e JOIN problems p ON p.id = e.problem_id
+        WHERE e.config_name = ? AND e.config_version = ? AND p.status IN ('in-work', 'regression')`,
+      [configName, configVersion],
+    )?.n ?? 0
   );
 }
 

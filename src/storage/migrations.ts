@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import { addProblems } from './migration-problems';
 
 export interface Migration {
   version: number;
@@ -236,5 +237,10 @@ export const MIGRATIONS: Migration[] = [
         ) WITHOUT ROWID;
       `);
     },
+  },
+  {
+    version: 9,
+    description: 'problems above unique errors: state with a revision, history, comments; old marks become "в работе"',
+    up: addProblems,
   },
 ];

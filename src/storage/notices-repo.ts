@@ -8,14 +8,25 @@ export interface DueNotice {
   attempts: number;
   config_version: string;
   texts: string;
+  kind: string;
+  /** NULL: the configuration's recipients. */
+  recipient: string | null;
+  reports_total: number;
+  computers: number;
+  problem_id: number | null;
+  /** The problem's unique errors: more than one means the error joined a known problem. */
+  problem_errors: number;
+  status: string | null;
+  fixed_in: string | null;
 }
 
 /** Notices whose time has come, oldest first, with what the mail shows of their error. */
 export function dueNotices(db: Database, now: string, limit: number): DueNotice[] {
   return all<DueNotice>(
     db,
-    `SELECT n.id, n.error_id, n.config_name, n.attempts, e.config_version, e.texts
-       FROM notices n JOIN errors e ON e.id = n.error_id
+    `SELECT n.id, n.error_id, n.config_name, n.attempts, e.config_version, e.texts, n.kind, n.recipient, e.reports_total, e.computers,
+            e.problem_id, (SELECT COUNT(*) FROM errors x WHERE x.problem_id = e.problem_id) AS problem_errors, p.status, p.fixed_in
+       FROM notices n JOIN errors e ON e.id = n.error_id LEFT JOIN problems p ON p.id = e.problem_id
       WHERE n.sent_at IS NULL AND n.next_attempt_at <= ?
       ORDER BY n.id LIMIT ?`,
     [now, limit],
@@ -31,11 +42,11 @@ export function postponeNotice(db: Database, id: number, next: string, error: st
   run(db, 'UPDATE notices SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?', [next, error, id]);
 }
 
-/** When the next pending notice of each configuration is due. */
-export function nextDueByConfig(db: Database): { config_name: string; t: string }[] {
-  return all<{ config_name: string; t: string }>(
+/** When the next pending notice of each configuration (and personal recipient) is due. */
+export function nextDueByConfig(db: Database): { config_name: string; recipient: string | null; t: string }[] {
+  return all<{ config_name: string; recipient: string | null; t: string }>(
     db,
-    'SELECT config_name, MIN(next_attempt_at) AS t FROM notices WHERE sent_at IS NULL GROUP BY config_name',
+    'SELECT config_name, recipient, MIN(next_attempt_at) AS t FROM notices WHERE sent_at IS NULL GROUP BY config_name, recipient',
   );
 }
 

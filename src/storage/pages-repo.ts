@@ -18,9 +18,7 @@ export interface ErrorRow {
   last_seen: string;
   reports_total: number;
   computers: number;
-  mark_login: string | null;
-  mark_name: string | null;
-  mark_at: string | null;
+  problem_id: number | null;
 }
 
 export interface ReportRow {
@@ -63,7 +61,7 @@ export interface Facet {
 }
 
 const ERROR_COLUMNS = `id, config_name, config_version, extensions, texts, stack_hash, detailed, first_seen, last_seen,
-  reports_total, computers, mark_login, mark_name, mark_at`;
+  reports_total, computers, problem_id`;
 
 const REPORT_COLUMNS = `id, received_at, time, count, client_id, has_files, user_name, ip, app_version, app_name, platform_type, server_type,
   server_version, data_separation, dbms, change_enabled, user_agent, descriptions, zip_size, has_screenshot, crashed`;

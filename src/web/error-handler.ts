@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../log';
-import { AccessDeniedError, AppError } from '../errors';
+import { AccessDeniedError, AppError, ConflictError } from '../errors';
 import type { Viewer } from './access';
 import { StorageClosedError, StorageFailedError } from '../storage/engine';
 import type { Renderer } from './render';
@@ -96,7 +96,7 @@ export function errorHandler(deps: {
       if (shaped.retryAfter !== undefined) ctx.set('Retry-After', String(shaped.retryAfter));
       const wantsJson = ctx.state.json === true || ctx.accepts('html', 'json') === 'json';
       if (wantsJson) {
-        ctx.body = { error: shaped.message, code: shaped.code };
+        ctx.body = { error: shaped.message, code: shaped.code, ...(err instanceof ConflictError ? err.details : {}) };
       } else {
         ctx.type = 'html';
         ctx.body = deps.renderer.render('error.njk', { error: shaped, base: ctx.state.base, ...(await pageOf(ctx, err)) });

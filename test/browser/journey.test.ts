@@ -91,8 +91,13 @@ describe('in headless Chromium, through the simulator', { timeout: 180_000 }, ()
     assert.match(sent.stdout, /unknown-config\.zip: pushReport 4\d\d/);
 
     await page.goto(`${t.base}/s/errorsList`);
+    assert.equal(await page.locator('table.problems tbody tr').count(), 5, 'the bug of three versions/extension sets is one row; the job error, the minimal one, the compile error and the hostile one');
+    assert.match(await page.textContent('#p1') ?? '', /2\.0\.6\.46\s*2\.0\.6\.45/, 'the problem lists its versions');
+    await noSideways();
+    await shot('04a-problems');
+    await page.click('a[href$="view=errors"]');
     const rows = await page.locator('table.errors tbody tr').count();
-    assert.equal(rows, 7, 'six errors of the samples (compile-error-attached is one) and the hostile one');
+    assert.equal(rows, 7, 'six unique errors of the samples and the hostile one');
     assert.match(await page.textContent('main') ?? '', /<script>window.__pwned = 1<\/script>/, 'the script is shown as text');
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     await noSideways();
@@ -108,7 +113,7 @@ describe('in headless Chromium, through the simulator', { timeout: 180_000 }, ()
   });
 
   it('opens error 1 with its reports, "Файлы пользователя" for the attached one', async () => {
-    await page.goto(`${t.base}/s/errorsList`);
+    await page.goto(`${t.base}/s/errorsList?view=errors`);
     await Promise.all([page.waitForURL(/\/s\/reports\/1$/), page.click('a[href$="/s/reports/1"] >> nth=0')]);
     const main = (await page.textContent('main')) ?? '';
     assert.match(main, /Ошибка №1/);
@@ -118,14 +123,33 @@ describe('in headless Chromium, through the simulator', { timeout: 180_000 }, ()
     await shot('06-reports');
   });
 
-  it('marks the error inline, and the mark stays after a reload', async () => {
-    await page.click('[data-mark-form] button');
-    await page.waitForFunction(() => document.querySelector('[data-mark-state]')?.textContent?.includes('Метка установлена'));
+  it('takes the problem, marks it fixed in a version, and a report of a newer version brings it back as a regression with a mail', async () => {
+    await Promise.all([page.waitForLoadState('load'), page.click('button[data-take]')]);
+    assert.match(await page.textContent('#problem h2') ?? '', /в работе\s*Администратор/, "taking it puts yourself");
+    await page.check('input[name=status][value=fixed]');
+    await page.fill('#fixedIn', '2.0.6.47');
+    await page.fill('#comment', 'Исправлено:\nпроверка поля перед записью');
+    await Promise.all([page.waitForLoadState('load'), page.click('[data-state-form] button[type=submit]')]);
+    assert.match(await page.textContent('#problem h2') ?? '', /исправлена в версии 2\.0\.6\.47/);
+    assert.match(await page.textContent('#history') ?? '', /статус: в работе → исправлена в версии 2\.0\.6\.47/);
+    await noSideways();
+    await shot('07-fixed');
+
+    const newer = path.join(t.dir, 'newer.zip');
+    fs.writeFileSync(newer, await buildReportZip({ version: '2.0.6.47', clientId: 'pc-after-fix' }));
+    const sent = await run(process.execPath, ['--import', 'tsx', path.join(REPO, 'sim', 'send.ts'), '--url', t.base, newer], { cwd: REPO });
+    assert.match(sent.stdout, /pushReport 200/);
     await page.reload();
-    const cell = (await page.textContent('[data-mark]')) ?? '';
-    assert.match(cell, /Метка установлена/);
-    assert.match(cell, /Администратор/, 'recorded who set it');
-    await shot('07-marked');
+    assert.match(await page.textContent('#problem h2') ?? '', /регрессия/);
+    assert.match(await page.textContent('#history') ?? '', /регрессия: отчёт версии 2\.0\.6\.47/);
+    await shot('07b-regression');
+    await page.goto(`${t.sim.url}/_sim/outbox`);
+    await page.waitForFunction(() => document.body.textContent?.includes('Регрессия МедицинаБольница'), undefined, { timeout: 10_000 }).catch(async () => {
+      await page.reload();
+      await page.waitForFunction(() => document.body.textContent?.includes('Регрессия МедицинаБольница'), undefined, { timeout: 10_000 });
+    });
+    await shot('07c-outbox');
+    await page.goto(`${t.base}/s/reports/1`);
   });
 
   it('downloads a report zip byte for byte', async () => {
@@ -160,8 +184,8 @@ describe('in headless Chromium, through the simulator', { timeout: 180_000 }, ()
     await Promise.all([page.waitForLoadState('load'), page.click('form.confirm button[type=submit]')]);
     assert.match(await page.textContent('main') ?? '', /[Уу]далено/);
     await shot('10-clear-done');
-    await page.goto(`${t.base}/s/errorsList`);
-    assert.equal(await page.locator('table.errors tbody tr').count(), 6, 'all but the 2.0.6.46 error');
+    await page.goto(`${t.base}/s/errorsList?view=errors`);
+    assert.equal(await page.locator('table.errors tbody tr').count(), 6, 'the 2.0.6.46 and 2.0.6.47 errors went');
     assert.doesNotMatch(await page.textContent('table.errors') ?? '', /2\.0\.6\.46/);
   });
 
@@ -169,6 +193,7 @@ describe('in headless Chromium, through the simulator', { timeout: 180_000 }, ()
     await page.setViewportSize({ width: 375, height: 800 });
     for (const [name, url] of [
       ['11-phone-list', `${t.base}/s/errorsList`],
+      ['11b-phone-errors', `${t.base}/s/errorsList?view=errors`],
       ['12-phone-reports', `${t.base}/s/reports/1`],
       ['13-phone-settings', `${t.base}/s/settings`],
     ]) {

@@ -6,9 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Simulator } from '../../sim/index';
 import { writePluginFile } from '../../sim/plugins/file-format';
 import { pushReport } from '../../sim/platform/report-client';
-import { writeMark } from '../../src/storage/marks-repo';
 import { MIGRATIONS } from '../../src/storage/migrations';
-import { all } from '../../src/storage/sql';
+import { all, run } from '../../src/storage/sql';
 import { readOutbox, waitFor } from '../helpers/pult-sim';
 import { sampleReport, SAMPLE_ORDER } from '../helpers/samples';
 import { MIGRATIONS as NEXT_MIGRATIONS, TEST_VERSION } from './fixtures/migrations-with-test-step';
@@ -71,9 +70,9 @@ describe('the production file: installed alone, updated with a schema change, ba
     sim = await startSim(at);
     for (const name of BEFORE_UPDATE) seen.pushedBefore.push((await pushReport(`${sim.url}/pult`, sampleReport(name))).status);
     await waitFor(() => (readOutbox(path.join(at.dir, 'outbox')).length > 0 ? true : undefined), 8000, 'the notice mail');
-    // A mark, set while pult is stopped (its database is locked while it runs).
+    // An old-style mark column, set while pult is stopped (its database is locked while it runs).
     await sim.stop();
-    await withDb(at.storage, MIGRATIONS, (db) => writeMark(db, 1, MARK), true);
+    await withDb(at.storage, MIGRATIONS, (db) => run(db, 'UPDATE errors SET mark_login = ?, mark_name = ?, mark_at = ? WHERE id = 1', [MARK.login, MARK.name, MARK.at]), true);
     before_ = await facts(at.storage);
     sim = await startSim(at);
   });

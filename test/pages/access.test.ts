@@ -17,7 +17,7 @@ describe('who may open the s/ pages', () => {
       assert.match(res.text, /<a class="button" href="\/" data-login>Войти в KServer<\/a>/, `${page}: a way to log in (the KServer start page, when no loginUrl is configured)`);
       assert.doesNotMatch(res.text, /class="who"/);
     }
-    const post = await app.browser('anonymous').post(`${BASE}s/errors/1/mark`, { action: 'set' });
+    const post = await app.browser('anonymous').post(`${BASE}s/errors/1/state`, { rev: '1', status: 'in-work' });
     assert.equal(post.status, 403);
   });
 
@@ -47,12 +47,12 @@ describe('who may open the s/ pages', () => {
   it('shows a reader their name and no administrator controls', async (t) => {
     const app = await startApp(t);
     await buildErrors(app.store, 1);
-    const res = await app.browser('reader').get(`${BASE}s/errorsList`);
+    const res = await app.browser('reader').get(`${BASE}s/reports/1`);
     assert.equal(res.status, 200);
     assert.match(res.text, /<span class="who" title="petrova">Петрова Анна<\/span>/);
     assert.doesNotMatch(res.text, /href="\/pult\/s\/clear"/);
     assert.doesNotMatch(res.text, /администратор<\/span>/);
-    assert.match(res.text, /Установить метку/, 'readers may mark');
+    assert.match(res.text, /Взять в работу себе/, 'readers may take a problem');
   });
 
   it('shows an administrator the clear page in the menu and their role', async (t) => {

@@ -21,11 +21,18 @@ import { startApp } from './harness';
 
 const ERRORS = Number(process.argv[2] ?? 100_000);
 const REPORTS = Number(process.argv[3] ?? 1_000_000);
+const PER_PROBLEM = 4;
+const HISTORY = 150;
 
 function fill(db: Database, from: number, to: number, reportsPer: (id: number) => number, nextReport: { id: number }) {
   const insError = db.prepare(
-    `INSERT INTO errors (id, key_hash, config_name, config_version, extensions, texts, stack_hash, detailed, first_seen, last_seen, reports_total, computers)
-     VALUES (?, ?, ?, ?, '[["ИсправленияОшибок","5f1c2a9e0b7d4c3a8e6f1d2c3b4a596877665544"]]', ?, 'FACFAF990A1B2C3D4E5F60718293A4B5', 1, ?, ?, ?, ?)`,
+    `INSERT INTO errors (id, key_hash, config_name, config_version, extensions, texts, stack_hash, detailed, first_seen, last_seen, reports_total, computers, problem_id)
+     VALUES (?, ?, ?, ?, '[["ИсправленияОшибок","5f1c2a9e0b7d4c3a8e6f1d2c3b4a596877665544"]]', ?, 'FACFAF990A1B2C3D4E5F60718293A4B5', 1, ?, ?, ?, ?, ?)`,
+  );
+  // Problems of PER_PROBLEM consecutive errors (the same bug in several versions).
+  const insProblem = db.prepare(
+    `INSERT INTO problems (id, config_name, status, owner_login, owner_name, rev, first_seen, last_seen, reports_total, computers, users)
+     VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
   );
   const insReport = db.prepare(
     `INSERT INTO reports (id, error_id, uid, received_at, time, count, client_id, groupable, has_files, user_name, ip, app_version, app_name,
@@ -41,7 +48,14 @@ function fill(db: Database, from: number, to: number, reportsPer: (id: number) =
       `{Документ.КартаПациента.Форма.ФормаДокумента.Форма(${id % 900})}: Ошибка при вызове метода контекста (Записать)`,
       `{Документ.КартаПациента.МодульОбъекта(${id % 1200})}: Не заполнено поле "Лечащий врач" №${id}`,
     ]);
-    insError.run([id, randomUUID(), `Конфигурация${id % 5}`, `2.0.${id % 20}.${id % 7}`, texts, at, at, n, n]);
+    const problemId = Math.ceil(id / PER_PROBLEM);
+    if ((id - 1) % PER_PROBLEM === 0) {
+      const taken = problemId % 3 === 0;
+      insProblem.run([problemId, `Конфигурация${id % 5}`, taken ? 'in-work' : 'new', taken ? 'petrova' : null, taken ? 'Петрова Анна' : null, at, at, n * PER_PROBLEM, n * PER_PROBLEM, n]);
+    }
+    // The errors of one problem stay in one configuration (id % 5 changes within a group, so pin it).
+    const config = `Конфигурация${(problemId * PER_PROBLEM - PER_PROBLEM + 1) % 5}`;
+    insError.run([id, randomUUID(), config, `2.0.${id % 20}.${id % 7}`, texts, at, at, n, n, problemId]);
     for (let r = 0; r < n; r++) {
       const rid = nextReport.id++;
       const uid = randomUUID();
@@ -50,6 +64,7 @@ function fill(db: Database, from: number, to: number, reportsPer: (id: number) =
     }
   }
   insError.free();
+  insProblem.free();
   insReport.free();
   insUid.free();
 }
@@ -161,7 +176,16 @@ async function main() {
       const to = Math.min(ERRORS + 1, from + BATCH);
       await app.store.write((db) => fill(db, from, to, (id) => (id === 1 ? hotReports : perError), nextReport));
     }
-    console.log(`filled ${ERRORS} errors, ${nextReport.id - 1} reports in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // A long history on the hot problem: every kind of event, comments included.
+    await app.store.write((db) => {
+      for (let i = 0; i < HISTORY; i++) {
+        const kind = i % 3 === 0 ? 'comment' : 'state';
+        const data = kind === 'comment' ? { text: `Комментарий ${i}\nвторая строка` } : { from: { status: 'new', owner: null }, to: { status: 'in-work', owner: { login: 'petrova', name: 'Петрова Анна' } } };
+        db.run('INSERT INTO problem_events (problem_id, rev, at, login, name, kind, data) VALUES (1, ?, ?, ?, ?, ?, ?)', [i + 2, new Date().toISOString(), 'petrova', 'Петрова Анна', kind, JSON.stringify(data)]);
+      }
+      db.run('UPDATE problems SET rev = ? WHERE id = 1', [HISTORY + 1]);
+    });
+    console.log(`filled ${ERRORS} errors (${Math.ceil(ERRORS / PER_PROBLEM)} problems), ${nextReport.id - 1} reports in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     // Let the engine's background checkpoint finish and the fill's garbage go, so the
     // numbers below are the pages' own (run with --expose-gc).
     await new Promise((r) => setTimeout(r, 5000));
@@ -200,16 +224,23 @@ async function main() {
     const browser = app.browser('admin');
     await browser.get('/pult/s/errorsList');
     for (const [label, url] of [
-      ['GET s/errorsList', '/pult/s/errorsList'],
-      ['GET s/errorsList?config=…&version=…', `/pult/s/errorsList?config=${encodeURIComponent('Конфигурация2')}&version=2.0.7.0`],
-      ['GET s/errorsList?before=50000', '/pult/s/errorsList?before=50000'],
-      ['GET s/reports/1 (hot error)', '/pult/s/reports/1'],
+      ['GET s/errorsList (problems)', '/pult/s/errorsList'],
+      ['GET s/errorsList?config=… (problems)', `/pult/s/errorsList?config=${encodeURIComponent('Конфигурация3')}`],
+      ['GET s/errorsList?version=… (problems)', '/pult/s/errorsList?version=2.0.7.0'],
+      ['GET s/errorsList?config=…&version=… (problems)', `/pult/s/errorsList?config=${encodeURIComponent('Конфигурация2')}&version=2.0.7.0`],
+      ['GET s/errorsList?before=12500 (problems)', '/pult/s/errorsList?before=12500'],
+      ['GET s/errorsList JSON (problems)', '/pult/s/errorsList#json'],
+      ['GET s/errorsList?view=errors', '/pult/s/errorsList?view=errors'],
+      ['GET s/errorsList?view=errors&config=…&version=…', `/pult/s/errorsList?view=errors&config=${encodeURIComponent('Конфигурация2')}&version=2.0.7.0`],
+      ['GET s/errorsList?view=errors&before=50000', '/pult/s/errorsList?view=errors&before=50000'],
+      [`GET s/reports/1 (hot error, history of ${HISTORY})`, '/pult/s/reports/1'],
       [`GET s/reports/${ERRORS}`, `/pult/s/reports/${ERRORS}`],
     ] as const) {
       const samples: number[] = [];
       for (let i = 0; i < 20; i++) {
         const t = performance.now();
-        const res = await browser.get(url);
+        const json = url.endsWith('#json');
+        const res = await browser.get(url.replace('#json', ''), json ? { accept: 'application/json' } : {});
         samples.push(performance.now() - t);
         if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
       }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { finishPendingDeletes } from '../../src/registry/pending-deletes';
 import { oldestReportsOf, removeErrorRow, removeReports } from '../../src/storage/clear-repo';
-import { writeMark } from '../../src/storage/marks-repo';
+import { writeProblemState } from '../../src/storage/problems-repo';
 import { BASE, MED_SETTINGS, rows, startApp, type TestApp } from './harness';
 
 const CLEAR = `${BASE}s/clear`;
@@ -56,9 +56,12 @@ describe('GET /pult/s/clear', () => {
     const app = await narrowed(t);
     const before = await app.browser('admin').get(CLEAR);
     assert.doesNotMatch(before.text, /data-worked-on/);
-    await app.store.write((db) => writeMark(db, 1, { login: 'petrova', name: 'Петрова Анна', at: new Date().toISOString() }));
+    const problem_id = rows<{ problem_id: number }>(app.store, 'SELECT problem_id FROM errors WHERE id = 1')[0]!.problem_id;
+    await app.store.write((db) =>
+      writeProblemState(db, problem_id, 1, { status: 'in-work', owner_login: 'petrova', owner_name: 'Петрова Анна', fixed_in: null, reason: null }),
+    );
     const res = await app.browser('admin').get(CLEAR);
-    assert.match(res.text, /С частью этих ошибок работают: 1 ошибка отмечена меткой\. Они тоже будут удалены/);
+    assert.match(res.text, /С частью этих ошибок работают: 1 ошибка взята в работу\. Они тоже будут удалены/);
   });
 });
 

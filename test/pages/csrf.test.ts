@@ -4,13 +4,14 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { BASE, buildErrors, rows, startApp, type TestApp } from './harness';
 
-const markAt = (app: TestApp) => rows<{ mark_at: string | null }>(app.store, 'SELECT mark_at FROM errors WHERE id = 1')[0]!.mark_at;
+const statusOf = (app: TestApp) =>
+  rows<{ status: string }>(app.store, 'SELECT p.status FROM problems p JOIN errors e ON e.problem_id = p.id WHERE e.id = 1')[0]!.status;
 
 async function readerOnList(t: Parameters<typeof startApp>[0]) {
   const app = await startApp(t);
   await buildErrors(app.store, 1);
   const browser = app.browser('reader');
-  await browser.get(`${BASE}s/errorsList`);
+  await browser.get(`${BASE}s/reports/1`);
   return { app, browser };
 }
 
@@ -31,46 +32,46 @@ describe('CSRF protection of the s/ area', () => {
 
   it('accepts the form token and, from the page script, the X-CSRF-Token header', async (t) => {
     const { app, browser } = await readerOnList(t);
-    assert.equal((await browser.post(`${BASE}s/errors/1/mark`, { action: 'set' })).status, 303);
-    const viaHeader = await browser.post(`${BASE}s/errors/1/mark`, { action: 'clear', _csrf: '' }, { 'x-csrf-token': browser.csrf, accept: 'application/json' });
+    assert.equal((await browser.post(`${BASE}s/errors/1/state`, { rev: '1', status: 'in-work' })).status, 303);
+    const viaHeader = await browser.post(`${BASE}s/errors/1/state`, { rev: '2', status: 'new', _csrf: '' }, { 'x-csrf-token': browser.csrf, accept: 'application/json' });
     assert.equal(viaHeader.status, 200);
-    assert.equal(markAt(app), null);
+    assert.equal(statusOf(app), 'new');
   });
 
   it('refuses a POST without a token: 403, nothing changed', async (t) => {
     const { app, browser } = await readerOnList(t);
-    const res = await browser.post(`${BASE}s/errors/1/mark`, { action: 'set', _csrf: '' });
+    const res = await browser.post(`${BASE}s/errors/1/state`, { rev: '1', status: 'in-work', _csrf: '' });
     assert.equal(res.status, 403);
     assert.match(res.text, /Форма устарела или отправлена с чужой страницы/);
-    assert.equal(markAt(app), null);
+    assert.equal(statusOf(app), 'new');
   });
 
   it('refuses a wrong token, and a token made for another cookie', async (t) => {
     const { app, browser } = await readerOnList(t);
-    assert.equal((await browser.post(`${BASE}s/errors/1/mark`, { action: 'set', _csrf: 'x'.repeat(43) })).status, 403);
+    assert.equal((await browser.post(`${BASE}s/errors/1/state`, { rev: '1', status: 'in-work', _csrf: 'x'.repeat(43) })).status, 403);
     // An attacker's own valid pair does not fit the victim's cookie.
     const attacker = app.browser('reader');
     await attacker.get(`${BASE}s/errorsList`);
-    assert.equal((await browser.post(`${BASE}s/errors/1/mark`, { action: 'set', _csrf: attacker.csrf })).status, 403);
-    assert.equal(markAt(app), null);
+    assert.equal((await browser.post(`${BASE}s/errors/1/state`, { rev: '1', status: 'in-work', _csrf: attacker.csrf })).status, 403);
+    assert.equal(statusOf(app), 'new');
   });
 
   it('refuses a token without its cookie', async (t) => {
     const { app, browser } = await readerOnList(t);
     browser.cookies.delete('pult_csrf');
-    assert.equal((await browser.post(`${BASE}s/errors/1/mark`, { action: 'set' })).status, 403);
-    assert.equal(markAt(app), null);
+    assert.equal((await browser.post(`${BASE}s/errors/1/state`, { rev: '1', status: 'in-work' })).status, 403);
+    assert.equal(statusOf(app), 'new');
   });
 
   it('refuses a POST from a foreign Origin or marked cross-site even with a valid token', async (t) => {
     const { app, browser } = await readerOnList(t);
     const foreign: Record<string, string>[] = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }];
     for (const headers of foreign) {
-      const res = await browser.post(`${BASE}s/errors/1/mark`, { action: 'set' }, headers);
+      const res = await browser.post(`${BASE}s/errors/1/state`, { rev: '1', status: 'in-work' }, headers);
       assert.equal(res.status, 403, JSON.stringify(headers));
     }
-    assert.equal(markAt(app), null);
-    const same = await browser.post(`${BASE}s/errors/1/mark`, { action: 'set' }, { origin: `http://127.0.0.1:${app.port}`, 'sec-fetch-site': 'same-origin' });
+    assert.equal(statusOf(app), 'new');
+    const same = await browser.post(`${BASE}s/errors/1/state`, { rev: '1', status: 'in-work' }, { origin: `http://127.0.0.1:${app.port}`, 'sec-fetch-site': 'same-origin' });
     assert.equal(same.status, 303);
   });
 
@@ -97,6 +98,7 @@ describe('GET requests never change anything', () => {
     const snapshot = () =>
       JSON.stringify({
         errors: rows(app.store, 'SELECT * FROM errors'),
+        problems: rows(app.store, 'SELECT * FROM problems'),
         reports: rows(app.store, 'SELECT * FROM reports'),
         uids: rows(app.store, 'SELECT * FROM report_uids'),
         pending: rows(app.store, 'SELECT * FROM pending_deletes'),
@@ -110,7 +112,7 @@ describe('GET requests never change anything', () => {
       `${BASE}s/errorsList?action=set`,
       `${BASE}s/reports/1?action=set`,
       `${BASE}s/reports/1/zip/1`,
-      `${BASE}s/errors/1/mark?action=set&_csrf=${admin.csrf}`,
+      `${BASE}s/errors/1/state?rev=1&status=in-work&_csrf=${admin.csrf}`,
       `${BASE}s/settings?name_0=X&mode_0=all&_csrf=${admin.csrf}`,
       `${BASE}s/clear?plan=${plan}&confirm=yes&_csrf=${admin.csrf}`,
     ]) {

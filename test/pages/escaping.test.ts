@@ -53,7 +53,9 @@ describe('client text on the pages', () => {
     assert.match(res.text.replaceAll('<wbr>', ''), /&lt;script&gt;alert\(&quot;outer&quot;\)&lt;\/script&gt;/);
     assert.match(res.text, /\{\{ 7\*7 \}\} \{% raw %\}/, 'template syntax in client text is not evaluated');
     assert.match(res.text, /Конф&lt;img src=x onerror=alert\(1\)&gt;/);
-    assert.match(res.text, /&lt;svg onload=alert\(2\)&gt;/);
+    const errors = await app.browser('reader').get(`${BASE}s/errorsList?view=errors`);
+    assertInert(errors.text, 'errorsList?view=errors');
+    assert.match(errors.text, /&lt;svg onload=alert\(2\)&gt;/, 'the extensions, in the unique errors');
   });
 
   it('is escaped on the error page: user, IP, data separation, DBMS, descriptions', async (t) => {
@@ -79,17 +81,20 @@ describe('client text on the pages', () => {
     assert.match(clear.text, /Конф&lt;img src=x onerror=alert\(1\)&gt;/);
   });
 
-  it('escapes a KServer user name with markup in the header and in the mark', async (t) => {
+  it('escapes a KServer user name with markup in the header, the owner and the history', async (t) => {
     const app = await withHostileError(t);
     const evil = app.browser('evil');
-    await evil.get(`${BASE}s/errorsList`);
-    await evil.post(`${BASE}s/errors/1/mark`, { action: 'set' });
+    await evil.get(`${BASE}s/reports/1`);
+    await evil.post(`${BASE}s/errors/1/state`, { rev: '1', status: 'in-work', comment: '<script>alert("comment")</script>\nвторая строка' });
     const res = await evil.get(`${BASE}s/errorsList`);
     assertInert(res.text, 'errorsList as evil');
     assert.doesNotMatch(res.text, /<script>alert\("name"\)/);
     assert.match(res.text, /<span class="who" title="evil&lt;script&gt;">&lt;script&gt;alert\(&quot;name&quot;\)&lt;\/script&gt;&lt;b&gt;Злоумышленник&lt;\/b&gt;<\/span>/);
-    assert.match(res.text, /<span class="mark-who" title="evil&lt;script&gt;">&lt;script&gt;/);
-    const json = await evil.post(`${BASE}s/errors/1/mark`, { action: 'set' }, { accept: 'application/json' });
-    assert.equal(JSON.parse(json.text).mark.name, USERS.evil.name, 'JSON carries the text as text; the script sets it with textContent');
+    assert.match(res.text, /<span class="owner" title="evil&lt;script&gt;">&lt;script&gt;/);
+    const page = await evil.get(`${BASE}s/reports/1`);
+    assertInert(page.text, 'error page as evil');
+    assert.match(page.text, /<div class="comment">&lt;script&gt;alert\(&quot;comment&quot;\)&lt;\/script&gt;\nвторая строка<\/div>/, 'the comment is text, line breaks kept');
+    const json = await evil.get(`${BASE}s/reports/1`, { accept: 'application/json' });
+    assert.equal(JSON.parse(json.text).state.owner.name, USERS.evil.name, 'JSON carries the text as text');
   });
 });

@@ -20,6 +20,7 @@ import type { ReportFacts } from '../../src/registry/report-facts';
 import { readReport } from '../../src/intake/read-report';
 import { BackgroundJobs } from '../../src/registry/background-jobs';
 import { clearJob } from '../../src/registry/clear';
+import { countInProblem } from '../../src/registry/problem-intake';
 import { registerReport, type Outcome } from '../../src/registry/register-report';
 import { retentionJob } from '../../src/registry/retention';
 import { SettingsStore } from '../../src/registry/settings-store';
@@ -203,6 +204,8 @@ export async function startApp(
 export class Browser {
   readonly cookies = new Map<string, string>();
   csrf = '';
+  /** The revision the last page's form was made on (its hidden `rev` field). */
+  rev = '';
 
   constructor(
     private readonly send: TestApp['request'],
@@ -223,6 +226,8 @@ export class Browser {
     }
     const token = /name="_csrf" value="([^"]+)"/.exec(reply.text)?.[1];
     if (token) this.csrf = token;
+    const rev = /name="rev" value="([^"]+)"/.exec(reply.text)?.[1];
+    if (rev) this.rev = rev;
     return reply;
   }
 
@@ -284,6 +289,7 @@ export async function buildErrors(
           zipSize: 1000,
         });
         countReport(db, errorId, at, true);
+        countInProblem(db, { errorId, isNewError: r === 0, key, clientId: `pc-${i}-${r}`, userName: 'Пользователь', stored: true, newComputer: true, time: at });
       }
       ids.push(errorId);
     }

@@ -3,7 +3,19 @@ import { describe, it } from 'node:test';
 import initSqlJs, { type Database } from 'sql.js';
 import { nextErrorOf, oldestReportsOf, pendingDeletes, reportTotalsOf, reportUidsAfter } from '../../src/storage/clear-repo';
 import { firstReportId, kthNewestReportId, reportsAfter } from '../../src/storage/retention-repo';
-import { readMark, writeMark } from '../../src/storage/marks-repo';
+import { hasProblemsBeyond, listProblems } from '../../src/storage/problem-list-repo';
+import {
+  addProblemComputer,
+  addProblemUser,
+  countProblemReport,
+  errorsOfProblem,
+  eventsOf,
+  eventsSince,
+  findProblemByKey,
+  problemOfError,
+  readProblem,
+  writeProblemState,
+} from '../../src/storage/problems-repo';
 import { MIGRATIONS } from '../../src/storage/migrations';
 import {
   errorFacets,
@@ -80,19 +92,58 @@ describe('query plans of the pages', () => {
     assert.deepEqual(plans[5], ['SEARCH reports USING INTEGER PRIMARY KEY (rowid=?)']);
   });
 
-  it('the filter counts read only the errors_by_config index (the one whole-index walk, cached briefly)', async () => {
+  it('the filter counts read only one (config, version, …) index (the one whole-index walk, cached briefly)', async () => {
     const db = await schemaDb();
     const [plan] = plansOf(db, (d) => errorFacets(d));
-    assert.deepEqual(plan, ['SCAN errors USING COVERING INDEX errors_by_config']);
+    assert.match(plan!.join(' | '), /^SCAN errors USING COVERING INDEX errors_by_config(_version_problem)?$/);
   });
 
-  it('marks read and write one error by id', async () => {
+  const PROBLEM_FILTERS: [string, ErrorFilter, RegExp][] = [
+    ['no filter', {}, /^SEARCH problems USING INTEGER PRIMARY KEY \((?:row)?id[<>]\?\)$/],
+    ['configuration', { config: 'К' }, /^SEARCH problems USING COVERING INDEX problems_by_config \(config_name=\? AND (?:row)?id[<>]\?\)$/],
+    ['version', { version: '1' }, /^SEARCH errors USING COVERING INDEX errors_by_version_problem \(config_version=\? AND problem_id[<>]\?\)$/],
+    ['both', { config: 'К', version: '1' }, /^SEARCH errors USING COVERING INDEX errors_by_config_version_problem \(config_name=\? AND config_version=\? AND problem_id[<>]\?\)$/],
+  ];
+  for (const [name, filter, expected] of PROBLEM_FILTERS) {
+    it(`the problem list filtered by ${name}: an index range in problem order, both directions, no sort, each problem by id`, async () => {
+      const db = await schemaDb();
+      db.run("INSERT INTO problems (id, config_name, first_seen, last_seen) VALUES (100, 'К', '', ''), (101, 'К', '', '')");
+      db.run("INSERT INTO errors (key_hash, config_name, config_version, extensions, texts, stack_hash, detailed, first_seen, last_seen, problem_id) VALUES ('a', 'К', '1', '[]', '[]', '', 1, '', '', 100)");
+      const plans = plansOf(db, (d) => {
+        listProblems(d, filter, { before: 101 }, 50);
+        listProblems(d, filter, { after: 99 }, 50);
+        hasProblemsBeyond(d, filter, 101, 'older');
+        hasProblemsBeyond(d, filter, 99, 'newer');
+        errorsOfProblem(d, 100, 200);
+      });
+      const [older, byId, newer, ofProblem] = plans;
+      assert.equal(plans.length, 4, 'the paging checks reuse the page queries');
+      for (const plan of [older!, newer!]) assert.deepEqual(plan.length, 1, plan.join(' | '));
+      for (const plan of [older!, newer!]) assert.match(plan[0]!, expected);
+      assert.deepEqual(byId, ['SEARCH problems USING INTEGER PRIMARY KEY (rowid=?)']);
+      assert.deepEqual(ofProblem, ['SEARCH errors USING INDEX errors_by_problem (problem_id=?)']);
+    });
+  }
+
+  it('intake and state changes reach a problem by key, by id and by index only', async () => {
     const db = await schemaDb();
     const plans = plansOf(db, (d) => {
-      readMark(d, 1);
-      writeMark(d, 1, null);
+      findProblemByKey(d, 'k');
+      problemOfError(d, 1);
+      addProblemComputer(d, 1, 'pc');
+      addProblemUser(d, 1, 'Иванов');
+      countProblemReport(d, 1, 't', true, true);
+      readProblem(d, 1);
+      writeProblemState(d, 1, 1, { status: 'new', owner_login: null, owner_name: null, fixed_in: null, reason: null });
+      eventsOf(d, 1, 200);
+      eventsSince(d, 1, 3, 20);
     });
-    for (const plan of plans) assert.deepEqual(plan, ['SEARCH errors USING INTEGER PRIMARY KEY (rowid=?)']);
+    assert.deepEqual(plans[0], ['SEARCH problem_keys USING PRIMARY KEY (key_hash=?)']);
+    assert.deepEqual(plans[1], ['SEARCH errors USING INTEGER PRIMARY KEY (rowid=?)']);
+    for (const i of [4, 5, 6]) assert.deepEqual(plans[i], ['SEARCH problems USING INTEGER PRIMARY KEY (rowid=?)'], String(i));
+    assert.match(plans[7]!.join(' | '), /^SEARCH problem_events USING INDEX problem_events_by_problem \(problem_id=\?\)$/);
+    assert.match(plans[8]!.join(' | '), /^SEARCH problem_events USING INDEX problem_events_by_problem \(problem_id=\?\)$/);
+    for (const plan of plans) assert.doesNotMatch(plan.join(' | '), /TEMP B-TREE|SCAN/);
   });
 
   it('clearing finds its errors and reports by index, and pending deletions by name', async () => {
@@ -103,9 +154,9 @@ describe('query plans of the pages', () => {
       pendingDeletes(d, '', 500);
       oldestReportsOf(d, 1, 200);
     });
-    assert.match(plans[0]!.join(' | '), /^SEARCH errors USING COVERING INDEX errors_by_config \(config_name=\? AND config_version=\? AND (?:row)?id>\?\)$/);
+    assert.match(plans[0]!.join(' | '), /^SEARCH errors USING COVERING INDEX errors_by_config(_version_problem)? \(config_name=\? AND config_version=\? AND (?:row)?id>\?\)$/);
     assert.match(plans[3]!.join(' | '), /^SEARCH reports USING INDEX reports_by_error \(error_id=\?\)$/);
-    assert.match(plans[1]!.join(' | '), /SEARCH e USING COVERING INDEX errors_by_config .*SEARCH r USING INDEX reports_by_(error|computer)/);
+    assert.match(plans[1]!.join(' | '), /SEARCH e USING COVERING INDEX errors_by_config(_version_problem)? .*SEARCH r USING INDEX reports_by_(error|computer)/);
     assert.match(plans[2]!.join(' | '), /^SEARCH pending_deletes USING PRIMARY KEY \(zip_name>\?\)$/);
     for (const plan of plans) assert.doesNotMatch(plan.join(' | '), /TEMP B-TREE/);
   });

@@ -79,7 +79,7 @@ describe('POST /pult/s/settings', () => {
     await browser.get(SETTINGS);
     const res = await browser.post(
       SETTINGS,
-      form({ name_1: 'Бухгалтерия', mode_1: 'all', recipients_1: 'buh@example.ru; chief@example.ru', userMessage: 'Отчёт получен', dumpType: '3' }),
+      { rev: browser.rev, ...form({ name_1: 'Бухгалтерия', mode_1: 'all', recipients_1: 'buh@example.ru; chief@example.ru', userMessage: 'Отчёт получен', dumpType: '3' }) },
     );
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, SETTINGS, 'nothing in the address that would say "saved" again on reload');
@@ -110,7 +110,7 @@ describe('POST /pult/s/settings', () => {
     const app = await startApp(t);
     const browser = app.browser('admin');
     await browser.get(SETTINGS);
-    await browser.post(SETTINGS, form({ versions_0: '2.0.6.\n\n 2.0.7., 2.1\n', name_1: 'Пауза', mode_1: 'none' }));
+    await browser.post(SETTINGS, { rev: browser.rev, ...form({ versions_0: '2.0.6.\n\n 2.0.7., 2.1\n', name_1: 'Пауза', mode_1: 'none' }) });
     assert.deepEqual(fileOf(app).configurations, [
       { name: 'МедицинаБольница', versions: ['2.0.6.', '2.0.7.', '2.1'], recipients: ['med@example.ru'] },
       { name: 'Пауза', versions: [], recipients: [] },
@@ -121,7 +121,7 @@ describe('POST /pult/s/settings', () => {
     const app = await startApp(t);
     const browser = app.browser('admin');
     await browser.get(SETTINGS);
-    await browser.post(SETTINGS, form({ delete_0: '1' }));
+    await browser.post(SETTINGS, { rev: browser.rev, ...form({ delete_0: '1' }) });
     assert.deepEqual(fileOf(app).configurations, []);
   });
 
@@ -154,7 +154,7 @@ describe('POST /pult/s/settings', () => {
     const app = await startApp(t);
     const browser = app.browser('admin');
     await browser.get(SETTINGS);
-    const res = await browser.post(SETTINGS, form({ name_1: 'МедицинаБольница', mode_1: 'all' }));
+    const res = await browser.post(SETTINGS, { rev: browser.rev, ...form({ name_1: 'МедицинаБольница', mode_1: 'all' }) });
     assert.equal(res.status, 400);
     assert.match(res.text, /конфигурация «МедицинаБольница» указана дважды/);
   });
@@ -163,14 +163,36 @@ describe('POST /pult/s/settings', () => {
     const app = await startApp(t);
     await buildErrors(app.store, 1);
     const browser = app.browser('reader');
-    await browser.get(`${BASE}s/errorsList`);
-    assert.ok(browser.csrf, 'the reader has a valid token (from a mark form)');
+    await browser.get(`${BASE}s/reports/1`);
+    assert.ok(browser.csrf, 'the reader has a valid token (from the state form)');
     const before = fs.readFileSync(path.join(app.dir, 'settings.json'), 'utf8');
-    const res = await browser.post(SETTINGS, form({ delete_0: '1' }));
+    const res = await browser.post(SETTINGS, { rev: browser.rev, ...form({ delete_0: '1' }) });
     assert.equal(res.status, 403);
     assert.match(res.text, /только администраторам pult/);
     assert.equal(fs.readFileSync(path.join(app.dir, 'settings.json'), 'utf8'), before);
     assert.deepEqual(app.settings.get(), MED_SETTINGS);
+  });
+
+  it('when two administrators save tabs opened on the same settings, the second is refused with what changed, and the first one\'s recipient stays', async (t) => {
+    const app = await startApp(t);
+    const first = app.browser('admin');
+    const second = app.browser('admin');
+    await first.get(SETTINGS);
+    await second.get(SETTINGS);
+    assert.equal(first.rev, second.rev);
+    const saved = await first.post(SETTINGS, { rev: first.rev, ...form({ recipients_0: 'med@example.ru, lead@example.ru' }) });
+    assert.equal(saved.status, 303);
+    const refused = await second.post(SETTINGS, { rev: second.rev, ...form({ userMessage: 'Другой текст' }) });
+    assert.equal(refused.status, 409);
+    assert.match(refused.text, /Настройки не сохранены: их изменили, пока страница была открыта/);
+    assert.match(refused.text, /у «МедицинаБольница» изменены получатели: med@example\.ru → med@example\.ru, lead@example\.ru/);
+    assert.match(refused.text, /Другой текст<\/textarea>/, 'what the second person typed is kept in the form');
+    assert.deepEqual(fileOf(app).configurations[0].recipients, ['med@example.ru', 'lead@example.ru']);
+    assert.equal(fileOf(app).userMessage, MED_SETTINGS.userMessage);
+    // Having seen the change, the second person saves on the new revision.
+    const again = await second.post(SETTINGS, { rev: second.rev, ...form({ recipients_0: 'med@example.ru, lead@example.ru', userMessage: 'Другой текст' }) });
+    assert.equal(again.status, 303);
+    assert.equal(fileOf(app).userMessage, 'Другой текст');
   });
 });
 

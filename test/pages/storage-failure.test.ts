@@ -36,7 +36,7 @@ describe('when the store stops taking writes under a running pult', () => {
     const app = await startApp(t, undefined, createLogger((l) => lines.push(l)));
     await app.register('client-error');
     const reader = app.browser('reader');
-    await reader.get('/pult/s/errorsList'); // a page, for the form token
+    await reader.get('/pult/s/reports/1'); // a page, for the form token
     await breakJournal(app);
 
     const a = await push(app);
@@ -47,7 +47,7 @@ describe('when the store stops taking writes under a running pult', () => {
     assert.match(json.error, /Хранилище отчётов сейчас недоступно/);
     assert.doesNotMatch(a.text, /at |StorageFailedError|Error:/);
 
-    const mark = await reader.post('/pult/s/errors/1/mark', { action: 'set' }, { accept: 'text/html' });
+    const mark = await reader.post('/pult/s/errors/1/state', { rev: '1', status: 'in-work' }, { accept: 'text/html' });
     assert.equal(mark.status, 503);
     assert.match(String(mark.headers['content-type']), /html/);
     assert.match(mark.text, /Недоступно/);

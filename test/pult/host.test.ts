@@ -56,14 +56,14 @@ describe('pult in the simulator', () => {
   });
 
   it('does not accept one user\'s form token in another user\'s session', async () => {
-    const page = await request(`${t.base}/s/errorsList`, { headers: { cookie: cookieOf(SESSION.reader) } });
+    const page = await request(`${t.base}/s/reports/1`, { headers: { cookie: cookieOf(SESSION.reader) } });
     const csrfCookie = String(page.headers['set-cookie']).match(/pult_csrf=([^;]+)/)![1]!;
     const token = page.text.match(/name="_csrf" value="([^"]+)"/)![1]!;
     const as = (session: number) =>
-      request(`${t.base}/s/errors/1/mark`, {
+      request(`${t.base}/s/errors/1/state`, {
         method: 'POST',
         headers: { cookie: `${cookieOf(session)}; pult_csrf=${csrfCookie}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: `_csrf=${encodeURIComponent(token)}&action=set`,
+        body: `_csrf=${encodeURIComponent(token)}&rev=1&status=in-work`,
       });
     const planted = await as(SESSION.admin);
     assert.equal(planted.status, 403, 'planted in the administrator\'s browser');

@@ -4,14 +4,23 @@ import { findError, hasReportsBeyond, listReports, newestErrorId } from '../../s
 import { jobOf, lastRunOf } from '../../storage/jobs-repo';
 import { formatDateTime } from '../render';
 import type { Store } from '../../storage/store';
+import { errorsOfProblem, eventsOf, problemOfError, readProblem } from '../../storage/problems-repo';
 import { NotFoundError } from '../../errors';
+import { ERRORS_PER_PROBLEM } from './problems-list';
+import { presentEvent, presentProblem, type HistoryItem, type ProblemView } from './present-problem';
 import { CursorQuery, cursorOf, isFirstPage, PAGE_SIZE, withQuery } from './params';
 import { presentError, presentReport, type ErrorView, type ReportView } from './present';
 
 export const ReportsQuery = CursorQuery;
 
+/** The newest history entries shown on the page. */
+const HISTORY_LIMIT = 200;
+
 export interface ErrorPageView {
   error: ErrorView;
+  /** The problem it belongs to, its unique errors, and its history newest first. */
+  problem: ProblemView | undefined;
+  history: HistoryItem[];
   reports: ReportView[];
   firstPage: boolean;
   newerHref?: string;
@@ -28,11 +37,15 @@ export function errorPageView(store: Store, errorId: number, q: z.infer<typeof R
     const error = findError(db, errorId);
     if (!error) return { missing: missingError(db, errorId) };
     const rows = listReports(db, errorId, cursor, PAGE_SIZE);
+    const problemId = problemOfError(db, errorId);
+    const problem = problemId === undefined ? undefined : readProblem(db, problemId);
     const first = rows[0];
     const last = rows[rows.length - 1];
     return {
       error,
       rows,
+      problem: problem && presentProblem(problem, errorsOfProblem(db, problem.id, ERRORS_PER_PROBLEM)),
+      history: problem ? eventsOf(db, problem.id, HISTORY_LIMIT).map(presentEvent) : [],
       newer: first ? hasReportsBeyond(db, errorId, first.id, 'newer') : false,
       older: last ? hasReportsBeyond(db, errorId, last.id, 'older') : false,
     };
@@ -42,6 +55,8 @@ export function errorPageView(store: Store, errorId: number, q: z.infer<typeof R
   const { rows } = found;
   return {
     error: presentError(found.error),
+    problem: found.problem,
+    history: found.history,
     reports: rows.map(presentReport),
     firstPage: isFirstPage(cursor),
     newerHref: found.newer && rows[0] ? withQuery(path, { after: rows[0].id }) : undefined,

@@ -3,11 +3,13 @@ import { hasErrorsBeyond, listErrors, type ErrorFilter } from '../../storage/pag
 import type { Store } from '../../storage/store';
 import type { FacetsCache } from './facets';
 import { CursorQuery, cursorOf, isFirstPage, PAGE_SIZE, withQuery } from './params';
+import { compareVersions } from '../../registry/version';
 import { formatCount, presentErrorSummary, type ErrorView } from './present';
 
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 export const ErrorsListQuery = CursorQuery.extend({
+  view: z.enum(['problems', 'errors'], { error: 'ожидается problems или errors' }).default('problems'),
   config: z.preprocess(blankToUndefined, z.string().max(200, 'слишком длинное имя конфигурации').optional()),
   version: z.preprocess(blankToUndefined, z.string().max(100, 'слишком длинная версия').optional()),
 });
@@ -20,19 +22,25 @@ export interface Option {
   selected: boolean;
 }
 
-export interface ErrorsListView {
+/** What both lists of errorsList show: the filter with its counts, and the pager. */
+export interface ListPage {
   filter: ErrorFilter;
   filtered: boolean;
   configs: Option[];
   versions: Option[];
-  /** Errors matching the filter (from the briefly cached counts). */
+  /** Unique errors matching the filter (from the briefly cached counts). */
   matching: string;
   anyErrors: boolean;
-  errors: ErrorView[];
   firstPage: boolean;
   newerHref?: string;
   olderHref?: string;
   firstHref: string;
+}
+
+export interface ErrorsListView extends ListPage {
+  errors: ErrorView[];
+  /** The same filter, as problems. */
+  problemsHref: string;
 }
 
 /** errorsList: one page of unique errors, newest first, with the filter's options and counts. */
@@ -50,6 +58,27 @@ export function errorsListView(store: Store, facets: FacetsCache, q: ErrorsListI
     };
   });
 
+  const { configs, versions, matching, anyErrors } = filterOptions(facets, filter);
+  const path = `${base}s/errorsList`;
+  const keep = { view: 'errors', config: filter.config, version: filter.version };
+  return {
+    filter,
+    filtered: filter.config !== undefined || filter.version !== undefined,
+    configs,
+    versions,
+    matching,
+    anyErrors,
+    errors: rows.map(presentErrorSummary),
+    firstPage: isFirstPage(cursor),
+    newerHref: newer && rows[0] ? withQuery(path, { ...keep, after: rows[0].id }) : undefined,
+    olderHref: older && rows.length ? withQuery(path, { ...keep, before: rows[rows.length - 1]!.id }) : undefined,
+    firstHref: withQuery(path, keep),
+    problemsHref: withQuery(path, { config: filter.config, version: filter.version }),
+  };
+}
+
+/** The filter's options with their counts (of unique errors), and how many match. */
+export function filterOptions(facets: FacetsCache, filter: ErrorFilter): { configs: Option[]; versions: Option[]; matching: string; anyErrors: boolean } {
   const all = facets.get();
   const byConfig = new Map<string, number>();
   for (const f of all) byConfig.set(f.config_name, (byConfig.get(f.config_name) ?? 0) + f.n);
@@ -69,34 +98,5 @@ export function errorsListView(store: Store, facets: FacetsCache, q: ErrorsListI
     .map(([v, n]) => ({ value: v, label: `${v} (${formatCount(n)})`, selected: v === filter.version }));
   if (filter.version !== undefined && !byVersion.has(filter.version)) versions.unshift({ value: filter.version, label: `${filter.version} (0)`, selected: true });
 
-  const path = `${base}s/errorsList`;
-  const keep = { config: filter.config, version: filter.version };
-  return {
-    filter,
-    filtered: filter.config !== undefined || filter.version !== undefined,
-    configs,
-    versions,
-    matching: formatCount(matching),
-    anyErrors: all.length > 0,
-    errors: rows.map(presentErrorSummary),
-    firstPage: isFirstPage(cursor),
-    newerHref: newer && rows[0] ? withQuery(path, { ...keep, after: rows[0].id }) : undefined,
-    olderHref: older && rows.length ? withQuery(path, { ...keep, before: rows[rows.length - 1]!.id }) : undefined,
-    firstHref: withQuery(path, keep),
-  };
-}
-
-/** "2.0.10.3" after "2.0.9.1": numeric parts compare as numbers. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.');
-  const pb = b.split('.');
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i] ?? '';
-    const y = pb[i] ?? '';
-    const nx = /^\d+$/.test(x) ? Number(x) : NaN;
-    const ny = /^\d+$/.test(y) ? Number(y) : NaN;
-    const c = !Number.isNaN(nx) && !Number.isNaN(ny) ? nx - ny : x.localeCompare(y);
-    if (c !== 0) return c;
-  }
-  return 0;
+  return { configs, versions, matching: formatCount(matching), anyErrors: all.length > 0 };
 }

@@ -1,19 +1,11 @@
 import type { ErrorRow, ReportRow } from '../../storage/pages-repo';
 import { formatBytes } from '../../sizes';
 import { clip } from '../../registry/limits';
-import { formatDateTime } from '../render';
 
 /**
  * Rows → what the templates show. Everything here is client text and stays text: the
  * templates autoescape it, nothing is marked safe.
  */
-
-export interface MarkView {
-  login: string;
-  name: string;
-  at: string;
-  atText: string;
-}
 
 export interface ErrorView {
   id: number;
@@ -32,7 +24,7 @@ export interface ErrorView {
   computers: number;
   firstSeen: string;
   lastSeen: string;
-  mark: MarkView | null;
+  problemId: number | null;
 }
 
 export interface ReportView {
@@ -63,12 +55,6 @@ export interface ReportView {
   zipSize: string;
 }
 
-export function presentMark(m: { login: string | null; name: string | null; at: string | null } | null): MarkView | null {
-  if (!m || !m.at) return null;
-  const login = m.login ?? '';
-  return { login, name: m.name || login, at: m.at, atText: formatDateTime(m.at) };
-}
-
 export function presentError(r: ErrorRow): ErrorView {
   return {
     id: r.id,
@@ -88,7 +74,7 @@ export function presentError(r: ErrorRow): ErrorView {
     computers: r.computers,
     firstSeen: r.first_seen,
     lastSeen: r.last_seen,
-    mark: presentMark({ login: r.mark_login, name: r.mark_name, at: r.mark_at }),
+    problemId: r.problem_id,
   };
 }
 

@@ -8,7 +8,7 @@ import { FacetsCache, storeFacetSource } from '../pages/facets';
 import { createPages } from '../pages/page';
 import { clearRoutes } from './pages/clear';
 import { errorsRoutes } from './pages/errors';
-import { marksRoutes } from './pages/marks';
+import { problemsRoutes } from './pages/problems';
 import { reportRoutes } from './pages/report';
 import { reportsRoutes } from './pages/reports';
 import { createReportReader, READER_DEFAULTS, type ReportReader } from '../pages/stored-report';
@@ -42,7 +42,7 @@ export function staffRoutes(app: AppContext): Router {
   router.get('/', (ctx) => {
     ctx.redirect(`${ctx.state.base}s/errorsList`);
   });
-  for (const routes of [errorsRoutes, reportsRoutes, reportRoutes, marksRoutes, settingsRoutes, clearRoutes, statusRoutes]) routes(router, deps);
+  for (const routes of [errorsRoutes, reportsRoutes, reportRoutes, problemsRoutes, settingsRoutes, clearRoutes, statusRoutes]) routes(router, deps);
   return router;
 }
 

@@ -1,16 +1,28 @@
 import type Router from '@koa/router';
 import { absoluteBase } from '../../../kserver/links';
 import { ErrorsListQuery, errorsListView } from '../../pages/errors-list';
+import { problemJson } from '../../pages/present-problem';
+import { problemsListView } from '../../pages/problems-list';
 import { parseInput } from '../../pages/validate';
 import type { StaffDeps } from '../staff';
 
-/** s/errorsList: the unique errors, newest first, filtered and keyset-paged. */
+/**
+ * s/errorsList: the problems (default) or, with view=errors, the unique errors; newest
+ * first, filtered and keyset-paged. `Accept: application/json` gets `{items, next}`.
+ */
 export function errorsRoutes(router: Router, { app, pages, facets }: StaffDeps): void {
   router.get('/errorsList', async (ctx) => {
     const q = parseInput(ErrorsListQuery, ctx.query);
-    const view = errorsListView(app.store, facets, q, ctx.state.base);
+    if (q.view === 'problems' && ctx.accepts('html', 'json') === 'json') {
+      const list = problemsListView(app.store, facets, q, ctx.state.base);
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { items: list.problems.map(problemJson), next: list.olderHref ?? null };
+      return;
+    }
+    const view = q.view === 'errors' ? errorsListView(app.store, facets, q, ctx.state.base) : problemsListView(app.store, facets, q, ctx.state.base);
     const serviceAddress = view.anyErrors ? undefined : await absoluteBase(app.kserver, app.route, ctx.get('host') || undefined);
     const configured = app.settings.get().configurations.length > 0;
-    await pages.render(ctx, 'errors-list.njk', 'errors', { view, serviceAddress, configured });
+    const template = q.view === 'errors' ? 'errors-list.njk' : 'problems-list.njk';
+    await pages.render(ctx, template, 'errors', { view, serviceAddress, configured });
   });
 }

@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import type Router from '@koa/router';
 import { z } from 'zod';
+import { knownPeople } from '../../../registry/people';
+import type { RequestSession } from '../../session';
 import { errorPageView, ReportsQuery } from '../../pages/error-page';
+import { problemAnswer } from '../../pages/problem-json';
+import { ownerOptions } from '../../pages/present-problem';
 import { IdParam } from '../../pages/params';
 import { parseInput } from '../../pages/validate';
 import { reportZip } from '../../pages/report-zip';
@@ -10,13 +14,42 @@ import type { StaffDeps } from '../staff';
 const ErrorParams = z.object({ id: IdParam });
 const ZipParams = z.object({ id: IdParam, reportId: IdParam });
 
-/** s/reports/N and the zips of its reports. */
+/** The unique error in `s/reports/N` JSON. */
+function errorJson(e: ReturnType<typeof errorPageView>['error']) {
+  return {
+    id: e.id,
+    configName: e.configName,
+    configVersion: e.configVersion,
+    extensions: e.extensions.map((x) => [x.name, x.hash]),
+    texts: e.texts,
+    stackHash: e.stackHash,
+    detailed: e.detailed,
+    reports: e.reportsTotal,
+    computers: e.computers,
+    firstSeen: e.firstSeen,
+    lastSeen: e.lastSeen,
+  };
+}
+
+/** s/reports/N (HTML, or JSON: its error, problem and state) and the zips of its reports. */
 export function reportsRoutes(router: Router, { app, pages }: StaffDeps): void {
   router.get('/reports/:id', async (ctx) => {
     const { id } = parseInput(ErrorParams, ctx.params);
     const q = parseInput(ReportsQuery, ctx.query);
     const view = errorPageView(app.store, id, q, ctx.state.base);
-    await pages.render(ctx, 'reports.njk', 'errors', { view });
+    if (ctx.accepts('html', 'json') === 'json') {
+      ctx.set('Cache-Control', 'no-store');
+      const { problem, state } = view.problem ? problemAnswer(app.store, view.problem.id) : { problem: null, state: null };
+      ctx.body = { error: errorJson(view.error), problem, state };
+      return;
+    }
+    // Whom the problem can be given to: the KServer users (none listed: only yourself).
+    const [people, me] = await Promise.all([
+      knownPeople(app.kserver, (ctx.state.session as RequestSession).session).catch(() => []),
+      pages.viewerOf(ctx),
+    ]);
+    const owners = ownerOptions(people, view.problem?.owner ?? null, me);
+    await pages.render(ctx, 'reports.njk', 'errors', { view, owners });
   });
 
   router.get('/reports/:id/zip/:reportId', async (ctx) => {

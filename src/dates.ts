@@ -1,0 +1,19 @@
+/** Dates as people read them in pult: pages, mails, refusals (Moscow time). */
+const dtFormat = new Intl.DateTimeFormat('ru-RU', {
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'Europe/Moscow',
+});
+
+/** Said after every time: the reader may be in another zone than the server. */
+export const ZONE_LABEL = 'МСК';
+
+/** Moscow time, as the users read it, with the zone said: "01.12.2026, 18:39 МСК". */
+export function formatDateTime(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '';
+  const d = typeof value === 'number' ? new Date(value) : new Date(String(value));
+  return Number.isNaN(d.getTime()) ? String(value) : `${dtFormat.format(d)} ${ZONE_LABEL}`;
+}

@@ -1,0 +1,59 @@
+import type { Database } from 'sql.js';
+import {
+  addProblemComputer,
+  addProblemUser,
+  countProblemReport,
+  enqueueProblemNotice,
+  findProblemByKey,
+  insertEvent,
+  insertProblem,
+  problemOfError,
+  setErrorProblem,
+  writeProblemState,
+  type ProblemState,
+} from '../storage/problems-repo';
+import type { ErrorKey } from './error-key';
+import { problemKeyOf } from './problem-key';
+import { isRegression } from './regression';
+
+export interface CountedReport {
+  errorId: number;
+  /** The error was created by this report: it joins (or founds) its problem. */
+  isNewError: boolean;
+  key: ErrorKey;
+  clientId: string | undefined;
+  userName: string | undefined;
+  /** The report was stored (not folded): its computer and user count for the problem. */
+  stored: boolean;
+  newComputer: boolean;
+  time: string;
+}
+
+/**
+ * The problem's share of registering a report, inside the report's transaction: a new
+ * error joins the problem its key points to (or a new one); every report counts for the
+ * problem; a report of version ≥ X of a problem fixed in X reopens it as a regression and
+ * queues a mail. Cost per report: index lookups and one UPDATE … RETURNING, no scan.
+ */
+export function countInProblem(db: Database, r: CountedReport): { problemId: number; reopened: boolean } {
+  let problemId = r.isNewError ? undefined : problemOfError(db, r.errorId);
+  if (problemId === undefined) {
+    const keyHash = problemKeyOf(r.key);
+    problemId = findProblemByKey(db, keyHash) ?? insertProblem(db, r.key.configName, keyHash, r.time);
+    setErrorProblem(db, r.errorId, problemId);
+  }
+  const newComputer = r.stored && r.newComputer && r.clientId !== undefined && addProblemComputer(db, problemId, r.clientId);
+  const newUser = r.stored && !!r.userName && addProblemUser(db, problemId, r.userName);
+  const state = countProblemReport(db, problemId, r.time, newComputer, newUser);
+  const reopened = !!state && isRegression(state.status, state.fixed_in, r.key.configVersion) && reopen(db, problemId, state, r);
+  return { problemId, reopened };
+}
+
+function reopen(db: Database, problemId: number, state: ProblemState & { rev: number; config_name: string }, r: CountedReport): boolean {
+  const next: ProblemState = { ...state, status: 'regression' };
+  if (!writeProblemState(db, problemId, state.rev, next)) return false;
+  const data = { version: r.key.configVersion, fixedIn: state.fixed_in, errorId: r.errorId, from: { status: state.status } };
+  insertEvent(db, problemId, { rev: state.rev + 1, at: r.time, login: null, name: null, kind: 'regression', data: JSON.stringify(data) });
+  enqueueProblemNotice(db, { kind: 'regression', errorId: r.errorId, problemId, configName: state.config_name, recipient: null, at: r.time });
+  return true;
+}

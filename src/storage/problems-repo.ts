@@ -1,0 +1,247 @@
+import type { Database } from 'sql.js';
+import { all, get, run } from './sql';
+
+/** SQL of problems: where a new error goes, the counters, the state and its history. */
+
+export interface ProblemRow {
+  id: number;
+  config_name: string;
+  status: string;
+  owner_login: string | null;
+  owner_name: string | null;
+  fixed_in: string | null;
+  reason: string | null;
+  rev: number;
+  first_seen: string;
+  last_seen: string;
+  reports_total: number;
+  computers: number;
+  users: number;
+}
+
+export const PROBLEM_COLUMNS = `id, config_name, status, owner_login, owner_name, fixed_in, reason, rev, first_seen, last_seen,
+  reports_total, computers, users`;
+
+export function findProblemByKey(db: Database, keyHash: string): number | undefined {
+  return get<{ problem_id: number }>(db, 'SELECT problem_id FROM problem_keys WHERE key_hash = ?', [keyHash])?.problem_id;
+}
+
+/** A new problem for a new error's key (status "новая", revision 1). */
+export function insertProblem(db: Database, configName: string, keyHash: string, time: string): number {
+  const id = get<{ id: number }>(db, 'INSERT INTO problems (config_name, first_seen, last_seen) VALUES (?, ?, ?) RETURNING id', [
+    configName,
+    time,
+    time,
+  ])!.id;
+  run(db, 'INSERT OR REPLACE INTO problem_keys (key_hash, problem_id) VALUES (?, ?)', [keyHash, id]);
+  return id;
+}
+
+export function setErrorProblem(db: Database, errorId: number, problemId: number): void {
+  run(db, 'UPDATE errors SET problem_id = ? WHERE id = ?', [problemId, errorId]);
+}
+
+export function problemOfError(db: Database, errorId: number): number | undefined {
+  return get<{ problem_id: number | null }>(db, 'SELECT problem_id FROM errors WHERE id = ?', [errorId])?.problem_id ?? undefined;
+}
+
+/** Remembers a computer (or a 1C user) of the problem; true when it was not known yet. */
+export function addProblemComputer(db: Database, problemId: number, clientId: string): boolean {
+  return run(db, 'INSERT OR IGNORE INTO problem_computers (problem_id, client_id) VALUES (?, ?)', [problemId, clientId]) > 0;
+}
+
+export function addProblemUser(db: Database, problemId: number, userName: string): boolean {
+  return run(db, 'INSERT OR IGNORE INTO problem_users (problem_id, user_name) VALUES (?, ?)', [problemId, userName]) > 0;
+}
+
+/** One more report of the problem; returns what the regression check needs. */
+export function countProblemReport(
+  db: Database,
+  problemId: number,
+  time: string,
+  newComputer: boolean,
+  newUser: boolean,
+): (ProblemState & { rev: number; config_name: string }) | undefined {
+  return get(
+    db,
+    `UPDATE problems SET reports_total = reports_total + 1, computers = computers + ?, users = users + ?,
+       last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END
+     WHERE id = ? RETURNING status, owner_login, owner_name, fixed_in, reason, rev, config_name`,
+    [newComputer ? 1 : 0, newUser ? 1 : 0, time, time, problemId],
+  );
+}
+
+export function readProblem(db: Database, problemId: number): ProblemRow | undefined {
+  return get<ProblemRow>(db, `SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id = ?`, [problemId]);
+}
+
+export interface ProblemState {
+  status: string;
+  owner_login: string | null;
+  owner_name: string | null;
+  fixed_in: string | null;
+  reason: string | null;
+}
+
+/** Writes the state on revision `rev` and makes it `rev + 1`; false when the revision moved. */
+export function writeProblemState(db: Database, problemId: number, rev: number, s: ProblemState): boolean {
+  return (
+    run(db, 'UPDATE problems SET status = ?, owner_login = ?, owner_name = ?, fixed_in = ?, reason = ?, rev = rev + 1 WHERE id = ? AND rev = ?', [
+      s.status,
+      s.owner_login,
+      s.owner_name,
+      s.fixed_in,
+      s.reason,
+      problemId,
+      rev,
+    ]) > 0
+  );
+}
+
+/** A change without a state change (a comment, a merge, a split) still moves the revision. */
+export function bumpRevision(db: Database, problemId: number): number {
+  return get<{ rev: number }>(db, 'UPDATE problems SET rev = rev + 1 WHERE id = ? RETURNING rev', [problemId])!.rev;
+}
+
+export interface EventRow {
+  id: number;
+  rev: number;
+  at: string;
+  login: string | null;
+  name: string | null;
+  kind: string;
+  data: string;
+}
+
+export function insertEvent(db: Database, problemId: number, e: Omit<EventRow, 'id'>): void {
+  run(db, 'INSERT INTO problem_events (problem_id, rev, at, login, name, kind, data) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    problemId,
+    e.rev,
+    e.at,
+    e.login,
+    e.name,
+    e.kind,
+    e.data,
+  ]);
+}
+
+/** The history, newest first, at most `limit`. */
+export function eventsOf(db: Database, problemId: number, limit: number): EventRow[] {
+  return all<EventRow>(
+    db,
+    'SELECT id, rev, at, login, name, kind, data FROM problem_events WHERE problem_id = ? ORDER BY id DESC LIMIT ?',
+    [problemId, limit],
+  );
+}
+
+/** What happened after revision `rev`, oldest first: what a stale page did not see. */
+export function eventsSince(db: Database, problemId: number, rev: number, limit: number): EventRow[] {
+  return all<EventRow>(
+    db,
+    'SELECT id, rev, at, login, name, kind, data FROM problem_events WHERE problem_id = ? AND rev > ? ORDER BY id LIMIT ?',
+    [problemId, rev, limit],
+  );
+}
+
+export interface ProblemErrorRow {
+  id: number;
+  problem_id: number;
+  config_version: string;
+  extensions: string;
+  reports_total: number;
+  computers: number;
+  texts: string;
+  detailed: number;
+}
+
+/** The unique errors of a problem, oldest first (bounded: a problem spans few versions). */
+export function errorsOfProblem(db: Database, problemId: number, limit: number): ProblemErrorRow[] {
+  return all<ProblemErrorRow>(
+    db,
+    'SELECT id, problem_id, config_version, extensions, reports_total, computers, texts, detailed FROM errors WHERE problem_id = ? ORDER BY id LIMIT ?',
+    [problemId, limit],
+  );
+}
+
+/** Moves every unique error and key of `from` into `into` and deletes `from`. */
+export function mergeProblemRows(db: Database, from: number, into: number): void {
+  run(db, 'UPDATE errors SET problem_id = ? WHERE problem_id = ?', [into, from]);
+  run(db, 'UPDATE problem_keys SET problem_id = ? WHERE problem_id = ?', [into, from]);
+  // Its history joins the target's as old news (rev 0): revisions are per problem.
+  run(db, 'UPDATE problem_events SET problem_id = ?, rev = 0 WHERE problem_id = ?', [into, from]);
+  run(db, 'UPDATE notices SET problem_id = ? WHERE problem_id = ?', [into, from]);
+  deleteProblem(db, from);
+}
+
+/** A problem and its sets (its errors have gone elsewhere or been cleared). */
+export function deleteProblem(db: Database, problemId: number): void {
+  run(db, 'DELETE FROM problem_computers WHERE problem_id = ?', [problemId]);
+  run(db, 'DELETE FROM problem_users WHERE problem_id = ?', [problemId]);
+  run(db, 'DELETE FROM problem_keys WHERE problem_id = ?', [problemId]);
+  run(db, 'DELETE FROM problems WHERE id = ?', [problemId]);
+}
+
+/**
+ * Counts a problem again from its errors and their stored reports (after a merge, a split
+ * or a clear); a problem left without errors is deleted with its history. Returns whether
+ * it still exists.
+ */
+export function recountProblem(db: Database, problemId: number): boolean {
+  const any = get(db, 'SELECT 1 AS x FROM errors WHERE problem_id = ? LIMIT 1', [problemId]);
+  if (!any) {
+    run(db, 'DELETE FROM problem_events WHERE problem_id = ?', [problemId]);
+    deleteProblem(db, problemId);
+    return false;
+  }
+  run(db, 'DELETE FROM problem_computers WHERE problem_id = ?', [problemId]);
+  run(db, 'DELETE FROM problem_users WHERE problem_id = ?', [problemId]);
+  run(
+    db,
+    `INSERT OR IGNORE INTO problem_computers (problem_id, client_id)
+       SELECT ?, r.client_id FROM errors e JOIN reports r ON r.error_id = e.id WHERE e.problem_id = ? AND r.client_id IS NOT NULL`,
+    [problemId, problemId],
+  );
+  run(
+    db,
+    `INSERT OR IGNORE INTO problem_users (problem_id, user_name)
+       SELECT ?, r.user_name FROM errors e JOIN reports r ON r.error_id = e.id WHERE e.problem_id = ? AND r.user_name IS NOT NULL AND r.user_name <> ''`,
+    [problemId, problemId],
+  );
+  run(
+    db,
+    `UPDATE problems SET
+       reports_total = (SELECT COALESCE(SUM(reports_total), 0) FROM errors WHERE problem_id = :p),
+       first_seen = (SELECT MIN(first_seen) FROM errors WHERE problem_id = :p),
+       last_seen = (SELECT MAX(last_seen) FROM errors WHERE problem_id = :p),
+       computers = (SELECT COUNT(*) FROM problem_computers WHERE problem_id = :p),
+       users = (SELECT COUNT(*) FROM problem_users WHERE problem_id = :p)
+     WHERE id = :p`,
+    { ':p': problemId },
+  );
+  return true;
+}
+
+/** The problems a set of errors belongs to (one bound JSON array, as clear-repo does). */
+export function problemsOfErrors(db: Database, errorIds: number[]): number[] {
+  if (errorIds.length === 0) return [];
+  return all<{ problem_id: number }>(
+    db,
+    'SELECT DISTINCT problem_id FROM errors WHERE id IN (SELECT value FROM json_each(?)) AND problem_id IS NOT NULL',
+    [JSON.stringify(errorIds)],
+  ).map((r) => r.problem_id);
+}
+
+export function enqueueProblemNotice(
+  db: Database,
+  n: { kind: 'regression' | 'owner'; errorId: number; problemId: number; configName: string; recipient: string | null; at: string },
+): void {
+  run(db, 'INSERT INTO notices (error_id, config_name, created_at, next_attempt_at, kind, problem_id, recipient) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    n.errorId,
+    n.configName,
+    n.at,
+    n.at,
+    n.kind,
+    n.problemId,
+    n.recipient,
+  ]);
+}
