@@ -1,6 +1,6 @@
 // SendMail never touches a network: every mail becomes one JSON file in the outbox folder,
 // which tests read directly and the /_sim/outbox page shows to a person.
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError } from '../errors';
 import { toOptionalString } from './args';
@@ -44,11 +44,17 @@ export class Outbox {
     await mkdir(this.dir, { recursive: true });
     for (;;) {
       const file = `${mail.time.replace(/:/g, '-')}-${String(++this.seq).padStart(4, '0')}.json`;
+      // Written under a hidden name, then renamed: a reader of the outbox (a test, the page)
+      // never sees half a mail. link() refuses an existing name, as 'wx' did.
+      const temp = path.join(this.dir, `.${file}.tmp`);
       try {
-        await writeFile(path.join(this.dir, file), JSON.stringify(mail, null, 2), { flag: 'wx' });
+        await writeFile(temp, JSON.stringify(mail, null, 2), { flag: 'wx' });
+        await link(temp, path.join(this.dir, file));
         return { file, mail };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      } finally {
+        await unlink(temp).catch(() => {});
       }
     }
   }

@@ -36,6 +36,8 @@ export interface DiskGuardDeps {
  */
 /** What one report adds to the database journal, at most (see admit). */
 const JOURNAL_BYTES_PER_REPORT = 64 * 1024;
+/** A report's worth for getInfo, which does not know the size yet: most zips are far smaller. */
+const REPORT_ALLOWANCE_BYTES = 1024 * 1024;
 
 export class DiskGuard {
   readonly space: DiskSpace;
@@ -49,7 +51,12 @@ export class DiskGuard {
     this.space = new DiskSpace(deps.storagePath);
   }
 
-  /** Below the threshold now (by the cached statfs). */
+  /**
+   * Below the threshold now (by the cached statfs). Once refusing, pult goes on refusing
+   * until the free space is a margin above the threshold (a twentieth of it, at least
+   * 1 MB): around the line, a checkpoint that frees a journal and the next report that
+   * takes it back would otherwise turn intake on and off with every statfs.
+   */
   isLow(incomingBytes = 0): boolean {
     const figures = this.space.cached();
     if (!figures) return false;
@@ -57,7 +64,21 @@ export class DiskGuard {
       this.admittedAt = figures;
       this.admitted = 0;
     }
-    return figures.freeBytes - this.admitted - incomingBytes < diskRules(this.deps.settings.get()).minFreeMb * MB;
+    const min = diskRules(this.deps.settings.get()).minFreeMb * MB;
+    const threshold = this.refusing ? min + Math.max(MB, min / 20) : min;
+    return figures.freeBytes - this.admitted - incomingBytes < threshold;
+  }
+
+  /** True from a refusal until space is back above the threshold and its margin. */
+  private refusing = false;
+
+  /**
+   * getInfo's question: would a report sent now be refused? True a report's worth before
+   * the reserve itself is reached, so the platform is not asked to upload what pushReport
+   * would turn away.
+   */
+  refusesReports(): boolean {
+    return this.isLow(JOURNAL_BYTES_PER_REPORT + REPORT_ALLOWANCE_BYTES);
   }
 
   /**
@@ -69,6 +90,7 @@ export class DiskGuard {
   admit(bytes: number): void {
     bytes += JOURNAL_BYTES_PER_REPORT;
     if (this.isLow(bytes)) {
+      this.refusing = true;
       void this.check(); // the mail goes out now, not at the next tick of the timer
       throw new DiskLowError();
     }
@@ -102,6 +124,7 @@ export class DiskGuard {
     const { store } = this.deps;
     const mailed = store.read((db) => metaValue(db, ALERT_KEY));
     const low = this.isLow();
+    this.refusing = low;
     if (!low && mailed) {
       await store.write((db) => setMetaValue(db, ALERT_KEY, undefined));
       this.deps.log.info('место на диске освободилось: приём отчётов возобновлён');

@@ -55,7 +55,7 @@ export function intakeRoutes(app: AppContext): Router {
     }
     const parsed = parseRu(GetInfoSchema, body);
     if (!parsed.success) throw new ValidationError(`getInfo: ${problemText(parsed.error.issues[0]!)}`);
-    ctx.body = answerGetInfo(app.settings.get(), parsed.data, app.refusals, app.disk?.isLow() ?? false);
+    ctx.body = answerGetInfo(app.settings.get(), parsed.data, app.refusals, app.disk?.refusesReports() ?? false);
   });
 
   router.post('/pushReport', timed(times, 'pushReport'), async (ctx) => {
