@@ -142,7 +142,7 @@ export const MIGRATIONS: Migration[] = [
 
         CREATE VIEW error_doc AS
           SELECT id AS rowid, id, (SELECT group_concat(value, ' ') FROM json_each(texts)) AS texts, stack_hash FROM errors;
-        CREATE VIRTUAL TABLE error_search USING fts4(content="error_doc", texts, stack_hash, tokenize=unicode61);
+        CREATE VIRTUAL TABLE error_search USING fts4(content="error_doc", texts, stack_hash, matchinfo=fts3, tokenize=unicode61);
         CREATE TRIGGER error_search_insert AFTER INSERT ON errors BEGIN
           INSERT INTO error_search (docid, texts, stack_hash) SELECT rowid, texts, stack_hash FROM error_doc WHERE rowid = new.id;
         END;
@@ -155,7 +155,7 @@ export const MIGRATIONS: Migration[] = [
                  (SELECT group_concat(json_extract(value, '$[1]'), ' ') FROM json_each(descriptions)) AS descriptions,
                  additional_info, client_id
             FROM reports;
-        CREATE VIRTUAL TABLE report_search USING fts4(content="report_doc", user_name, descriptions, additional_info, client_id, tokenize=unicode61);
+        CREATE VIRTUAL TABLE report_search USING fts4(content="report_doc", user_name, descriptions, additional_info, client_id, matchinfo=fts3, tokenize=unicode61);
         CREATE TRIGGER report_search_insert AFTER INSERT ON reports BEGIN
           INSERT INTO report_search (docid, user_name, descriptions, additional_info, client_id)
             SELECT rowid, user_name, descriptions, additional_info, client_id FROM report_doc WHERE rowid = new.id;
