@@ -1,28 +1,7 @@
 import type { KServer, Session } from '../kserver/api';
 import { KServerError, KServerMethodMissingError } from '../kserver/errors';
-import { AccessDeniedError, AccessUncheckableError, ValidationError } from '../errors';
+import { AccessUncheckableError, ValidationError } from '../errors';
 import type { Person } from './problem-status';
-
-/**
- * Who is acting (UserInfo): every change is signed, so an anonymous or unknown session is
- * refused.
- */
-export async function whoIs(kserver: KServer, session: Session): Promise<Person> {
-  let info;
-  try {
-    info = await kserver.userInfo(session);
-  } catch (err) {
-    if (err instanceof KServerError) {
-      throw new AccessUncheckableError('Не удалось узнать пользователя KServer, поэтому ничего не изменено.', 'Повторите попытку через минуту.');
-    }
-    throw err;
-  }
-  if (!info.authenticated) {
-    throw new AccessDeniedError('Изменять ошибки может только пользователь, выполнивший вход в KServer.', 'Войдите в KServer под своим именем и повторите.', { signedIn: false });
-  }
-  const login = info.login || String(info.id);
-  return { login, name: info.name || login, email: info.email || undefined };
-}
 
 /** The KServer users a problem can be given to (UserList); empty when the monitor has no list. */
 export async function knownPeople(kserver: KServer, session: Session): Promise<Person[]> {

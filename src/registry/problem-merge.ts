@@ -1,9 +1,8 @@
 import { bumpRevision, errorsOfProblem, insertEvent, insertProblem, mergeProblemRows, recountProblem, setErrorProblem, type ProblemRow } from '../storage/problems-repo';
 import { findError } from '../storage/pages-repo';
 import { RefusedError } from '../errors';
-import { whoIs } from './people';
 import { assertFresh, problemFor, type StateDeps } from './problem-state';
-import type { Session } from '../kserver/api';
+import type { Person } from './problem-status';
 
 /**
  * People correct the problem rule: merge two problems of one configuration (the target
@@ -15,10 +14,9 @@ import type { Session } from '../kserver/api';
 export async function mergeProblems(
   deps: StateDeps,
   m: { errorId: number; rev: number; intoErrorId: number },
-  session: Session,
+  me: Person,
   now = new Date(),
 ): Promise<ProblemRow> {
-  const me = await whoIs(deps.kserver, session);
   const at = now.toISOString();
   return deps.store.write((db) => {
     const source = problemFor(db, m.errorId);
@@ -39,8 +37,7 @@ export async function mergeProblems(
 }
 
 /** Takes unique error N out of its problem into a new one ("новая"). */
-export async function splitError(deps: StateDeps, s: { errorId: number; rev: number }, session: Session, now = new Date()): Promise<ProblemRow> {
-  const me = await whoIs(deps.kserver, session);
+export async function splitError(deps: StateDeps, s: { errorId: number; rev: number }, me: Person, now = new Date()): Promise<ProblemRow> {
   const at = now.toISOString();
   return deps.store.write((db) => {
     const source = problemFor(db, s.errorId);

@@ -14,7 +14,7 @@ import {
 } from '../storage/problems-repo';
 import type { Store } from '../storage/store';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { personOf, whoIs } from './people';
+import { personOf } from './people';
 import { describeEvent } from './problem-events';
 import { nextState, sameState, type Person, type StateRequest } from './problem-status';
 
@@ -32,12 +32,12 @@ export interface StateChange extends StateRequest {
 }
 
 /**
- * One change of a problem's state and/or a comment, signed by the KServer user, made on
+ * One change of a problem's state and/or a comment, signed by the KServer user `me` (the
+ * web layer resolves who it is, once per request), made on
  * the revision the page showed: if anyone changed the problem since, nothing is written
  * and the refusal lists what changed. A problem given to someone else queues them a mail.
  */
-export async function changeProblemState(deps: StateDeps, change: StateChange, session: Session, now = new Date()): Promise<ProblemRow> {
-  const me = await whoIs(deps.kserver, session);
+export async function changeProblemState(deps: StateDeps, change: StateChange, me: Person, session: Session, now = new Date()): Promise<ProblemRow> {
   const owner = change.owner === undefined ? undefined : change.owner.trim() === '' ? null : await personOf(deps.kserver, session, me, change.owner.trim());
   const comment = change.comment?.trim() ?? '';
   const at = now.toISOString();

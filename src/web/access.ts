@@ -7,6 +7,7 @@ import { DenialThrottle } from './denial-throttle';
 import { AccessDeniedError, AccessUncheckableError } from '../errors';
 import { sessionOf, type PickKServerInfo, type RequestSession } from './session';
 import { TtlCache } from './ttl-cache';
+import type { Person } from '../registry/problem-status';
 
 export interface AccessDeps {
   kserver: KServer;
@@ -17,10 +18,8 @@ export interface AccessDeps {
 }
 
 /** Who is looking, as the header of every page shows it (UserInfo). */
-export interface Viewer {
-  login: string;
-  name: string;
-}
+/** The KServer user behind a request: the person pages greet and changes are signed by. */
+export type Viewer = Person;
 
 const ANONYMOUS = 'Страницы pult открываются после входа в KServer.';
 const ANONYMOUS_HINT = 'Войдите под пользователем, которому выдан доступ к pult, и откройте эту страницу снова.';
@@ -43,14 +42,36 @@ export function createAccess(deps: AccessDeps) {
    * cannot say). Asked once per request and reused for the access-cache time per session.
    */
   async function viewerOf(ctx: Context): Promise<Viewer | undefined> {
-    if ('viewer' in ctx.state) return ctx.state.viewer as Viewer | undefined;
-    const rs = (ctx.state.session ??= sessionOf(ctx.req, deps.pickKServerInfo)) as RequestSession;
-    ctx.state.viewer = await lookUp(rs);
-    return ctx.state.viewer as Viewer | undefined;
+    const found = await lookUpOnce(ctx);
+    return found === 'unknown' ? undefined : found;
   }
 
-  async function lookUp(rs: RequestSession): Promise<Viewer | undefined> {
-    if (!deps.kserver.has('UserInfo')) return undefined;
+  /**
+   * Who signs a change: the signed-in viewer. Nobody signed in is a 403 that offers to log
+   * in; a monitor that cannot say who it is (no UserInfo, or no answer) refuses the change.
+   */
+  async function actorOf(ctx: Context): Promise<Person> {
+    const found = await lookUpOnce(ctx);
+    if (found === 'unknown') {
+      throw new AccessUncheckableError('Не удалось узнать пользователя KServer, поэтому ничего не изменено.', 'Повторите попытку через минуту.');
+    }
+    if (!found) {
+      throw new AccessDeniedError('Изменять ошибки может только пользователь, выполнивший вход в KServer.', 'Войдите в KServer под своим именем и повторите.', { signedIn: false });
+    }
+    return found;
+  }
+
+  /** UserInfo once per request (and per session for the access-cache time); 'unknown' when the monitor cannot say. */
+  async function lookUpOnce(ctx: Context): Promise<Viewer | undefined | 'unknown'> {
+    if (!('viewer' in ctx.state)) {
+      const rs = (ctx.state.session ??= sessionOf(ctx.req, deps.pickKServerInfo)) as RequestSession;
+      ctx.state.viewer = await lookUp(rs);
+    }
+    return ctx.state.viewer as Viewer | undefined | 'unknown';
+  }
+
+  async function lookUp(rs: RequestSession): Promise<Viewer | undefined | 'unknown'> {
+    if (!deps.kserver.has('UserInfo')) return 'unknown';
     const cached = rs.cacheKey ? viewers.get(rs.cacheKey) : undefined;
     if (cached !== undefined) return cached ?? undefined;
     let viewer: Viewer | null = null;
@@ -58,11 +79,11 @@ export function createAccess(deps: AccessDeps) {
       const info = await deps.kserver.userInfo(rs.session);
       if (info.authenticated) {
         const login = info.login || String(info.id);
-        viewer = { login, name: info.name || login };
+        viewer = { login, name: info.name || login, email: info.email || undefined };
       }
     } catch (err) {
       deps.log.warn(`UserInfo не выполнен: ${(err as Error).message}`);
-      return undefined;
+      return 'unknown';
     }
     if (rs.cacheKey) viewers.set(rs.cacheKey, viewer);
     return viewer ?? undefined;
@@ -139,5 +160,5 @@ export function createAccess(deps: AccessDeps) {
     return next();
   }
 
-  return { requireReader, requireAdmin, isAdmin, viewerOf };
+  return { requireReader, requireAdmin, isAdmin, viewerOf, actorOf };
 }

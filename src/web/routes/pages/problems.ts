@@ -41,21 +41,21 @@ export function problemsRoutes(router: Router, { app }: StaffDeps): void {
   router.post('/errors/:id/state', async (ctx) => {
     const { id } = parseInput(Params, ctx.params);
     const body = parseInput(StateBody, ctx.request.body);
-    const problem = await changeProblemState(deps, { errorId: id, ...body }, sessionOf(ctx));
+    const problem = await changeProblemState(deps, { errorId: id, ...body }, await app.access.actorOf(ctx), sessionOf(ctx));
     answer(ctx, problem, id, body.back);
   });
 
   router.post('/errors/:id/merge', async (ctx) => {
     const { id } = parseInput(Params, ctx.params);
     const body = parseInput(MergeBody, ctx.request.body);
-    const problem = await mergeProblems(deps, { errorId: id, rev: body.rev, intoErrorId: body.into }, sessionOf(ctx));
+    const problem = await mergeProblems(deps, { errorId: id, rev: body.rev, intoErrorId: body.into }, await app.access.actorOf(ctx));
     answer(ctx, problem, id, body.back);
   });
 
   router.post('/errors/:id/split', async (ctx) => {
     const { id } = parseInput(Params, ctx.params);
     const body = parseInput(SplitBody, ctx.request.body);
-    const problem = await splitError(deps, { errorId: id, rev: body.rev }, sessionOf(ctx));
+    const problem = await splitError(deps, { errorId: id, rev: body.rev }, await app.access.actorOf(ctx));
     answer(ctx, problem, id, body.back);
   });
 
