@@ -21,7 +21,7 @@ import { openStore } from './storage/engine';
 import { DatabaseBackups } from './storage/backup';
 import { MIGRATIONS } from './storage/migrations';
 import { AttachmentRescan } from './registry/attachments-rescan';
-import { recoverStorage } from './storage/recover';
+import { recoverStorage } from './registry/recover';
 import { dataTotals } from './storage/status-repo';
 import { ZipStore } from './storage/zip-store';
 import { publicStartupReason } from './startup-failure';

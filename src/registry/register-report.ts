@@ -22,6 +22,7 @@ import { RefusedError } from '../errors';
 import { checkAcceptance } from './acceptance';
 import { errorKeyOf, type ErrorKey } from './error-key';
 import type { RefusalLog } from './refusals';
+import { STORED } from './limits';
 import { addsComputerToday, dayNumber, dayOf } from './days';
 import { countInProblem } from './problem-intake';
 import { factsOf, isGroupable, type ReportFacts } from './report-facts';
@@ -146,7 +147,7 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
   const day = dayOf(p.receivedAt);
   const today = dayNumber(p.receivedAt);
   if (target && errorId !== undefined) {
-    foldIntoReport(db, target, facts.time, facts.userDescription, today);
+    foldIntoReport(db, target, facts.time, facts.userDescription, today, STORED.descriptions);
     countReport(db, errorId, p.receivedAt, false);
     countDay(db, errorId, day, addsComputerToday(today, false, target.last_day));
     const problem = countInProblem(db, problemShare(p, errorId, false, false, false));

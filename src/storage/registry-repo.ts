@@ -1,6 +1,5 @@
 import type { Database } from 'sql.js';
 import type { ErrorKey } from '../registry/error-key';
-import { STORED } from '../registry/limits';
 import type { ReportFacts } from '../registry/report-facts';
 import { all, get, run, v } from './sql';
 
@@ -72,10 +71,11 @@ export function findGroupTarget(db: Database, errorId: number, clientId: string)
 }
 
 /** A repeat from the same computer: count up, take its time, add its description. */
-export function foldIntoReport(db: Database, target: GroupTarget, time: string, description: string | undefined, day: number): void {
+/** `keep`: how many descriptions the row keeps, the newest (registry/limits.ts). */
+export function foldIntoReport(db: Database, target: GroupTarget, time: string, description: string | undefined, day: number, keep: number): void {
   // Only the newest descriptions stay in the row (all of them are in the zips).
   const descriptions = description
-    ? JSON.stringify([...parseList(target.descriptions), [time, description]].slice(-STORED.descriptions))
+    ? JSON.stringify([...parseList(target.descriptions), [time, description]].slice(-keep))
     : target.descriptions;
   // Only a new description touches the column the search index follows (its triggers).
   if (description) run(db, 'UPDATE reports SET count = count + 1, time = ?, descriptions = ?, last_day = ? WHERE id = ?', [time, descriptions, day, target.id]);

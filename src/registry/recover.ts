@@ -1,9 +1,9 @@
 import type { Logger } from '../log';
-import { finishPendingDeletes } from '../registry/pending-deletes';
-import { dropOrphanNotices } from './notices-repo';
-import { zipReferenceChecker } from './registry-repo';
-import type { Store } from './store';
-import type { ZipStore } from './zip-store';
+import { finishPendingDeletes } from './pending-deletes';
+import { dropOrphanNotices } from '../storage/notices-repo';
+import { zipReferenceChecker } from '../storage/registry-repo';
+import type { Store } from '../storage/store';
+import type { ZipStore } from '../storage/zip-store';
 
 /**
  * Start-up repair of what a crash can leave between a zip and its row: zips in incoming/
