@@ -180,7 +180,7 @@ export class Notifier {
     await this.deps.store.write((db) =>
       notices.forEach((n) => {
         const delay = Math.min(this.deps.retryMs * 2 ** n.attempts, this.deps.maxRetryMs);
-        postponeNotice(db, n.id, new Date(now + delay).toISOString(), failure!);
+        postponeNotice(db, n.id, new Date(now + delay).toISOString());
       }),
     );
   }

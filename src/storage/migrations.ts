@@ -243,4 +243,16 @@ export const MIGRATIONS: Migration[] = [
     description: 'problems above unique errors: state with a revision, history, comments; old marks become "в работе"',
     up: addProblems,
   },
+  {
+    version: 10,
+    description: 'dead columns of notices dropped: sent_at (a sent notice is deleted, never marked) and last_error (the log has it)',
+    up(db) {
+      db.exec(`
+        DROP INDEX notices_pending;
+        ALTER TABLE notices DROP COLUMN sent_at;
+        ALTER TABLE notices DROP COLUMN last_error;
+        CREATE INDEX notices_pending ON notices (next_attempt_at);
+      `);
+    },
+  },
 ];

@@ -27,7 +27,7 @@ export function dueNotices(db: Database, now: string, limit: number): DueNotice[
     `SELECT n.id, n.error_id, n.config_name, n.attempts, e.config_version, e.texts, n.kind, n.recipient, e.reports_total, e.computers,
             e.problem_id, (SELECT COUNT(*) FROM errors x WHERE x.problem_id = e.problem_id) AS problem_errors, p.status, p.fixed_in
        FROM notices n JOIN errors e ON e.id = n.error_id LEFT JOIN problems p ON p.id = e.problem_id
-      WHERE n.sent_at IS NULL AND n.next_attempt_at <= ?
+      WHERE n.next_attempt_at <= ?
       ORDER BY n.id LIMIT ?`,
     [now, limit],
   );
@@ -38,15 +38,16 @@ export function dropNotice(db: Database, id: number): void {
   run(db, 'DELETE FROM notices WHERE id = ?', [id]);
 }
 
-export function postponeNotice(db: Database, id: number, next: string, error: string): void {
-  run(db, 'UPDATE notices SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?', [next, error, id]);
+/** A failed send: tried again at `next` (the reason is in the log). */
+export function postponeNotice(db: Database, id: number, next: string): void {
+  run(db, 'UPDATE notices SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?', [next, id]);
 }
 
 /** When the next pending notice of each configuration (and personal recipient) is due. */
 export function nextDueByConfig(db: Database): { config_name: string; recipient: string | null; t: string }[] {
   return all<{ config_name: string; recipient: string | null; t: string }>(
     db,
-    'SELECT config_name, recipient, MIN(next_attempt_at) AS t FROM notices WHERE sent_at IS NULL GROUP BY config_name, recipient',
+    'SELECT config_name, recipient, MIN(next_attempt_at) AS t FROM notices GROUP BY config_name, recipient',
   );
 }
 

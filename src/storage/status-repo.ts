@@ -8,7 +8,7 @@ export function dataTotals(db: Database): DataTotals {
   return {
     errors: count('SELECT count(*) AS n FROM errors'),
     reports: count('SELECT count(*) AS n FROM reports'),
-    pendingNotices: count('SELECT count(*) AS n FROM notices WHERE sent_at IS NULL'),
+    pendingNotices: count('SELECT count(*) AS n FROM notices'),
   };
 }
 
