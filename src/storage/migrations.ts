@@ -255,4 +255,23 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    description: 'numbers of errors and reports are never given twice: the highest removed one is remembered',
+    up(db) {
+      // Ids are plain rowids: removing the newest error (clear) would hand its number to the
+      // next new error, and a link in an old mail would open a different one. The highest id
+      // ever removed is kept in meta; inserts take the next number above both (registry-repo).
+      db.exec(`
+        INSERT OR IGNORE INTO meta (key, value) SELECT 'errors_high_water', COALESCE(MAX(id), 0) FROM errors;
+        INSERT OR IGNORE INTO meta (key, value) SELECT 'reports_high_water', COALESCE(MAX(id), 0) FROM reports;
+        CREATE TRIGGER errors_high_water BEFORE DELETE ON errors BEGIN
+          UPDATE meta SET value = MAX(CAST(value AS INTEGER), old.id) WHERE key = 'errors_high_water';
+        END;
+        CREATE TRIGGER reports_high_water BEFORE DELETE ON reports BEGIN
+          UPDATE meta SET value = MAX(CAST(value AS INTEGER), old.id) WHERE key = 'reports_high_water';
+        END;
+      `);
+    },
+  },
 ];

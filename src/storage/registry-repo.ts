@@ -5,6 +5,15 @@ import { all, get, run, v } from './sql';
 
 /** SQL of the intake path. Plain objects in, plain objects out; no rules here. */
 
+/**
+ * The next number of an error or report: above every existing one and above the highest
+ * ever removed (migration 11 keeps it), so a number is never given twice. Constant SQL.
+ */
+const NEXT_ERROR_ID = `(SELECT MAX(COALESCE((SELECT MAX(id) FROM errors), 0),
+  COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'errors_high_water'), 0)) + 1)`;
+const NEXT_REPORT_ID = `(SELECT MAX(COALESCE((SELECT MAX(id) FROM reports), 0),
+  COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'reports_high_water'), 0)) + 1)`;
+
 export function findErrorId(db: Database, keyHash: string): number | undefined {
   return get<{ id: number }>(db, 'SELECT id FROM errors WHERE key_hash = ?', [keyHash])?.id;
 }
@@ -12,8 +21,8 @@ export function findErrorId(db: Database, keyHash: string): number | undefined {
 export function insertError(db: Database, key: ErrorKey, time: string): number {
   return get<{ id: number }>(
     db,
-    `INSERT INTO errors (key_hash, config_name, config_version, extensions, texts, stack_hash, detailed, first_seen, last_seen)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    `INSERT INTO errors (id, key_hash, config_name, config_version, extensions, texts, stack_hash, detailed, first_seen, last_seen)
+     VALUES (${NEXT_ERROR_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     [key.hash, key.configName, key.configVersion, JSON.stringify(key.extensions), JSON.stringify(key.texts), key.stackHash, v(key.detailed), time, time],
   )!.id;
 }
@@ -99,10 +108,10 @@ export function insertReport(db: Database, r: NewReportRow): number {
   const descriptions = JSON.stringify(f.userDescription ? [[f.time, f.userDescription]] : []);
   return get<{ id: number }>(
     db,
-    `INSERT INTO reports (error_id, uid, received_at, time, client_id, groupable, has_files, user_name, ip, app_version, app_name,
+    `INSERT INTO reports (id, error_id, uid, received_at, time, client_id, groupable, has_files, user_name, ip, app_version, app_name,
        platform_type, server_type, server_version, data_separation, dbms, change_enabled, user_agent, descriptions, zip_name, zip_size,
        additional_info, last_day, has_screenshot, crashed)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+     VALUES (${NEXT_REPORT_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     [
       r.errorId, v(f.uid), r.receivedAt, f.time, v(f.clientId), v(r.groupable), v(f.hasFiles), v(f.userName), v(r.ip), v(f.appVersion),
       v(f.appName), v(f.platformType), v(f.serverType), v(f.serverVersion), v(f.dataSeparation), v(f.dbms), v(f.changeEnabled),

@@ -85,4 +85,16 @@ describe('registerReport: the rules on a real store', () => {
       /UNIQUE constraint failed/,
     );
   });
+
+  it('never gives a number twice: after the newest error and report are removed, the next ones get new numbers', async () => {
+    await send({ clientId: 'pc-1', texts: ['первая'] });
+    const second = await send({ clientId: 'pc-1', texts: ['вторая'] });
+    assert.equal(second.kind, 'new-error');
+    await deps.store.write((db) => {
+      run(db, 'DELETE FROM reports WHERE error_id = 2');
+      run(db, 'DELETE FROM errors WHERE id = 2');
+    });
+    const third = await send({ clientId: 'pc-1', texts: ['третья'] });
+    assert.deepEqual(third, { kind: 'new-error', errorId: 3, reportId: 3 }, 'a link to error 2 in an old mail must not open another error');
+  });
 });
