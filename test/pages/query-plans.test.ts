@@ -134,7 +134,7 @@ describe('query plans of the pages', () => {
       addProblemUser(d, 1, 'Иванов');
       countProblemReport(d, 1, 't', true, true);
       readProblem(d, 1);
-      writeProblemState(d, 1, 1, { status: 'new', owner_login: null, owner_name: null, fixed_in: null, reason: null });
+      writeProblemState(d, 1, 1, { status: 'new', owner_login: null, owner_name: null, fixed_in: null, reason: null, no_more_reports: 0 });
       eventsOf(d, 1, 200);
       eventsSince(d, 1, 3, 20);
     });
