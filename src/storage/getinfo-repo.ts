@@ -67,3 +67,8 @@ export function unaskedOf(db: Database, problemId: number, limit: number): Unask
     limit,
   ]);
 }
+
+/** Has any unique error of the problem a stack hash (else getInfo can never recognise it)? */
+export function problemHasStackHash(db: Database, problemId: number): boolean {
+  return get(db, "SELECT 1 AS x FROM errors WHERE problem_id = ? AND stack_hash <> '' LIMIT 1", [problemId]) !== undefined;
+}
