@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import { RefusalLog } from './registry/refusals';
+import { UnaskedCounts } from './registry/unasked-counts';
 import { createAccess } from './web/access';
 import { refuseEncodedBodies } from './web/content-encoding';
 import { errorHandler } from './web/error-handler';
@@ -27,7 +28,7 @@ export function createApp(deps: AppDeps): Koa {
     cacheSeconds: deps.config.accessCacheSeconds,
     log: deps.log,
   });
-  const ctx: AppContext = { ...deps, renderer, access, refusals: new RefusalLog() };
+  const ctx: AppContext = { ...deps, renderer, access, refusals: new RefusalLog(), unasked: deps.unasked ?? new UnaskedCounts(deps.store, deps.log) };
 
   const app = new Koa();
   app.proxy = false;

@@ -16,6 +16,7 @@ import { BackgroundJobs } from './registry/background-jobs';
 import { clearJob } from './registry/clear';
 import { DiskGuard } from './registry/disk-guard';
 import { RetentionSchedule, retentionJob } from './registry/retention';
+import { UnaskedCounts } from './registry/unasked-counts';
 import { SettingsStore } from './registry/settings-store';
 import { openStore } from './storage/engine';
 import { DatabaseBackups } from './storage/backup';
@@ -98,6 +99,8 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
     retention.start();
     const disk = new DiskGuard({ storagePath: host.StoragePath, store, settings, kserver, log });
     await disk.start();
+    const unasked = new UnaskedCounts(store, log);
+    unasked.start();
     app = createApp({
       route: host.route,
       kserver,
@@ -113,6 +116,7 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
       status,
       jobs,
       disk,
+      unasked,
       backups: new DatabaseBackups(store, host.StoragePath),
     });
     const zipBytes = new ZipBytes(store);
@@ -128,6 +132,7 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
       await disk.stop();
       await jobs.stop();
       await notifier.stop();
+      await unasked.stop();
       await store.close();
       await zips.close();
     };

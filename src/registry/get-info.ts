@@ -1,21 +1,59 @@
 import type { GetInfoAnswer, GetInfoRequest } from '../intake/getinfo-schema';
+import type { Store } from '../storage/store';
 import { checkAcceptance } from './acceptance';
+import { fillAnswer } from './answer-template';
+import { matchGetInfo, type Refusal } from './getinfo-match';
 import type { RefusalLog } from './refusals';
-import type { Settings } from './settings-schema';
+import { answerTexts, type Settings } from './settings-schema';
+import type { UnaskedCounts } from './unasked-counts';
+
+export interface GetInfoDeps {
+  settings: Settings;
+  /** Absent: no problem is matched (every accepted getInfo is asked for its report). */
+  store?: Store;
+  refusals?: RefusalLog;
+  unasked?: UnaskedCounts;
+  /** A nearly full disk: the report would only be refused. */
+  intakePaused?: boolean;
+}
 
 /**
- * getInfo: "do you want this report?" — yes exactly when the rules accept it and intake is
- * not paused (a nearly full disk: the report would only be refused).
+ * getInfo: "do you want this report?" — no when the rules refuse it or intake is paused;
+ * no, with a text saying why, when it is a known problem that needs no more reports
+ * (registry/getinfo-match.ts), and that "no" is counted as an occurrence of the problem;
+ * yes otherwise. Reads only (one index range and a few lookups); nothing is written here.
  */
-export function answerGetInfo(settings: Settings, request: GetInfoRequest, refusals?: RefusalLog, intakePaused = false): GetInfoAnswer {
-  if (intakePaused) return { needSendReport: false };
+export function answerGetInfo(deps: GetInfoDeps, request: GetInfoRequest): GetInfoAnswer {
+  const { settings, refusals } = deps;
+  if (deps.intakePaused) {
+    refusals?.getInfoAnswered('disk-low');
+    return { needSendReport: false };
+  }
   const acceptance = checkAcceptance(settings, request.configName, request.configVersion);
   // The message speaks to someone about to send: it is only for reports we want.
   if (!acceptance.accepted) {
     if (acceptance.by === 'version') refusals?.refusedVersion(request.configName, request.configVersion);
+    refusals?.getInfoAnswered(acceptance.by === 'version' ? 'refused-version' : 'refused-config');
     return { needSendReport: false };
   }
+  const rule = settings.configurations.find((c) => c.name === request.configName);
+  const verdict = deps.store?.read((db) => matchGetInfo(db, rule, request));
+  if (verdict && !verdict.ask) {
+    deps.unasked?.record(verdict.problem.id, request.configVersion ?? '');
+    refusals?.getInfoAnswered(verdict.why);
+    const texts = answerTexts(settings);
+    const template = TEMPLATE_OF[verdict.why](texts);
+    const owner = texts.showOwner ? verdict.problem.owner_name : null;
+    return { needSendReport: false, userMessage: fillAnswer(template, { problem: verdict.problem.id, fixedIn: verdict.problem.fixed_in, owner }) };
+  }
+  refusals?.getInfoAnswered('asked');
   const answer: GetInfoAnswer = { needSendReport: true, dumpType: settings.dumpType };
   if (settings.userMessage) answer.userMessage = settings.userMessage;
   return answer;
 }
+
+const TEMPLATE_OF: Record<Refusal, (t: ReturnType<typeof answerTexts>) => string> = {
+  known: (t) => t.known,
+  fixed: (t) => t.fixed,
+  'in-work': (t) => t.inWork,
+};

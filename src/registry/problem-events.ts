@@ -15,6 +15,7 @@ interface StateShape {
   owner?: { login: string; name: string } | null;
   fixedIn?: string | null;
   reason?: string | null;
+  noMoreReports?: boolean;
 }
 
 /** "исправлена в версии 2.0.7.1", "в работе", "не исправлять": the status as a person reads it. */
@@ -53,6 +54,7 @@ function describeState(from: StateShape = {}, to: StateShape = {}): string {
     parts.push(`ответственный: ${from.owner?.name ?? 'нет'} → ${to.owner?.name ?? 'нет'}`);
   }
   if (to.status === 'wontfix' && to.reason && to.reason !== from.reason) parts.push(`причина: ${to.reason}`);
+  if (!!from.noMoreReports !== !!to.noMoreReports) parts.push(to.noMoreReports ? 'отчёты больше не принимаются' : 'отчёты снова принимаются');
   return parts.join('; ') || 'без изменений';
 }
 

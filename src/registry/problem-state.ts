@@ -98,6 +98,7 @@ function shapeOf(s: ProblemState) {
     owner: s.owner_login === null ? null : { login: s.owner_login, name: s.owner_name ?? s.owner_login },
     fixedIn: s.fixed_in,
     reason: s.reason,
+    noMoreReports: s.no_more_reports === 1,
   };
 }
 

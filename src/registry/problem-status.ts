@@ -19,6 +19,8 @@ export interface StateRequest {
   owner?: string;
   fixedIn?: string;
   reason?: string;
+  /** "больше не принимать", for wontfix only; absent keeps what is there. */
+  noMoreReports?: boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface StateRequest {
  * - в работе: always someone's — the owner asked for, else the current one, else whoever
  *   takes it ("taking it puts yourself");
  * - исправлена в версии X: X is required (a 1C version: numbers with dots);
- * - не исправлять: a reason is required;
+ * - не исправлять: a reason is required; "больше не принимать" may be set (any other status clears it);
  * - регрессия: keeps the version it was fixed in, to show what did not hold.
  * The owner stays with every status but "новая"; asking for "" gives it back to nobody.
  */
@@ -53,9 +55,13 @@ export function nextState(cur: ProblemState, req: StateRequest, me: Person, owne
     reason = req.reason?.trim() || (cur.status === 'wontfix' ? cur.reason : null);
     if (!reason) throw new ValidationError('Укажите причину, по которой ошибку не будут исправлять.', 'reason');
   }
-  return { status, owner_login: ownerLogin, owner_name: ownerName, fixed_in: fixedIn, reason };
+  const keepFlag = cur.status === 'wontfix' ? cur.no_more_reports : 0;
+  const noMore = status === 'wontfix' ? (req.noMoreReports === undefined ? keepFlag : req.noMoreReports ? 1 : 0) : 0;
+  return { status, owner_login: ownerLogin, owner_name: ownerName, fixed_in: fixedIn, reason, no_more_reports: noMore };
 }
 
 export function sameState(a: ProblemState, b: ProblemState): boolean {
-  return a.status === b.status && a.owner_login === b.owner_login && a.fixed_in === b.fixed_in && a.reason === b.reason;
+  return (
+    a.status === b.status && a.owner_login === b.owner_login && a.fixed_in === b.fixed_in && a.reason === b.reason && a.no_more_reports === b.no_more_reports
+  );
 }

@@ -25,6 +25,9 @@ import type { RefusalLog } from './refusals';
 import { STORED } from './limits';
 import { addsComputerToday, dayNumber, dayOf } from './days';
 import { countInProblem } from './problem-intake';
+import { problemKeyOf } from './problem-key';
+import { addUnasked } from '../storage/getinfo-repo';
+import { findProblemByKey, problemOfError, readProblem } from '../storage/problems-repo';
 import { factsOf, isGroupable, type ReportFacts } from './report-facts';
 import type { SettingsStore } from './settings-store';
 
@@ -50,7 +53,9 @@ export type Outcome =
   | { kind: 'new-error'; errorId: number; reportId: number; regression?: true }
   | { kind: 'new-report'; errorId: number; reportId: number; regression?: true }
   | { kind: 'folded'; errorId: number; reportId: number; regression?: true }
-  | { kind: 'duplicate-id' };
+  | { kind: 'duplicate-id' }
+  /** Its problem is "не исправлять, больше не принимать": counted as an occurrence, zip not stored. */
+  | { kind: 'not-stored'; problemId: number };
 
 type Decision = Outcome | { kind: 'needs-zip' };
 
@@ -65,6 +70,7 @@ export async function registerReport(deps: RegisterDeps, input: Incoming): Promi
   const acceptance = checkAcceptance(deps.settings.get(), report.configInfo.name, report.configInfo.version);
   if (!acceptance.accepted) {
     if (acceptance.by === 'version') deps.refusals?.refusedVersion(report.configInfo.name, report.configInfo.version, input.receivedAt);
+    deps.refusals?.pushRefused(acceptance.by);
     throw new RefusedError(acceptance.answer);
   }
 
@@ -83,6 +89,12 @@ export async function registerReport(deps: RegisterDeps, input: Incoming): Promi
   // A cheap look first, so a repeat from the same computer writes no zip at all.
   const preview = deps.store.read((db) => decide(db, plan, undefined, true));
   if (preview.kind === 'duplicate-id') return preview;
+  if (preview.kind === 'not-stored') {
+    const counted = await deps.store.write((db) => decide(db, plan, undefined, false));
+    if (counted.kind === 'not-stored') deps.refusals?.pushRefused('known');
+    if (counted.kind !== 'needs-zip') return counted;
+    // The problem was reopened or its flag cleared between the look and the write: store it.
+  }
 
   let zipName = preview.kind === 'needs-zip' ? await deps.zips.put(input.zip) : undefined;
   let decision: Decision;
@@ -141,6 +153,11 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
   const { key, facts } = p;
   if (isUidKnown(db, p.delivery)) return { kind: 'duplicate-id' };
   let errorId = findErrorId(db, key.hash);
+  const refused = notWanted(db, errorId, key);
+  if (refused !== undefined) {
+    if (!dryRun) addUnasked(db, refused, dayOf(p.receivedAt), key.configVersion, 1);
+    return { kind: 'not-stored', problemId: refused };
+  }
   const target = errorId !== undefined && p.groupable ? findGroupTarget(db, errorId, facts.clientId!) : undefined;
   if (dryRun) return target ? { kind: 'folded', errorId: errorId!, reportId: target.id } : { kind: 'needs-zip' };
 
@@ -177,6 +194,17 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
   const problem = countInProblem(db, problemShare(p, errorId, isNewError, true, newComputer));
   rememberUid(db, p.delivery, reportId);
   return { kind: isNewError ? 'new-error' : 'new-report', errorId, reportId, ...regressed(problem) };
+}
+
+/**
+ * The problem this report belongs to (by its error, or by the problem rule's key for a
+ * new error), when that problem is "не исправлять" with "больше не принимать".
+ */
+function notWanted(db: Database, errorId: number | undefined, key: ErrorKey): number | undefined {
+  const problemId = errorId !== undefined ? problemOfError(db, errorId) : findProblemByKey(db, problemKeyOf(key));
+  if (problemId === undefined) return undefined;
+  const p = readProblem(db, problemId);
+  return p && p.status === 'wontfix' && p.no_more_reports === 1 ? problemId : undefined;
 }
 
 function regressed(p: { reopened: boolean }): { regression?: true } {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hasControlChars } from '../control-chars';
+import { ANSWER_DEFAULTS, answerTemplate } from './answer-template';
 
 /**
  * What users edit on the settings page (the original's CONFIGS plus the texts), kept in
@@ -28,6 +29,20 @@ export const ConfigurationRuleSchema = z.object({
     )
     .max(100, 'не больше 100 получателей')
     .describe('Who is told about new errors of this configuration'),
+  inWorkReports: z
+    .number({ error: 'число отчётов — целое число' })
+    .int('число отчётов — целое число')
+    .min(1, 'число отчётов — не меньше 1')
+    .max(1_000_000, 'число отчётов — не больше 1 000 000')
+    .optional()
+    .describe('A problem "в работе" stops asking for reports of a version once it has this many of it (default 10)'),
+  inWorkComputers: z
+    .number({ error: 'число компьютеров — целое число' })
+    .int('число компьютеров — целое число')
+    .min(1, 'число компьютеров — не меньше 1')
+    .max(1_000_000, 'число компьютеров — не больше 1 000 000')
+    .optional()
+    .describe('… and its reports of that version came from at least this many computers (default 3)'),
 });
 
 /**
@@ -67,6 +82,14 @@ export const DiskSchema = z.object({
     .describe('Who is told once that the disk is nearly full (empty: every configuration\'s recipients)'),
 });
 
+/** The answers getInfo gives for known problems (registry/getinfo-answer.ts fills them). */
+export const AnswersSchema = z.object({
+  known: answerTemplate('«ошибка известна»').default(ANSWER_DEFAULTS.known),
+  fixed: answerTemplate('«исправлена в версии»').default(ANSWER_DEFAULTS.fixed),
+  inWork: answerTemplate('«взята в работу»').default(ANSWER_DEFAULTS.inWork),
+  showOwner: z.boolean().default(false).describe('May {ответственный} put the owner\'s name into the answer (else it is empty)'),
+});
+
 export type RetentionRules = z.infer<typeof RetentionSchema>;
 export type DiskRules = z.infer<typeof DiskSchema>;
 
@@ -93,6 +116,7 @@ export const SettingsSchema = z.object({
     .describe('getInfo dumpType: the <dump type> of logcfg.xml for crash dumps (0 = minimal)'),
   retention: RetentionSchema.optional(),
   disk: DiskSchema.optional(),
+  answers: AnswersSchema.optional(),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -102,6 +126,21 @@ export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
 
 const DEFAULT_RETENTION: RetentionRules = RetentionSchema.parse({});
 const DEFAULT_DISK: DiskRules = DiskSchema.parse({});
+const DEFAULT_ANSWERS: Answers = AnswersSchema.parse({});
+
+export type Answers = z.infer<typeof AnswersSchema>;
+
+/** The getInfo answer texts in force (the defaults where the file has none). */
+export function answerTexts(settings: Settings): Answers {
+  return settings.answers ?? DEFAULT_ANSWERS;
+}
+
+/** "в работе" stops asking once a version has R reports from C computers (defaults 10 and 3). */
+export const IN_WORK_DEFAULTS = { reports: 10, computers: 3 } as const;
+
+export function inWorkThresholds(rule: ConfigurationRule | undefined): { reports: number; computers: number } {
+  return { reports: rule?.inWorkReports ?? IN_WORK_DEFAULTS.reports, computers: rule?.inWorkComputers ?? IN_WORK_DEFAULTS.computers };
+}
 
 /** The retention rules in force (the defaults where the file has none). */
 export function retentionRules(settings: Settings): RetentionRules {

@@ -274,4 +274,25 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    description: 'getInfo answers by problem: stack-hash lookup, "больше не принимать", occurrences without a report',
+    up(db) {
+      // getInfo finds the problems of (configuration, appStackHash) by this index alone.
+      // Occurrences not uploaded (getInfo told "no", or a forced upload not stored) per
+      // problem, Moscow day and version; the total beside the problem for the pages.
+      db.exec(`
+        CREATE INDEX errors_by_config_stack ON errors (config_name, stack_hash, problem_id);
+        ALTER TABLE problems ADD COLUMN no_more_reports INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE problems ADD COLUMN unasked_total INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE problem_unasked (
+          problem_id INTEGER NOT NULL,
+          day TEXT NOT NULL,
+          version TEXT NOT NULL,
+          count INTEGER NOT NULL,
+          PRIMARY KEY (problem_id, day, version)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];

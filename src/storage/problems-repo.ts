@@ -17,10 +17,14 @@ export interface ProblemRow {
   reports_total: number;
   computers: number;
   users: number;
+  /** 1: "больше не принимать" (only with status wontfix). */
+  no_more_reports: number;
+  /** getInfo answers "no" and forced uploads not stored, flushed so far. */
+  unasked_total: number;
 }
 
 export const PROBLEM_COLUMNS = `id, config_name, status, owner_login, owner_name, fixed_in, reason, rev, first_seen, last_seen,
-  reports_total, computers, users`;
+  reports_total, computers, users, no_more_reports, unasked_total`;
 
 export function findProblemByKey(db: Database, keyHash: string): number | undefined {
   return get<{ problem_id: number }>(db, 'SELECT problem_id FROM problem_keys WHERE key_hash = ?', [keyHash])?.problem_id;
@@ -66,7 +70,7 @@ export function countProblemReport(
     db,
     `UPDATE problems SET reports_total = reports_total + 1, computers = computers + ?, users = users + ?,
        last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END
-     WHERE id = ? RETURNING status, owner_login, owner_name, fixed_in, reason, rev, config_name`,
+     WHERE id = ? RETURNING status, owner_login, owner_name, fixed_in, reason, no_more_reports, rev, config_name`,
     [newComputer ? 1 : 0, newUser ? 1 : 0, time, time, problemId],
   );
 }
@@ -81,17 +85,20 @@ export interface ProblemState {
   owner_name: string | null;
   fixed_in: string | null;
   reason: string | null;
+  /** 1: "больше не принимать" — a wontfix problem whose reports are no longer asked for or stored. */
+  no_more_reports: number;
 }
 
 /** Writes the state on revision `rev` and makes it `rev + 1`; false when the revision moved. */
 export function writeProblemState(db: Database, problemId: number, rev: number, s: ProblemState): boolean {
   return (
-    run(db, 'UPDATE problems SET status = ?, owner_login = ?, owner_name = ?, fixed_in = ?, reason = ?, rev = rev + 1 WHERE id = ? AND rev = ?', [
+    run(db, 'UPDATE problems SET status = ?, owner_login = ?, owner_name = ?, fixed_in = ?, reason = ?, no_more_reports = ?, rev = rev + 1 WHERE id = ? AND rev = ?', [
       s.status,
       s.owner_login,
       s.owner_name,
       s.fixed_in,
       s.reason,
+      s.no_more_reports,
       problemId,
       rev,
     ]) > 0
@@ -170,6 +177,13 @@ export function mergeProblemRows(db: Database, from: number, into: number): void
   // Its history joins the target's as old news (rev 0): revisions are per problem.
   run(db, 'UPDATE problem_events SET problem_id = ?, rev = 0 WHERE problem_id = ?', [into, from]);
   run(db, 'UPDATE notices SET problem_id = ? WHERE problem_id = ?', [into, from]);
+  run(
+    db,
+    `INSERT INTO problem_unasked (problem_id, day, version, count) SELECT ?, day, version, count FROM problem_unasked WHERE problem_id = ? AND true
+       ON CONFLICT (problem_id, day, version) DO UPDATE SET count = count + excluded.count`,
+    [into, from],
+  );
+  run(db, 'UPDATE problems SET unasked_total = unasked_total + (SELECT unasked_total FROM problems WHERE id = ?) WHERE id = ?', [from, into]);
   deleteProblem(db, from);
 }
 
@@ -178,6 +192,7 @@ export function deleteProblem(db: Database, problemId: number): void {
   run(db, 'DELETE FROM problem_computers WHERE problem_id = ?', [problemId]);
   run(db, 'DELETE FROM problem_users WHERE problem_id = ?', [problemId]);
   run(db, 'DELETE FROM problem_keys WHERE problem_id = ?', [problemId]);
+  run(db, 'DELETE FROM problem_unasked WHERE problem_id = ?', [problemId]);
   run(db, 'DELETE FROM problems WHERE id = ?', [problemId]);
 }
 

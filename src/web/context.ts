@@ -4,6 +4,7 @@ import type { KServer } from '../kserver/api';
 import type { Logger } from '../log';
 import type { DiskGuard } from '../registry/disk-guard';
 import type { RefusalLog } from '../registry/refusals';
+import type { UnaskedCounts } from '../registry/unasked-counts';
 import type { DatabaseBackups } from '../storage/backup';
 import type { SettingsStore } from '../registry/settings-store';
 import type { Store } from '../storage/store';
@@ -37,6 +38,8 @@ export interface AppDeps {
   disk?: DiskGuard;
   /** Online copies of the database for s/backup (absent: not offered). */
   backups?: DatabaseBackups;
+  /** getInfo "no" answers counted in memory and flushed (absent: the app makes its own, flushed only when asked). */
+  unasked?: UnaskedCounts;
   /** The process's figures for s/status (absent where there is no plugin process around the app). */
   status?: StatusService;
 }
@@ -47,4 +50,5 @@ export interface AppContext extends AppDeps {
   access: ReturnType<typeof createAccess>;
   /** What the acceptance rules refused since start (the settings page tells of it). */
   refusals: RefusalLog;
+  unasked: UnaskedCounts;
 }

@@ -58,7 +58,7 @@ describe('GET /pult/s/clear', () => {
     assert.doesNotMatch(before.text, /data-worked-on/);
     const problem_id = rows<{ problem_id: number }>(app.store, 'SELECT problem_id FROM errors WHERE id = 1')[0]!.problem_id;
     await app.store.write((db) =>
-      writeProblemState(db, problem_id, 1, { status: 'in-work', owner_login: 'petrova', owner_name: 'Петрова Анна', fixed_in: null, reason: null }),
+      writeProblemState(db, problem_id, 1, { status: 'in-work', owner_login: 'petrova', owner_name: 'Петрова Анна', fixed_in: null, reason: null, no_more_reports: 0 }),
     );
     const res = await app.browser('admin').get(CLEAR);
     assert.match(res.text, /С частью этих ошибок работают: 1 ошибка взята в работу\. Они тоже будут удалены/);

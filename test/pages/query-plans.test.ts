@@ -17,6 +17,7 @@ import {
   writeProblemState,
 } from '../../src/storage/problems-repo';
 import { MIGRATIONS } from '../../src/storage/migrations';
+import { addUnasked, problemsOfStack, unaskedOf, versionFigures } from '../../src/storage/getinfo-repo';
 import {
   errorFacets,
   findError,
@@ -134,7 +135,7 @@ describe('query plans of the pages', () => {
       addProblemUser(d, 1, 'Иванов');
       countProblemReport(d, 1, 't', true, true);
       readProblem(d, 1);
-      writeProblemState(d, 1, 1, { status: 'new', owner_login: null, owner_name: null, fixed_in: null, reason: null });
+      writeProblemState(d, 1, 1, { status: 'new', owner_login: null, owner_name: null, fixed_in: null, reason: null, no_more_reports: 0 });
       eventsOf(d, 1, 200);
       eventsSince(d, 1, 3, 20);
     });
@@ -174,5 +175,21 @@ describe('query plans of the pages', () => {
     assert.match(plans[2]!.join(' | '), /SEARCH reports USING COVERING INDEX reports_by_error \(error_id=\?\)/);
     assert.match(plans[3]!.join(' | '), /SEARCH u USING PRIMARY KEY \(uid>\?\).*SEARCH r USING INTEGER PRIMARY KEY/);
     for (const plan of plans) assert.doesNotMatch(plan.join(' | '), /TEMP B-TREE/);
+  });
+
+  it('getInfo finds the problems of a stack hash and a version\'s figures by index only; the counts are written by key', async () => {
+    const db = await schemaDb();
+    const plans = plansOf(db, (d) => {
+      problemsOfStack(d, 'К', 'H');
+      versionFigures(d, 1, 'К', '1');
+      addUnasked(d, 1, '2024-01-01', '1', 1);
+      unaskedOf(d, 1, 14);
+    });
+    const text = plans.map((p) => p.join(' | '));
+    assert.match(text[0]!, /SEARCH e USING COVERING INDEX errors_by_config_stack \(config_name=\? AND stack_hash=\?/);
+    assert.match(text[0]!, /SEARCH p USING INTEGER PRIMARY KEY/);
+    assert.match(text[1]!, /SEARCH errors USING INDEX errors_by_config_version_problem \(config_name=\? AND config_version=\? AND problem_id=\?\)/);
+    assert.match(text[3]!, /SEARCH problem_unasked USING PRIMARY KEY \(problem_id=\?\)/);
+    for (const plan of text) assert.doesNotMatch(plan, /SCAN (e|errors|p|problems)\b|TEMP B-TREE/, plan);
   });
 });

@@ -74,7 +74,7 @@ describe('1C versions (registry/version.ts)', () => {
 });
 
 describe('the state rules (registry/problem-status.ts)', () => {
-  const cur = { status: 'new', owner_login: null, owner_name: null, fixed_in: null, reason: null };
+  const cur = { status: 'new', owner_login: null, owner_name: null, fixed_in: null, reason: null, no_more_reports: 0 };
   const me = { login: 'petrova', name: 'Петрова Анна' };
   it('taking it puts yourself; "new" gives it back to nobody', () => {
     assert.deepEqual(nextState(cur, { status: 'in-work' }, me, undefined), { ...cur, status: 'in-work', owner_login: 'petrova', owner_name: 'Петрова Анна' });

@@ -15,6 +15,7 @@ export interface ProblemView {
   owner: { login: string; name: string } | null;
   fixedIn: string | null;
   reason: string | null;
+  noMoreReports: boolean;
   rev: number;
   reports: number;
   computers: number;
@@ -41,6 +42,7 @@ export function presentProblem(p: ProblemRow, errors: ProblemErrorRow[]): Proble
     owner: p.owner_login === null ? null : { login: p.owner_login, name: p.owner_name ?? p.owner_login },
     fixedIn: p.fixed_in,
     reason: p.reason,
+    noMoreReports: p.no_more_reports === 1,
     rev: p.rev,
     reports: p.reports_total,
     computers: p.computers,

@@ -56,7 +56,8 @@ export function readBoundsForm(
   return { form, candidate: candidate as unknown as Pick<Settings, 'retention' | 'disk'> };
 }
 
-function numberOrText(text: string): number | string | undefined {
+/** A typed number as a number (for the schema's messages), anything else as typed, blank as absent. */
+export function numberOrText(text: string): number | string | undefined {
   if (text === '') return undefined;
   return /^-?\d+$/.test(text) ? Number(text) : text;
 }

@@ -2,7 +2,8 @@ import type { RefusalLog } from '../../registry/refusals';
 import { SettingsSchema, type Settings } from '../../registry/settings-schema';
 import { parseRu } from '../../zod-ru';
 import { formatDateTime } from '../render';
-import { boundsFormOf, readBoundsForm, type BoundsForm } from './settings-form-bounds';
+import { boundsFormOf, numberOrText, readBoundsForm, type BoundsForm } from './settings-form-bounds';
+import { answersFormOf, readAnswersForm, type AnswersForm } from './settings-form-answers';
 
 /**
  * The settings page's form, both ways. A configuration is one row: name, which versions
@@ -20,6 +21,9 @@ export interface RuleRow {
   mode: VersionMode;
   versions: string;
   recipients: string;
+  /** "в работе" thresholds as typed; "" = the default. */
+  inWorkReports: string;
+  inWorkComputers: string;
   remove: boolean;
 }
 
@@ -28,6 +32,7 @@ export interface SettingsForm {
   userMessage: string;
   dumpType: string;
   bounds: BoundsForm;
+  answers: AnswersForm;
   /** Messages by field key (`name_3`, `versions_0`, `userMessage`, `configurations`…). */
   errors: Record<string, string[]>;
 }
@@ -35,7 +40,7 @@ export interface SettingsForm {
 export type FormReading = { ok: true; settings: Settings } | { ok: false; form: SettingsForm };
 
 const MAX_ROWS = 600;
-const ROW_FIELD = /^(name|mode|versions|recipients|delete)_(\d{1,4})$/;
+const ROW_FIELD = /^(name|mode|versions|recipients|inWorkReports|inWorkComputers|delete)_(\d{1,4})$/;
 
 export function formOf(settings: Settings): SettingsForm {
   const rows: RuleRow[] = settings.configurations.map((c, index) => ({
@@ -44,9 +49,18 @@ export function formOf(settings: Settings): SettingsForm {
     mode: c.versions.length === 0 ? 'none' : c.versions.includes('') ? 'all' : 'list',
     versions: c.versions.includes('') ? '' : c.versions.join('\n'),
     recipients: c.recipients.join(', '),
+    inWorkReports: c.inWorkReports === undefined ? '' : String(c.inWorkReports),
+    inWorkComputers: c.inWorkComputers === undefined ? '' : String(c.inWorkComputers),
     remove: false,
   }));
-  return { rows: withBlankRow(rows), userMessage: settings.userMessage, dumpType: String(settings.dumpType), bounds: boundsFormOf(settings), errors: {} };
+  return {
+    rows: withBlankRow(rows),
+    userMessage: settings.userMessage,
+    dumpType: String(settings.dumpType),
+    bounds: boundsFormOf(settings),
+    answers: answersFormOf(settings),
+    errors: {},
+  };
 }
 
 export function readSettingsForm(body: Record<string, unknown>): FormReading {
@@ -69,6 +83,8 @@ export function readSettingsForm(body: Record<string, unknown>): FormReading {
         mode: mode === 'all' || mode === 'none' ? mode : 'list',
         versions: field(body, `versions_${index}`),
         recipients: field(body, `recipients_${index}`),
+        inWorkReports: field(body, `inWorkReports_${index}`).trim(),
+        inWorkComputers: field(body, `inWorkComputers_${index}`).trim(),
         remove: field(body, `delete_${index}`) !== '',
       };
     });
@@ -80,13 +96,22 @@ export function readSettingsForm(body: Record<string, unknown>): FormReading {
     if (r.mode === 'list' && versions.length === 0) {
       add(`versions_${r.index}`, 'перечислите версии или выберите «все версии» либо «ни одной версии»');
     }
-    return { name: r.name, versions, recipients: splitList(r.recipients, /[\s,;]+/) };
+    return {
+      name: r.name,
+      versions,
+      recipients: splitList(r.recipients, /[\s,;]+/),
+      // Absent, not undefined: a blank threshold leaves no key in settings.json.
+      ...(r.inWorkReports !== '' && { inWorkReports: numberOrText(r.inWorkReports) }),
+      ...(r.inWorkComputers !== '' && { inWorkComputers: numberOrText(r.inWorkComputers) }),
+    };
   });
 
   const dumpText = field(body, 'dumpType').trim();
   const bounds = readBoundsForm(body, (key) => field(body, key));
+  const answers = readAnswersForm(body, (key) => field(body, key));
   const candidate = {
     ...bounds.candidate,
+    ...answers.candidate,
     configurations,
     userMessage: field(body, 'userMessage'),
     dumpType: dumpText === '' ? undefined : /^-?\d+$/.test(dumpText) ? Number(dumpText) : dumpText,
@@ -96,7 +121,7 @@ export function readSettingsForm(body: Record<string, unknown>): FormReading {
     for (const issue of parsed.error.issues) {
       const [top, i, sub] = issue.path;
       if (top === 'configurations' && typeof i === 'number' && used[i]) {
-        const name = sub === 'versions' || sub === 'recipients' ? sub : 'name';
+        const name = sub === 'versions' || sub === 'recipients' || sub === 'inWorkReports' || sub === 'inWorkComputers' ? sub : 'name';
         add(`${name}_${used[i].index}`, issue.message);
       } else {
         // Grouped fields (retention.days…) are keyed by their own name.
@@ -107,7 +132,7 @@ export function readSettingsForm(body: Record<string, unknown>): FormReading {
   if (parsed.success && Object.keys(errors).length === 0) return { ok: true, settings: parsed.data };
   return {
     ok: false,
-    form: { rows: withBlankRow(rows), userMessage: candidate.userMessage, dumpType: dumpText, bounds: bounds.form, errors },
+    form: { rows: withBlankRow(rows), userMessage: candidate.userMessage, dumpType: dumpText, bounds: bounds.form, answers: answers.form, errors },
   };
 }
 
@@ -117,6 +142,9 @@ const INPUT_OF: Record<string, string> = {
   'retention.keepLatest': 'keepLatest',
   'disk.minFreeMb': 'minFreeMb',
   'disk.alertRecipients': 'alertRecipients',
+  'answers.known': 'answerKnown',
+  'answers.fixed': 'answerFixed',
+  'answers.inWork': 'answerInWork',
 };
 
 /**
@@ -125,7 +153,7 @@ const INPUT_OF: Record<string, string> = {
  */
 export function firstInvalidField(form: SettingsForm): string {
   const order = [
-    ...form.rows.flatMap((r) => [`name_${r.index}`, `versions_${r.index}`, `recipients_${r.index}`]),
+    ...form.rows.flatMap((r) => [`name_${r.index}`, `versions_${r.index}`, `recipients_${r.index}`, `inWorkReports_${r.index}`, `inWorkComputers_${r.index}`]),
     'userMessage',
     'dumpType',
     ...Object.keys(INPUT_OF),
@@ -149,14 +177,14 @@ function splitList(text: string, separators: RegExp): string[] {
 }
 
 function isBlank(r: RuleRow): boolean {
-  return r.name.trim() === '' && r.versions.trim() === '' && r.recipients.trim() === '' && r.mode === 'list';
+  return r.name.trim() === '' && r.versions.trim() === '' && r.recipients.trim() === '' && r.inWorkReports === '' && r.inWorkComputers === '' && r.mode === 'list';
 }
 
 function withBlankRow(rows: RuleRow[]): RuleRow[] {
   const last = rows[rows.length - 1];
   if (last && isBlank(last) && !last.remove) return rows;
   const index = rows.reduce((m, r) => Math.max(m, r.index + 1), 0);
-  return [...rows, { index, name: '', mode: 'list', versions: '', recipients: '', remove: false }];
+  return [...rows, { index, name: '', mode: 'list', versions: '', recipients: '', inWorkReports: '', inWorkComputers: '', remove: false }];
 }
 
 /**

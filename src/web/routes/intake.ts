@@ -55,7 +55,10 @@ export function intakeRoutes(app: AppContext): Router {
     }
     const parsed = parseRu(GetInfoSchema, body);
     if (!parsed.success) throw new ValidationError(`getInfo: ${problemText(parsed.error.issues[0]!)}`);
-    ctx.body = answerGetInfo(app.settings.get(), parsed.data, app.refusals, app.disk?.refusesReports() ?? false);
+    ctx.body = answerGetInfo(
+      { settings: app.settings.get(), store: app.store, refusals: app.refusals, unasked: app.unasked, intakePaused: app.disk?.refusesReports() ?? false },
+      parsed.data,
+    );
   });
 
   router.post('/pushReport', timed(times, 'pushReport'), async (ctx) => {
@@ -68,7 +71,10 @@ export function intakeRoutes(app: AppContext): Router {
       try {
         app.disk?.admit(Number.isFinite(declared) && declared > 0 ? Math.min(declared, limits.requestBytes) : 0);
       } catch (err) {
-        if (err instanceof DiskLowError) ctx.set('Retry-After', String(DISK_RETRY_AFTER_SECONDS));
+        if (err instanceof DiskLowError) {
+          ctx.set('Retry-After', String(DISK_RETRY_AFTER_SECONDS));
+          app.refusals.pushRefused('disk-low');
+        }
         throw err;
       }
       const body = await bodyOf(ctx, limits.requestBytes, reservation);
@@ -110,5 +116,7 @@ function describeOutcome(o: Awaited<ReturnType<typeof registerReport>>): string 
       return `ошибка №${o.errorId}, повтор отчёта ${o.reportId}`;
     case 'duplicate-id':
       return 'отчёт уже получен ранее';
+    case 'not-stored':
+      return `проблема №${o.problemId}: отчёты больше не принимаются, учтён без сохранения`;
   }
 }

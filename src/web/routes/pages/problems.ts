@@ -23,6 +23,11 @@ const StateBody = z.object({
   owner: z.string().max(200, 'слишком длинный логин').optional(),
   fixedIn: z.preprocess(blank, z.string().max(50, 'слишком длинная версия').optional()),
   reason: z.preprocess(blank, z.string().max(2000, 'причина длиннее 2000 знаков').optional()),
+  // A checkbox after a hidden "0" arrives as ["0", "1"]: the last value wins.
+  noMoreReports: z.preprocess(
+    (v) => (Array.isArray(v) ? v[v.length - 1] : blank(v)),
+    z.enum(['0', '1', 'on', 'true', 'false'], { error: 'noMoreReports: ожидается 1 или 0' }).transform((v) => v === '1' || v === 'on' || v === 'true').optional(),
+  ),
   comment: z.string().max(10_000, 'комментарий длиннее 10 000 знаков').optional(),
   back: z.string().optional(),
 });

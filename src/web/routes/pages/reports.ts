@@ -31,6 +31,8 @@ function errorJson(e: ReturnType<typeof errorPageView>['error']) {
   };
 }
 
+import { getInfoView } from '../../pages/getinfo-view';
+
 /** s/reports/N (HTML, or JSON: its error, problem and state) and the zips of its reports. */
 export function reportsRoutes(router: Router, { app, pages }: StaffDeps): void {
   router.get('/reports/:id', async (ctx) => {
@@ -49,7 +51,8 @@ export function reportsRoutes(router: Router, { app, pages }: StaffDeps): void {
       pages.viewerOf(ctx),
     ]);
     const owners = ownerOptions(people, view.problem?.owner ?? null, me);
-    await pages.render(ctx, 'reports.njk', 'errors', { view, owners });
+    const getInfo = view.problem ? getInfoView(app.store, app.settings.get(), app.unasked, view.problem.id) : undefined;
+    await pages.render(ctx, 'reports.njk', 'errors', { view, owners, getInfo });
   });
 
   router.get('/reports/:id/zip/:reportId', async (ctx) => {

@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import { forViewer } from '../../../diagnostics/status';
 import { NotFoundError } from '../../../errors';
 import { presentStatus } from '../../pages/status-view';
+import { answersJson, answersView } from '../../pages/answers-view';
 import type { StaffDeps } from '../staff';
 
 /**
@@ -17,10 +18,10 @@ export function statusRoutes(router: Router, { app, pages }: StaffDeps): void {
     const status = forViewer(await app.status.read(), await app.access.isAdmin(ctx));
     ctx.set('Cache-Control', 'no-store');
     if (ctx.accepts('html', 'json') === 'json') {
-      ctx.body = status;
+      ctx.body = { ...status, answers: answersJson(app.refusals) };
       return;
     }
-    await pages.render(ctx, 'status.njk', 'status', { view: presentStatus(status), wasReset: ctx.query.reset === '1' });
+    await pages.render(ctx, 'status.njk', 'status', { view: presentStatus(status), answers: answersView(app.refusals), wasReset: ctx.query.reset === '1' });
   });
 
   router.get('/backup', app.access.requireAdmin, async (ctx) => {

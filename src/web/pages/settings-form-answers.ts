@@ -1,0 +1,27 @@
+import { answerTexts, type Settings } from '../../registry/settings-schema';
+
+/** The settings form's getInfo answer texts (registry/answer-template.ts), both ways. */
+export interface AnswersForm {
+  known: string;
+  fixed: string;
+  inWork: string;
+  showOwner: boolean;
+}
+
+export function answersFormOf(settings: Settings): AnswersForm {
+  return { ...answerTexts(settings) };
+}
+
+const FIELDS = ['answerKnown', 'answerFixed', 'answerInWork'];
+
+/** As typed, and as a candidate for SettingsSchema; a post without these fields keeps what is saved… as the defaults. */
+export function readAnswersForm(body: Record<string, unknown>, field: (key: string) => string): { form: AnswersForm; candidate: Pick<Settings, 'answers'> } {
+  const form: AnswersForm = {
+    known: field('answerKnown'),
+    fixed: field('answerFixed'),
+    inWork: field('answerInWork'),
+    showOwner: field('answerShowOwner') !== '',
+  };
+  if (!FIELDS.some((k) => k in body)) return { form: answersFormOf({ configurations: [], userMessage: '', dumpType: 0 }), candidate: {} };
+  return { form, candidate: { answers: form } };
+}
