@@ -88,7 +88,19 @@ export class DiskGuard {
    * reports run a 12 MB disk out of space past a 2 MB reserve.
    */
   admit(bytes: number): void {
-    bytes += JOURNAL_BYTES_PER_REPORT;
+    this.take(bytes + JOURNAL_BYTES_PER_REPORT);
+  }
+
+  /**
+   * The rest of a body whose size was not declared (chunked) or was declared low: counted
+   * once it has arrived, before anything is written, so a chunked burst cannot slip past
+   * the reserve on a promise of 0 bytes.
+   */
+  admitMore(bytes: number): void {
+    if (bytes > 0) this.take(bytes);
+  }
+
+  private take(bytes: number): void {
     if (this.isLow(bytes)) {
       this.refusing = true;
       void this.check(); // the mail goes out now, not at the next tick of the timer

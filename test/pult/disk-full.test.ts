@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,5 +100,47 @@ describe('a full disk (tmpfs of 12 MB under StoragePath)', { skip: !canMount() &
       assert.ok(fs.existsSync(path.join(storage, 'zips', name.slice(0, 2), name)), `zip of ${id}`);
     }
     assert.equal(stored.length, acknowledged.length, 'nothing refused was stored');
+  });
+});
+
+describe('a chunked upload near the disk reserve (no Content-Length to judge by)', { skip: !canMount() && 'needs root to mount a tmpfs' }, () => {
+  it('is counted once it has arrived and refused before anything is written', async (t) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pult-disk-'));
+    const storage = path.join(dir, 'storage', 'pult');
+    await mkdir(storage, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', storage]);
+    t.after(async () => {
+      execFileSync('umount', ['-l', storage]);
+      await rm(dir, { recursive: true, force: true });
+    });
+    await mkdir(path.join(dir, 'plugins'));
+    await symlink(REPO, path.join(dir, 'plugins', 'pult'), 'dir');
+    await writeFile(path.join(storage, 'settings.json'), JSON.stringify({ ...MED_SETTINGS, disk: { minFreeMb: 8, alertRecipients: [] } }));
+    await writeFile(path.join(storage, 'pult.config.json'), JSON.stringify({ notices: { batchSeconds: 0.3, retrySeconds: 1, minIntervalSeconds: 0 } }));
+    const pult = await startPultSim({ dir });
+    try {
+      // About 15 MB free, a reserve of 8: a 10 MB report would leave 5 — it must be refused.
+      const json = sampleReportJson('client-error') as Record<string, any>;
+      json.id = randomUUID();
+      json.additionalFiles = ['big.bin'];
+      const zip = new JSZip();
+      zip.file('report.json', JSON.stringify(json));
+      zip.file('big.bin', randomBytes(10 * 1024 * 1024));
+      const bytes = Buffer.from(await zip.generateAsync({ type: 'uint8array', compression: 'STORE' }));
+      const url = new URL(`${pult.base}/pushReport`);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/zip' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        for (let at = 0; at < bytes.length; at += 256 * 1024) req.write(bytes.subarray(at, at + 256 * 1024));
+        req.end();
+      });
+      assert.equal(status, 503);
+      assert.deepEqual(fs.readdirSync(path.join(storage, 'zips', 'incoming')), [], 'nothing written');
+    } finally {
+      await pult.stopKeep();
+    }
   });
 });

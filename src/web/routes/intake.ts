@@ -68,16 +68,25 @@ export function intakeRoutes(app: AppContext): Router {
     try {
       // Before anything is read or written: a nearly full disk refuses the report whole.
       const declared = Number(ctx.get('content-length'));
-      try {
-        app.disk?.admit(Number.isFinite(declared) && declared > 0 ? Math.min(declared, limits.requestBytes) : 0);
-      } catch (err) {
+      const promised = Number.isFinite(declared) && declared > 0 ? Math.min(declared, limits.requestBytes) : 0;
+      const refusedForDisk = (err: unknown) => {
         if (err instanceof DiskLowError) {
           ctx.set('Retry-After', String(DISK_RETRY_AFTER_SECONDS));
           app.refusals.pushRefused('disk-low');
         }
-        throw err;
+        return err;
+      };
+      try {
+        app.disk?.admit(promised);
+      } catch (err) {
+        throw refusedForDisk(err);
       }
       const body = await bodyOf(ctx, limits.requestBytes, reservation);
+      try {
+        app.disk?.admitMore(body.length - promised);
+      } catch (err) {
+        throw refusedForDisk(err);
+      }
       const read = await readReport(extractReportZip(body, ctx.get('content-type') || undefined), limits.reportJsonBytes);
       const outcome = await registerReport(
         {
