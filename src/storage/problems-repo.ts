@@ -161,13 +161,17 @@ export interface ProblemErrorRow {
   detailed: number;
 }
 
-/** The unique errors of a problem, oldest first (bounded: a problem spans few versions). */
+/**
+ * The newest `limit` unique errors of a problem, oldest of them first. Bounded, and the
+ * newest ones: anyone can make a problem grow by sending new versions, and the list shows
+ * the newest versions and texts.
+ */
 export function errorsOfProblem(db: Database, problemId: number, limit: number): ProblemErrorRow[] {
   return all<ProblemErrorRow>(
     db,
-    'SELECT id, problem_id, config_version, extensions, reports_total, computers, texts, detailed FROM errors WHERE problem_id = ? ORDER BY id LIMIT ?',
+    'SELECT id, problem_id, config_version, extensions, reports_total, computers, texts, detailed FROM errors WHERE problem_id = ? ORDER BY id DESC LIMIT ?',
     [problemId, limit],
-  );
+  ).reverse();
 }
 
 /** Moves every unique error and key of `from` into `into` and deletes `from`. */

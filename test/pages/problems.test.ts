@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildReportZip } from '../helpers/build-report';
+import { errorsOfProblem } from '../../src/storage/problems-repo';
 import { BASE, rows, startApp, USERS, type TestApp } from './harness';
 
 const JSON_ACCEPT = { accept: 'application/json' };
@@ -203,5 +204,15 @@ describe('merge and split', () => {
 
     const other = await browser.post(`${BASE}s/errors/1/merge`, { rev: String(rest.problem.rev), into: '1' });
     assert.equal(other.status, 422, 'already one problem');
+  });
+});
+
+describe('a problem with more unique errors than a page shows', () => {
+  it('shows the newest ones: versions sent last are never the ones left out', async (t) => {
+    const app = await startApp(t, { configurations: [{ name: 'МедицинаБольница', versions: [''], recipients: [] }], userMessage: '', dumpType: 0 });
+    for (let i = 1; i <= 5; i++) await app.registerZip(await buildReportZip({ version: `2.0.6.${100 + i}`, clientId: `pc-${i}` }));
+    const problem = rows<{ problem_id: number }>(app.store, 'SELECT problem_id FROM errors WHERE id = 1')[0]!.problem_id;
+    const shown = app.store.read((db) => errorsOfProblem(db, problem, 3)).map((e) => e.config_version);
+    assert.deepEqual(shown, ['2.0.6.103', '2.0.6.104', '2.0.6.105']);
   });
 });
