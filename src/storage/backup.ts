@@ -18,6 +18,8 @@ export interface BackupFile {
  */
 export class DatabaseBackups {
   private readonly dir: string;
+  /** A copy being taken or sent: one at a time, so repeated requests cannot fill the disk. */
+  private busy = false;
 
   constructor(
     private readonly store: Store,
@@ -28,16 +30,27 @@ export class DatabaseBackups {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
-  async take(): Promise<BackupFile> {
-    await fsp.mkdir(this.dir, { recursive: true });
+  /** A copy, or undefined while another one is being taken or downloaded. */
+  async take(): Promise<BackupFile | undefined> {
+    if (this.busy) return undefined;
+    this.busy = true;
     const file = path.join(this.dir, `${randomUUID()}.sqlite`);
     try {
+      await fsp.mkdir(this.dir, { recursive: true });
       await this.store.copyTo(file);
+      const { size } = await fsp.stat(file);
+      let finished = false;
+      const done = async () => {
+        if (finished) return;
+        finished = true;
+        await fsp.rm(file, { force: true });
+        this.busy = false;
+      };
+      return { file, bytes: size, done };
     } catch (err) {
       await fsp.rm(file, { force: true });
+      this.busy = false;
       throw err;
     }
-    const { size } = await fsp.stat(file);
-    return { file, bytes: size, done: () => fsp.rm(file, { force: true }) };
   }
 }

@@ -68,6 +68,16 @@ function sessionOf(ctx: Context): string {
   return key?.startsWith('s:') ? key : '';
 }
 
+/**
+ * For a GET that costs something (a database copy): refused when the browser says another
+ * site made the request (an <img> elsewhere in an administrator's browser). A request with
+ * no such header (a script, curl) is the administrator's own.
+ */
+export function requireOwnSite(ctx: Context, next: Next): Promise<unknown> {
+  if (!sameOrigin(ctx)) throw new CsrfError();
+  return next();
+}
+
 function sameOrigin(ctx: Context): boolean {
   const site = ctx.get('sec-fetch-site');
   if (site === 'cross-site' || site === 'same-site') return false; // a sibling host is not us either

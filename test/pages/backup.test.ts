@@ -55,4 +55,19 @@ describe('GET /pult/s/backup', () => {
     const res = await app.browser('reader').get(BACKUP);
     assert.equal(res.status, 403);
   });
+
+  it('is refused when another site made the request, and gives one copy at a time', async (t) => {
+    const app = await startApp(t);
+    await buildErrors(app.store, 2000, () => ({ reports: 5 }));
+    const admin = app.browser('admin');
+    const crossSite = await admin.get(BACKUP, { 'sec-fetch-site': 'cross-site' });
+    assert.equal(crossSite.status, 403, 'an <img> on another site in an administrator\'s browser copies nothing');
+    assert.deepEqual(await fs.readdir(path.join(app.dir, 'backup')).catch(() => []), []);
+    const [a, b] = await Promise.all([admin.get(BACKUP), admin.get(BACKUP)]);
+    assert.deepEqual([a.status, b.status].sort(), [200, 429]);
+    // Free again once the first copy was sent and removed (just after its last byte).
+    for (let i = 0; i < 100 && (await fs.readdir(path.join(app.dir, 'backup'))).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const again = await admin.get(BACKUP);
+    assert.equal(again.status, 200, 'free again once the first was sent');
+  });
 });

@@ -1,7 +1,8 @@
+import { requireOwnSite } from '../../csrf';
 import fs from 'node:fs';
 import type Router from '@koa/router';
 import { forViewer } from '../../../diagnostics/status';
-import { NotFoundError } from '../../../errors';
+import { NotFoundError, TooManyRequestsError } from '../../../errors';
 import { presentStatus } from '../../pages/status-view';
 import { answersJson, answersView } from '../../pages/answers-view';
 import type { StaffDeps } from '../staff';
@@ -24,9 +25,13 @@ export function statusRoutes(router: Router, { app, pages }: StaffDeps): void {
     await pages.render(ctx, 'status.njk', 'status', { view: presentStatus(status), answers: answersView(app.refusals), wasReset: ctx.query.reset === '1' });
   });
 
-  router.get('/backup', app.access.requireAdmin, async (ctx) => {
+  router.get('/backup', app.access.requireAdmin, requireOwnSite, async (ctx) => {
     if (!app.backups) throw new NotFoundError('Копия базы недоступна в этом режиме запуска');
     const backup = await app.backups.take();
+    if (!backup) {
+      ctx.set('Retry-After', '30');
+      throw new TooManyRequestsError('Копия базы уже готовится или скачивается: дождитесь её окончания и повторите.');
+    }
     const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
     ctx.set('Content-Type', 'application/vnd.sqlite3');
     ctx.set('Content-Disposition', `attachment; filename="pult-${stamp}.sqlite"`);
