@@ -203,12 +203,19 @@ export function peekEntry(zip: Buffer, index: number, n: number): Buffer {
   const { range, method } = locate(zip, index);
   const raw = zip.subarray(range.start, range.end);
   if (method === STORED_METHOD) return Buffer.from(raw.subarray(0, n));
-  try {
-    // A sync flush gives what the prefix inflates to, without asking for the rest.
-    return zlib.inflateRawSync(raw.subarray(0, Math.min(raw.length, 4096)), { finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, n);
-  } catch {
-    return Buffer.alloc(0);
+  // A sync flush gives what a prefix inflates to, without asking for the rest. Prefixes
+  // grow until they give `n` bytes: deflate expands at most ~1032 times, so a bomb that
+  // expands from its first bytes stops at ~66 KB, and no prefix can stand for more than ~4 MB.
+  for (const prefix of [64, 512, 4096]) {
+    let out: Buffer;
+    try {
+      out = zlib.inflateRawSync(raw.subarray(0, Math.min(raw.length, prefix)), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    } catch {
+      return Buffer.alloc(0);
+    }
+    if (out.length >= n || prefix >= raw.length) return out.subarray(0, n);
   }
+  return Buffer.alloc(0);
 }
 
 function locate(zip: Buffer, index: number) {

@@ -9,6 +9,8 @@ export interface OpenedReport {
   json: unknown;
   /** Entry names of the zip, for the page ("Файл(ы)") — never used as paths. */
   entries: string[];
+  /** Characters of report.json as inflated (what it costs, whatever the directory declares). */
+  textChars: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function openReportZip(zipBytes: Buffer, maxJsonBytes: number): Pro
     throw new ValidationError('report.json не является корректным JSON');
   }
   const entries = cut.kind === 'found' ? cut.names : Object.keys(zip.files).filter((n) => !zip.files[n]!.dir);
-  return { json, entries };
+  return { json, entries, textChars: text.length };
 }
 
 function noReportJson() {

@@ -7,7 +7,7 @@ import { findReport, neighbourReports, type StoredReportRow } from '../../storag
 import type { Store } from '../../storage/store';
 import type { ZipStore } from '../../storage/zip-store';
 import { ByteLru } from '../byte-lru';
-import { AppError, NotFoundError } from '../../errors';
+import { AppError, NotFoundError, PayloadTooLargeError } from '../../errors';
 import { imageTypeOf, type ImageType } from './image-type';
 
 /** What the zip of a report holds, read once and cached (the row is read fresh every time). */
@@ -125,7 +125,8 @@ async function damagedAsStoredZipError<T>(row: StoredReportRow, fn: () => T | Pr
   try {
     return await fn();
   } catch (err) {
-    if (!(err instanceof AppError) || err instanceof StoredZipError) throw err;
+    // A file over the size limit is not a damaged archive: its own message says so.
+    if (!(err instanceof AppError) || err instanceof StoredZipError || err instanceof PayloadTooLargeError) throw err;
     const wrapped = new StoredZipError(`Архив отчёта ${row.id} повреждён: ${err.message}.`);
     wrapped.hint = 'Файл отчёта на диске не читается. Скачайте zip целиком и проверьте его; сообщите администратору pult.';
     throw wrapped;
@@ -138,8 +139,9 @@ async function parseZip(zip: Buffer, maxJsonBytes: number): Promise<ZipContents>
   const reportJsonIndex = lastIndexNamed(entries, 'report.json');
   if (reportJsonIndex === undefined) throw new StoredZipError('В архиве нет report.json');
   // report.json as intake reads it: the same bound, the same reader.
-  const { json } = await openReportZip(zip, maxJsonBytes);
-  const jsonBytes = entries[reportJsonIndex]!.declaredSize;
+  const { json, textChars } = await openReportZip(zip, maxJsonBytes);
+  // What it really takes in memory (the cache's weight), not what the directory declares.
+  const jsonBytes = Math.max(textChars * 2, entries[reportJsonIndex]!.declaredSize);
   const parsed = ReportSchema.safeParse(json);
   const report = parsed.success ? parsed.data : undefined;
   const names = entries.filter((e) => !e.isDirectory).map((e) => e.name);
