@@ -28,7 +28,6 @@ export async function mergeProblems(
     }
     const moved = errorsOfProblem(db, source.id, 10_000).map((e) => e.id);
     mergeProblemRows(db, source.id, target.id);
-    recountProblem(db, target.id);
     const rev = bumpRevision(db, target.id);
     const data = { from: source.id, errors: moved };
     insertEvent(db, target.id, { rev, at, login: me.login, name: me.name, kind: 'merge', data: JSON.stringify(data) });

@@ -188,7 +188,12 @@ export function mergeProblemRows(db: Database, from: number, into: number): void
     [into, from],
   );
   run(db, 'UPDATE problems SET unasked_total = unasked_total + (SELECT unasked_total FROM problems WHERE id = ?) WHERE id = ?', [from, into]);
+  // The distinct computers and users join from the source's own sets: no walk over the
+  // reports (a hot problem has a million), and what retention removed is still counted.
+  run(db, 'INSERT OR IGNORE INTO problem_computers (problem_id, client_id) SELECT ?, client_id FROM problem_computers WHERE problem_id = ?', [into, from]);
+  run(db, 'INSERT OR IGNORE INTO problem_users (problem_id, user_name) SELECT ?, user_name FROM problem_users WHERE problem_id = ?', [into, from]);
   deleteProblem(db, from);
+  refreshProblemTotals(db, into);
 }
 
 /** A problem and its sets (its errors have gone elsewhere or been cleared). */
@@ -226,6 +231,12 @@ export function recountProblem(db: Database, problemId: number): boolean {
        SELECT ?, r.user_name FROM errors e JOIN reports r ON r.error_id = e.id WHERE e.problem_id = ? AND r.user_name IS NOT NULL AND r.user_name <> ''`,
     [problemId, problemId],
   );
+  refreshProblemTotals(db, problemId);
+  return true;
+}
+
+/** A problem's totals from its unique errors and its sets of computers and users. */
+function refreshProblemTotals(db: Database, problemId: number): void {
   run(
     db,
     `UPDATE problems SET
@@ -237,7 +248,6 @@ export function recountProblem(db: Database, problemId: number): boolean {
      WHERE id = :p`,
     { ':p': problemId },
   );
-  return true;
 }
 
 /** The problems a set of errors belongs to (one bound JSON array, as clear-repo does). */
