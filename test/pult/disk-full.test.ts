@@ -29,20 +29,29 @@ function canMount(): boolean {
   return process.platform === 'linux' && process.getuid?.() === 0;
 }
 
+/**
+ * A simulator folder whose StoragePath is a fresh tmpfs of `sizeMb` (unmounted after the
+ * test), pult linked in, settings with a disk reserve of `minFreeMb`.
+ */
+async function onTmpfs(t: { after(fn: () => Promise<void>): void }, sizeMb: number, disk: { minFreeMb: number; alertRecipients: string[] }) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pult-disk-'));
+  const storage = path.join(dir, 'storage', 'pult');
+  await mkdir(storage, { recursive: true });
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m`, 'tmpfs', storage]);
+  t.after(async () => {
+    execFileSync('umount', ['-l', storage]);
+    await rm(dir, { recursive: true, force: true });
+  });
+  await mkdir(path.join(dir, 'plugins'));
+  await symlink(REPO, path.join(dir, 'plugins', 'pult'), 'dir');
+  await writeFile(path.join(storage, 'settings.json'), JSON.stringify({ ...MED_SETTINGS, disk }));
+  await writeFile(path.join(storage, 'pult.config.json'), JSON.stringify({ notices: { batchSeconds: 0.3, retrySeconds: 1, minIntervalSeconds: 0 } }));
+  return { dir, storage };
+}
+
 describe('a full disk (tmpfs of 12 MB under StoragePath)', { skip: !canMount() && 'needs root to mount a tmpfs' }, () => {
   it('refuses reports with 503 + Retry-After before writing anything, answers getInfo false, mails once, and takes reports again when space returns', async (t) => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'pult-disk-'));
-    const storage = path.join(dir, 'storage', 'pult');
-    await mkdir(storage, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=12m', 'tmpfs', storage]);
-    t.after(async () => {
-      execFileSync('umount', ['-l', storage]);
-      await rm(dir, { recursive: true, force: true });
-    });
-    await mkdir(path.join(dir, 'plugins'));
-    await symlink(REPO, path.join(dir, 'plugins', 'pult'), 'dir');
-    await writeFile(path.join(storage, 'settings.json'), JSON.stringify({ ...MED_SETTINGS, disk: { minFreeMb: 2, alertRecipients: ['admin@example.ru'] } }));
-    await writeFile(path.join(storage, 'pult.config.json'), JSON.stringify({ notices: { batchSeconds: 0.3, retrySeconds: 1, minIntervalSeconds: 0 } }));
+    const { dir, storage } = await onTmpfs(t, 12, { minFreeMb: 2, alertRecipients: ['admin@example.ru'] });
     // What "space returns" will remove.
     await writeFile(path.join(storage, 'filler.bin'), randomBytes(3 * 1024 * 1024));
 
@@ -105,18 +114,7 @@ describe('a full disk (tmpfs of 12 MB under StoragePath)', { skip: !canMount() &
 
 describe('a chunked upload near the disk reserve (no Content-Length to judge by)', { skip: !canMount() && 'needs root to mount a tmpfs' }, () => {
   it('is counted once it has arrived and refused before anything is written', async (t) => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'pult-disk-'));
-    const storage = path.join(dir, 'storage', 'pult');
-    await mkdir(storage, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', storage]);
-    t.after(async () => {
-      execFileSync('umount', ['-l', storage]);
-      await rm(dir, { recursive: true, force: true });
-    });
-    await mkdir(path.join(dir, 'plugins'));
-    await symlink(REPO, path.join(dir, 'plugins', 'pult'), 'dir');
-    await writeFile(path.join(storage, 'settings.json'), JSON.stringify({ ...MED_SETTINGS, disk: { minFreeMb: 8, alertRecipients: [] } }));
-    await writeFile(path.join(storage, 'pult.config.json'), JSON.stringify({ notices: { batchSeconds: 0.3, retrySeconds: 1, minIntervalSeconds: 0 } }));
+    const { dir, storage } = await onTmpfs(t, 16, { minFreeMb: 8, alertRecipients: [] });
     const pult = await startPultSim({ dir });
     try {
       // About 15 MB free, a reserve of 8: a 10 MB report would leave 5 — it must be refused.
