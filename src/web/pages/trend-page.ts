@@ -1,0 +1,36 @@
+import type { Database } from 'sql.js';
+import { trendScores, trendWindow } from '../../registry/trend';
+import { listProblems, problemDaysFrom, problemsAmong, problemsOfErrors, type ProblemFilter } from '../../storage/problem-list-repo';
+import { readProblem, type ProblemRow } from '../../storage/problems-repo';
+import type { ProblemPage } from './problems-list';
+
+/**
+ * sort=trend: the problems with reports in the trend window (registry/trend.ts), fastest
+ * growing first, read by the (day, error_id) index; then all the others by last report.
+ * Paged by the id of the last row shown (`before`): a row of the first part continues
+ * after it in the growth order, a row of the rest continues by its last report.
+ */
+export function trendPage(db: Database, filter: ProblemFilter, cursor: { before?: number }, limit: number, now: number, errorIds?: number[]): ProblemPage {
+  const w = trendWindow(now);
+  const scores = trendScores(problemDaysFrom(db, w.from), w);
+  let ids = [...scores.keys()];
+  if (errorIds) {
+    const found = new Set(problemsOfErrors(db, errorIds));
+    ids = ids.filter((id) => found.has(id));
+  }
+  const active = problemsAmong(db, ids, filter).sort((a, b) => scores.get(b.id)! - scores.get(a.id)! || b.id - a.id);
+  // The rest: last report before the window (a problem with reports in it is active).
+  const windowStart = new Date(Date.parse(`${w.from}T00:00:00+03:00`)).toISOString();
+  const restAfter = (row: ProblemRow | undefined, n: number) =>
+    listProblems(db, 'last', filter, { before: row ? { key: row.last_seen, id: row.id } : { key: windowStart, id: 0 } }, n, errorIds);
+  const at = cursor.before === undefined ? -1 : active.findIndex((p) => p.id === cursor.before);
+  let rows: ProblemRow[];
+  if (cursor.before === undefined || at >= 0) {
+    rows = active.slice(at + 1, at + 2 + limit);
+    if (rows.length <= limit) rows = rows.concat(restAfter(undefined, limit + 1 - rows.length));
+  } else {
+    const from = readProblem(db, cursor.before);
+    rows = from ? restAfter(from, limit + 1) : [];
+  }
+  return { rows: rows.slice(0, limit), older: rows.length > limit, newer: false };
+}

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BASE, rows, startApp } from './harness';
+
+const JSON_ACCEPT = { accept: 'application/json' };
+const ids = (html: string) => [...html.matchAll(/<tr id="p(\d+)">/g)].map((m) => Number(m[1]));
+
+/** Problem 1: the card bug (5 reports, 2 computers); problem 2: the exchange job (1 report). */
+async function withBugs(t: Parameters<typeof startApp>[0]) {
+  const app = await startApp(t);
+  await app.register('client-error', 'client-error-repeat', 'client-error-other-pc', 'client-error-next-version', 'client-error-one-extension', 'server-job-error');
+  return app;
+}
+
+describe('errorsList: search (q)', () => {
+  it('finds problems by a word prefix in any case, marks the hits in the escaped text, and answers JSON with the query', async (t) => {
+    const app = await withBugs(t);
+    const browser = app.browser('reader');
+    const page = await browser.get(`${BASE}s/errorsList?q=${encodeURIComponent('ЛЕЧАЩ')}`);
+    assert.equal(page.status, 200);
+    assert.deepEqual(ids(page.text), [1]);
+    assert.match(page.text, /<mark>Лечащ<\/mark>ий врач/);
+    assert.match(page.text, /value="ЛЕЧАЩ"/, 'the box keeps the query');
+    assert.match(page.text, /Найдено уникальных ошибок: <strong>3<\/strong>/);
+
+    const json = JSON.parse((await browser.get(`${BASE}s/errorsList?q=resolve`, JSON_ACCEPT)).text);
+    assert.deepEqual(json.items.map((i: { id: number }) => i.id), [2]);
+    assert.deepEqual(json.query, { q: 'resolve', sort: 'last' });
+    assert.equal(json.found, 1);
+    assert.equal(json.truncated, false);
+    // A user name (a report field) finds the problem too.
+    assert.deepEqual(JSON.parse((await browser.get(`${BASE}s/errorsList?q=${encodeURIComponent('петрова')}`, JSON_ACCEPT)).text).items.map((i: { id: number }) => i.id), [1]);
+  });
+
+  it('any input gives results or a Russian message: FTS syntax, quotes, markup, nothing but punctuation, too long', async (t) => {
+    const app = await withBugs(t);
+    const browser = app.browser('reader');
+    for (const q of ['"', 'NEAR/2 AND OR NOT', '*', 'врач" OR "x', '<script>alert(1)</script>', '^$%(){}[]:-', 'а'.repeat(300), 'врач врач врач']) {
+      const res = await browser.get(`${BASE}s/errorsList?q=${encodeURIComponent(q)}`);
+      assert.ok(res.status === 200 || res.status === 400, `${q}: ${res.status}`);
+      assert.doesNotMatch(res.text, /<script>alert/);
+      if (res.status === 400) assert.match(res.text, /[а-я]/);
+    }
+    const none = await browser.get(`${BASE}s/errorsList?q=${encodeURIComponent('().,')}`);
+    assert.equal(none.status, 400);
+    assert.match(none.text, /В запросе нет ни одного слова или числа/);
+    const both = await browser.get(`${BASE}s/errorsList?q=a&q=b`);
+    assert.equal(both.status, 400);
+  });
+});
+
+describe('errorsList: filters and order', () => {
+  it('sorts by reports, computers and first report; filters by status, «мои» and period; keeps them in the links and in JSON', async (t) => {
+    const app = await withBugs(t);
+    const browser = app.browser('reader');
+    const get = async (query: string) => JSON.parse((await browser.get(`${BASE}s/errorsList?${query}`, JSON_ACCEPT)).text);
+    assert.deepEqual((await get('sort=reports')).items.map((i: { id: number }) => i.id), [1, 2]);
+    assert.deepEqual((await get('sort=computers')).items.map((i: { id: number }) => i.id), [1, 2]);
+    assert.deepEqual((await get('sort=first')).items.map((i: { id: number }) => i.id), [2, 1]);
+
+    await browser.get(`${BASE}s/reports/2`);
+    assert.equal((await browser.post(`${BASE}s/errors/2/state`, { rev: '1', status: 'in-work' })).status, 303);
+    assert.deepEqual((await get('status=in-work')).items.map((i: { id: number }) => i.id), [1]);
+    assert.deepEqual((await get('owner=me')).items.map((i: { id: number }) => i.id), [1]);
+    assert.deepEqual((await get('owner=me&status=new')).items, []);
+    assert.deepEqual((await get('status=new')).items.map((i: { id: number }) => i.id), [2]);
+    const mineAsAdmin = JSON.parse((await app.browser('admin').get(`${BASE}s/errorsList?owner=me`, JSON_ACCEPT)).text);
+    assert.deepEqual(mineAsAdmin.items, [], '«мои» is the viewer');
+    assert.equal((await get('period=24h')).items.length, 2, 'the samples were received just now');
+    const old = rows<{ n: number }>(app.store, 'SELECT count(*) AS n FROM problems')[0]!.n;
+    assert.equal(old, 2);
+
+    const html = (await browser.get(`${BASE}s/errorsList?sort=reports&status=in-work`)).text;
+    assert.match(html, /<option value="reports" selected>/);
+    assert.match(html, /<option value="in-work" selected>/);
+    assert.deepEqual((await get('sort=reports&status=in-work&owner=me')).query, { sort: 'reports', status: 'in-work', owner: 'me' });
+
+    const bad = await browser.get(`${BASE}s/errorsList?sort=popular`);
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /ожидается last, first, reports, computers, users или trend/);
+  });
+
+  it('pages in any order with before + key, and the next link keeps the filters', async (t) => {
+    const app = await withBugs(t);
+    const browser = app.browser('reader');
+    const first = JSON.parse((await browser.get(`${BASE}s/errorsList?sort=reports`, JSON_ACCEPT)).text);
+    assert.equal(first.next, null);
+    const p1 = rows<{ reports_total: number }>(app.store, 'SELECT reports_total FROM problems WHERE id = 1')[0]!.reports_total;
+    const after = JSON.parse((await browser.get(`${BASE}s/errorsList?sort=reports&before=1&key=${p1}`, JSON_ACCEPT)).text);
+    assert.deepEqual(after.items.map((i: { id: number }) => i.id), [2]);
+    const noKey = JSON.parse((await browser.get(`${BASE}s/errorsList?sort=reports&before=1`, JSON_ACCEPT)).text);
+    assert.deepEqual(noKey.items.map((i: { id: number }) => i.id), [2], 'a link without key takes the row\'s value');
+  });
+
+  it('trend: the problem with more reports today than its daily average of the week before comes first', async (t) => {
+    const app = await withBugs(t);
+    const browser = app.browser('reader');
+    const today = rows<{ day: string }>(app.store, 'SELECT max(day) AS day FROM error_days')[0]!.day;
+    // Problem 1 had 50 a day last week: 5 today is a fall; problem 2 had none: 1 is growth.
+    const week = new Date(Date.parse(`${today}T00:00:00Z`) - 3 * 86_400_000).toISOString().slice(0, 10);
+    await app.store.write((db) => db.run('INSERT INTO error_days (error_id, day, reports, computers) VALUES (1, ?, 350, 1)', [week]));
+    const json = JSON.parse((await browser.get(`${BASE}s/errorsList?sort=trend`, JSON_ACCEPT)).text);
+    assert.deepEqual(json.items.map((i: { id: number }) => i.id), [2, 1]);
+  });
+});
