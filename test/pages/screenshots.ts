@@ -1,5 +1,5 @@
 /**
- * Not a test: renders the s/ pages in headless Chromium at 1280 and 375 px and saves PNGs
+ * Not a test: renders the s/ pages in headless Chromium at 1366 and 375 px and saves PNGs
  * under test-artifacts/pages/ for a person to look at.
  *   node --import tsx test/pages/screenshots.ts
  */
@@ -24,6 +24,7 @@ async function main() {
     const origin = `http://127.0.0.1:${app.port}`;
     const shots: [string, string, Who][] = [
       ['errors-list', '/pult/s/errorsList', 'reader'],
+      ['errors-search', `/pult/s/errorsList?q=${encodeURIComponent('лечащ врач')}`, 'reader'],
       ['errors-filtered', `/pult/s/errorsList?config=${encodeURIComponent('МедицинаБольница')}`, 'reader'],
       ['reports', '/pult/s/reports/1', 'reader'],
       ['settings-admin', '/pult/s/settings', 'admin'],
@@ -31,7 +32,7 @@ async function main() {
       ['clear', '/pult/s/clear', 'admin'],
       ['forbidden', '/pult/s/errorsList', 'exhausted'],
     ];
-    for (const width of [1280, 375]) {
+    for (const width of [1366, 375]) {
       for (const [name, url, who] of shots) {
         const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'ru-RU' });
         await context.addCookies([{ name: 'Kodeks', value: who, url: origin }]);

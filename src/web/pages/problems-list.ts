@@ -12,12 +12,24 @@ import { presentProblem, type ProblemView } from './present-problem';
 import { STATUSES } from '../../registry/problem-status';
 import { statusText } from '../../registry/problem-events';
 import { trendPage } from './trend-page';
+import { dayOf } from '../../registry/days';
+import { problemDays } from '../../storage/days-repo';
+import { lastDays, sparkline, type DayChart } from './day-chart';
 
 /** A problem spans few versions and extension sets; more than this is shown as "…". */
 export const ERRORS_PER_PROBLEM = 200;
 
+/** Days in each row's sparkline. */
+export const SPARK_DAYS = 14;
+
+/** A row of the list: the problem, its last 14 days, whether it first came today (Moscow). */
+export interface ListedProblem extends ProblemView {
+  spark: DayChart;
+  newToday: boolean;
+}
+
 export interface ProblemsListView extends ListPage {
-  problems: ProblemView[];
+  problems: ListedProblem[];
   /** The same filter, as the list of unique errors. */
   errorsHref: string;
   q: string | undefined;
@@ -66,9 +78,12 @@ export function problemsListView(store: Store, facets: FacetsCache, q: ErrorsLis
       sort === 'trend'
         ? trendPage(db, filter, cursorIds(q), PAGE_SIZE, now, ids)
         : sortedPage(db, sort, filter, cursorOfList({ ...q, sort }, (id) => readProblem(db, id)), ids);
-    const problems = page.rows.map((p) => {
+    const today = dayOf(now);
+    const days = lastDays(today, SPARK_DAYS);
+    const problems = page.rows.map((p): ListedProblem => {
       const v = presentProblem(p, errorsOfProblem(db, p.id, ERRORS_PER_PROBLEM));
-      return search ? { ...v, marked: v.textParts.map((parts) => parts.map((part) => highlight(part, search.words))) } : v;
+      const marked = search ? v.textParts.map((parts) => parts.map((part) => highlight(part, search.words))) : undefined;
+      return { ...v, marked, spark: sparkline(problemDays(db, p.id, days[0]!), days), newToday: dayOf(p.first_seen) === today };
     });
     return { page, found: hits?.errorIds.length, truncated: hits?.truncated ?? false, problems };
   });
