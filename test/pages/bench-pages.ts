@@ -18,6 +18,10 @@ import { hostileReportJson } from '../helpers/hostile-report';
 import { planClear, startClear } from '../../src/registry/clear';
 import { startRetentionPass } from '../../src/registry/retention';
 import { startApp } from './harness';
+import { searchErrors } from '../../src/registry/search';
+import { parseSearch } from '../../src/registry/search-query';
+import { problemDaysFrom } from '../../src/storage/problem-list-repo';
+import { trendWindow } from '../../src/registry/trend';
 
 const ERRORS = Number(process.argv[2] ?? 100_000);
 const REPORTS = Number(process.argv[3] ?? 1_000_000);
@@ -162,7 +166,7 @@ async function benchReportPage() {
 }
 
 async function main() {
-  await benchReportPage();
+  if (!process.argv.includes('list-only')) await benchReportPage();
   if (process.argv.includes('report-only')) return;
   const cleanups: (() => Promise<void>)[] = [];
   const app = await startApp({ after: (fn) => cleanups.push(fn) }, { configurations: [], userMessage: '', dumpType: 0 });
@@ -229,7 +233,7 @@ async function main() {
     // Whole requests: access check (fake KServer), query, render, HTTP on loopback.
     const browser = app.browser('admin');
     await browser.get('/pult/s/errorsList');
-    for (const [label, url] of [
+    for (const [label, url] of (process.argv.includes('list-only') ? [] : [
       ['GET s/errorsList (problems)', '/pult/s/errorsList'],
       ['GET s/errorsList?config=… (problems)', `/pult/s/errorsList?config=${encodeURIComponent('Конфигурация3')}`],
       ['GET s/errorsList?version=… (problems)', '/pult/s/errorsList?version=2.0.7.0'],
@@ -241,7 +245,7 @@ async function main() {
       ['GET s/errorsList?view=errors&before=50000', '/pult/s/errorsList?view=errors&before=50000'],
       [`GET s/reports/1 (hot error, history of ${HISTORY})`, '/pult/s/reports/1'],
       [`GET s/reports/${ERRORS}`, `/pult/s/reports/${ERRORS}`],
-    ] as const) {
+    ]) as [string, string][]) {
       const samples: number[] = [];
       for (let i = 0; i < 20; i++) {
         const t = performance.now();
@@ -253,6 +257,9 @@ async function main() {
       samples.sort((a, b) => a - b);
       console.log(`${('HTTP ' + label).padEnd(58)} median ${samples[10]!.toFixed(2).padStart(7)} ms   max ${samples[19]!.toFixed(2).padStart(7)} ms`);
     }
+    // Issue 13's parts on their own: the search, the trend window's days.
+    for (const q of ['лечащ', 'Записать врач', 'петрова', '12345']) time(`searchErrors «${q}»`, 10, () => read((db) => searchErrors(db, parseSearch(q)!)));
+    time('trend: days of the 8-day window', 10, () => read((db) => problemDaysFrom(db, trendWindow(Date.now()).from)));
     await benchListCombinations(app.browser('admin'));
     if (process.argv[4] === 'clear') {
       // Clearing one configuration in five (a fifth of the data) under the new rules.
@@ -362,7 +369,7 @@ async function benchListCombinations(browser: { get: (url: string, headers?: Rec
       }
       samples.sort((a, b) => a - b);
       worst.push([samples[19]!, url]);
-      console.log(`${('HTTP ' + decodeURIComponent(url.slice(17))).padEnd(58)} median ${samples[10]!.toFixed(2).padStart(7)} ms   p99 ${samples[19]!.toFixed(2).padStart(7)} ms`);
+      console.log(`${('HTTP ' + decodeURIComponent(url.slice('/pult/s/'.length))).padEnd(58)} median ${samples[10]!.toFixed(2).padStart(7)} ms   p99 ${samples[19]!.toFixed(2).padStart(7)} ms`);
     }
   }
   worst.sort((a, b) => b[0] - a[0]);

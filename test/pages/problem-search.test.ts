@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BASE, rows, startApp } from './harness';
+import { BASE, buildErrors, rows, startApp } from './harness';
 
 const JSON_ACCEPT = { accept: 'application/json' };
 const ids = (html: string) => [...html.matchAll(/<tr id="p(\d+)">/g)].map((m) => Number(m[1]));
@@ -101,5 +101,19 @@ describe('errorsList: filters and order', () => {
     await app.store.write((db) => db.run('INSERT INTO error_days (error_id, day, reports, computers) VALUES (1, ?, 350, 1)', [week]));
     const json = JSON.parse((await browser.get(`${BASE}s/errorsList?sort=trend`, JSON_ACCEPT)).text);
     assert.deepEqual(json.items.map((i: { id: number }) => i.id), [2, 1]);
+  });
+});
+
+describe('errorsList: the counts are exact on the first load after new errors (Why 2)', () => {
+  it('a new configuration is in the filter and in the total on the very next page', async (t) => {
+    const app = await withBugs(t);
+    const browser = app.browser('reader');
+    const before = (await browser.get(`${BASE}s/errorsList`)).text;
+    assert.match(before, /Всего уникальных ошибок: <strong>4<\/strong>/);
+    assert.doesNotMatch(before, /НоваяКонфигурация/);
+    await buildErrors(app.store, 2, () => ({ config: 'НоваяКонфигурация', version: '1.0.0.1' }));
+    const after = (await browser.get(`${BASE}s/errorsList`)).text;
+    assert.match(after, /<option value="НоваяКонфигурация">НоваяКонфигурация \(2\)<\/option>/);
+    assert.match(after, /Всего уникальных ошибок: <strong>6<\/strong>/);
   });
 });
