@@ -117,3 +117,35 @@ describe('errorsList: the counts are exact on the first load after new errors (W
     assert.match(after, /Всего уникальных ошибок: <strong>6<\/strong>/);
   });
 });
+
+describe('errorsList: bulk change of the ticked problems', () => {
+  it('goes through the state rules with each problem\'s revision: CSRF, history, a stale one left alone and reported', async (t) => {
+    const app = await withBugs(t);
+    const browser = app.browser('reader');
+    const list = (await browser.get(`${BASE}s/errorsList`)).text;
+    const boxes = [...list.matchAll(/name="sel" value="(\d+:\d+)"/g)].map((m) => m[1]!);
+    assert.equal(boxes.length, 2);
+    const noCsrf = await app.browser('reader').post(`${BASE}s/problems/bulk`, { sel: boxes, status: 'in-work' }, { cookie: 'Kodeks=reader' });
+    assert.equal(noCsrf.status, 403);
+
+    const done = await browser.post(`${BASE}s/problems/bulk`, { sel: boxes, status: 'in-work', back: `${BASE}s/errorsList?sort=reports` });
+    assert.equal(done.status, 303);
+    assert.equal(done.headers.location, `${BASE}s/errorsList?sort=reports`);
+    const state = rows<{ id: number; status: string; owner_login: string; rev: number }>(app.store, 'SELECT id, status, owner_login, rev FROM problems ORDER BY id');
+    assert.deepEqual(state.map((p) => [p.status, p.owner_login, p.rev]), [['in-work', 'petrova', 2], ['in-work', 'petrova', 2]]);
+    assert.equal(rows(app.store, "SELECT 1 FROM problem_events WHERE kind = 'state'").length, 2);
+    assert.match((await browser.get(`${BASE}s/errorsList`)).text, /Отмеченные проблемы изменены/);
+
+    // The same old revisions again: someone (we) changed them since; nothing is overwritten.
+    const stale = await browser.post(`${BASE}s/problems/bulk`, { sel: boxes, status: 'new' });
+    assert.equal(stale.status, 303);
+    assert.deepEqual(rows<{ status: string }>(app.store, 'SELECT status FROM problems ORDER BY id').map((p) => p.status), ['in-work', 'in-work']);
+    assert.match((await browser.get(`${BASE}s/errorsList`)).text, /их уже изменили другие/);
+
+    const none = await browser.post(`${BASE}s/problems/bulk`, { status: 'new' });
+    assert.equal(none.status, 400);
+    assert.match(none.text, /не отмечено ни одной проблемы/);
+    const json = await browser.post(`${BASE}s/problems/bulk`, { sel: boxes.map((b) => b.replace(/:\d+$/, ':2')), status: 'wontfix' }, { accept: 'application/json' });
+    assert.deepEqual(JSON.parse(json.text), { changed: 0, conflicts: 0, refused: 2 }, 'wontfix needs a reason');
+  });
+});

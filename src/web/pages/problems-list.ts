@@ -45,6 +45,8 @@ export interface ProblemsListView extends ListPage {
   /** A search: how many unique errors it found, and whether older matches were left out. */
   found: number | undefined;
   truncated: boolean;
+  /** This page's address (the bulk form comes back to it). */
+  selfHref: string;
   /** The URL of every field set (for JSON and for links that keep the view). */
   query: Record<string, string | undefined>;
 }
@@ -103,6 +105,7 @@ export function problemsListView(store: Store, facets: FacetsCache, q: ErrorsLis
     newerHref: page.newer && first ? withQuery(path, { ...query, after: first.id, key: keyOf(first) }) : undefined,
     olderHref: page.older && last ? withQuery(path, { ...query, before: last.id, key: keyOf(last) }) : undefined,
     firstHref: withQuery(path, query),
+    selfHref: withQuery(path, { ...query, before: q.before, after: q.after, key: q.key }),
     errorsHref: withQuery(path, { view: 'errors', config: filter.config, version: filter.version }),
     q: query.q,
     sort: q.sort,

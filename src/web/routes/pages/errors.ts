@@ -10,7 +10,7 @@ import type { StaffDeps } from '../staff';
  * s/errorsList: the problems (default) or, with view=errors, the unique errors; newest
  * first, filtered and keyset-paged. `Accept: application/json` gets `{items, next}`.
  */
-export function errorsRoutes(router: Router, { app, pages, facets }: StaffDeps): void {
+export function errorsRoutes(router: Router, { app, pages, facets, flash }: StaffDeps): void {
   router.get('/errorsList', async (ctx) => {
     const q = parseInput(ErrorsListQuery, ctx.query);
     const viewer = q.owner === 'me' ? (await pages.viewerOf(ctx))?.login : undefined;
@@ -24,6 +24,6 @@ export function errorsRoutes(router: Router, { app, pages, facets }: StaffDeps):
     const serviceAddress = view.anyErrors ? undefined : await absoluteBase(app.kserver, app.route, ctx.get('host') || undefined);
     const configured = app.settings.get().configurations.length > 0;
     const template = q.view === 'errors' ? 'errors-list.njk' : 'problems-list.njk';
-    await pages.render(ctx, template, 'errors', { view, serviceAddress, configured });
+    await pages.render(ctx, template, 'errors', { view, serviceAddress, configured, flash: flash.take(ctx) });
   });
 }
