@@ -14,4 +14,37 @@
     });
   });
 
+  // The problem list from the keyboard: j/k (or ↓/↑ outside fields) move between rows,
+  // Enter or o opens the current one, x ticks it for the bulk change. The row is focused
+  // by its number link, so the browser's own focus ring and Tab order stay right.
+  var table = document.querySelector('table.dense');
+  if (table) {
+    var rows = Array.prototype.slice.call(table.querySelectorAll('tbody tr'));
+    var current = -1;
+    var go = function (i) {
+      if (!rows.length) return;
+      current = Math.max(0, Math.min(rows.length - 1, i));
+      rows.forEach(function (r, n) { r.classList.toggle('current', n === current); });
+      var link = rows[current].querySelector('a[data-open]');
+      if (link) link.focus();
+    };
+    rows.forEach(function (r, n) {
+      r.addEventListener('focusin', function () { current = n; rows.forEach(function (x, m) { x.classList.toggle('current', m === n); }); });
+    });
+    document.addEventListener('keydown', function (e) {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      var t = e.target;
+      if (t && (t.tagName === 'INPUT' && t.type !== 'checkbox' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) return;
+      var inList = t && table.contains(t);
+      if (e.key === 'j' || (inList && e.key === 'ArrowDown')) { go(current + 1); e.preventDefault(); }
+      else if (e.key === 'k' || (inList && e.key === 'ArrowUp')) { go(current - 1); e.preventDefault(); }
+      else if ((e.key === 'o' || (e.key === 'Enter' && t && t.type === 'checkbox')) && current >= 0) {
+        var link = rows[current].querySelector('a[data-open]');
+        if (link) { link.click(); e.preventDefault(); }
+      } else if (e.key === 'x' && current >= 0) {
+        var box = rows[current].querySelector('input[name=sel]');
+        if (box) { box.checked = !box.checked; e.preventDefault(); }
+      }
+    });
+  }
 })();
