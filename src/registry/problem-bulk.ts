@@ -1,7 +1,7 @@
 import { AppError, ConflictError } from '../errors';
 import type { Session } from '../kserver/api';
 import { changeProblemState, type StateDeps } from './problem-state';
-import type { Status } from './problem-status';
+import type { Person, Status } from './problem-status';
 
 /** At most this many problems in one bulk change (a page of the list is 50). */
 export const BULK_MAX = 100;
@@ -26,11 +26,11 @@ export interface BulkResult {
  * POST s/errors/N/state (its own revision, state rules, history), one after another, so a
  * conflict on one leaves the others as they are and is reported, not overwritten.
  */
-export async function changeStates(deps: StateDeps, items: BulkItem[], change: { status: Status; reason?: string }, session: Session): Promise<BulkResult> {
+export async function changeStates(deps: StateDeps, items: BulkItem[], change: { status: Status; reason?: string }, me: Person, session: Session): Promise<BulkResult> {
   const result: BulkResult = { changed: 0, conflicts: 0, refused: 0 };
   for (const item of items) {
     try {
-      await changeProblemState(deps, { errorId: item.errorId, rev: item.rev, status: change.status, reason: change.reason }, session);
+      await changeProblemState(deps, { errorId: item.errorId, rev: item.rev, status: change.status, reason: change.reason }, me, session);
       result.changed++;
     } catch (e) {
       if (e instanceof ConflictError) result.conflicts++;

@@ -62,7 +62,7 @@ export function problemsRoutes(router: Router, { app, flash }: StaffDeps): void 
   router.post('/problems/bulk', async (ctx) => {
     const body = parseInput(BulkBody, ctx.request.body);
     const items = body.sel.map((s) => s.split(':').map(Number) as [number, number]).map(([errorId, rev]) => ({ errorId, rev }));
-    const result = await changeStates(deps, items, { status: body.status, reason: body.reason }, sessionOf(ctx));
+    const result = await changeStates(deps, items, { status: body.status, reason: body.reason }, await app.access.actorOf(ctx), sessionOf(ctx));
     const base = ctx.state.base as string;
     const list = `${base}s/errorsList`;
     if (ctx.accepts('html', 'json') === 'json') {
