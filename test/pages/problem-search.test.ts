@@ -28,6 +28,9 @@ describe('errorsList: search (q)', () => {
     assert.deepEqual(json.query, { q: 'resolve', sort: 'last' });
     assert.equal(json.found, 1);
     assert.equal(json.truncated, false);
+    // A new matching error is found by the very next search (the hits are kept only until a write).
+    await buildErrors(app.store, 1, () => ({ config: 'МедицинаБольница', texts: ["Couldn't resolve proxy"] }));
+    assert.equal(JSON.parse((await browser.get(`${BASE}s/errorsList?q=resolve`, JSON_ACCEPT)).text).found, 2);
     // A user name (a report field) finds the problem too.
     assert.deepEqual(JSON.parse((await browser.get(`${BASE}s/errorsList?q=${encodeURIComponent('петрова')}`, JSON_ACCEPT)).text).items.map((i: { id: number }) => i.id), [1]);
   });

@@ -1,5 +1,6 @@
 import { parseSearch } from '../../registry/search-query';
-import { searchErrors } from '../../registry/search';
+import { searchErrors, type SearchHits } from '../../registry/search';
+import { ChangeCache } from './change-cache';
 import { hasProblemsBeyond, listProblems, type ProblemCursor, type ProblemFilter, type ProblemSort } from '../../storage/problem-list-repo';
 import { errorsOfProblem, readProblem, type ProblemRow } from '../../storage/problems-repo';
 import type { Store } from '../../storage/store';
@@ -18,6 +19,9 @@ import { lastDays, sparkline, type DayChart } from './day-chart';
 
 /** A problem spans few versions and extension sets; more than this is shown as "…". */
 export const ERRORS_PER_PROBLEM = 200;
+
+/** The hits of the latest searches, until the next write (paging and re-sorting reuse them). */
+const searchCache = new ChangeCache<SearchHits>();
 
 /** Days in each row's sparkline. */
 export const SPARK_DAYS = 14;
@@ -73,7 +77,7 @@ export function problemsListView(store: Store, facets: FacetsCache, q: ErrorsLis
   };
   const query = { q: q.q?.trim() || undefined, sort: q.sort === 'last' ? undefined : q.sort, config: q.config, version: q.version, status: q.status, owner: q.owner, period: q.period };
   const { page, found, truncated, problems } = store.read((db) => {
-    const hits = search ? searchErrors(db, search) : undefined;
+    const hits = search ? searchCache.get(db, `${search.match}\u0000${search.exact}`, () => searchErrors(db, search)) : undefined;
     const ids = hits?.errorIds;
     const sort = q.sort;
     const page: ProblemPage =

@@ -3,6 +3,9 @@ import { trendScores, trendWindow } from '../../registry/trend';
 import { listProblems, problemDaysFrom, problemsAmong, problemsOfErrors, type ProblemFilter } from '../../storage/problem-list-repo';
 import { readProblem, type ProblemRow } from '../../storage/problems-repo';
 import type { ProblemPage } from './problems-list';
+import { ChangeCache } from './change-cache';
+
+const activeCache = new ChangeCache<ProblemRow[]>(8);
 
 /**
  * sort=trend: the problems with reports in the trend window (registry/trend.ts), fastest
@@ -11,14 +14,19 @@ import type { ProblemPage } from './problems-list';
  * after it in the growth order, a row of the rest continues by its last report.
  */
 export function trendPage(db: Database, filter: ProblemFilter, cursor: { before?: number }, limit: number, now: number, errorIds?: number[]): ProblemPage {
-  const w = trendWindow(now);
-  const scores = trendScores(problemDaysFrom(db, w.from), w);
-  let ids = [...scores.keys()];
-  if (errorIds) {
-    const found = new Set(problemsOfErrors(db, errorIds));
-    ids = ids.filter((id) => found.has(id));
-  }
-  const active = problemsAmong(db, ids, filter).sort((a, b) => scores.get(b.id)! - scores.get(a.id)! || b.id - a.id);
+  // The window moves by the minute: within one and until the next write the order stands.
+  const minute = Math.floor(now / 60_000) * 60_000;
+  const w = trendWindow(minute);
+  const key = JSON.stringify([minute, filter, errorIds ?? null]);
+  const active = activeCache.get(db, key, () => {
+    const scores = trendScores(problemDaysFrom(db, w.from), w);
+    let ids = [...scores.keys()];
+    if (errorIds) {
+      const found = new Set(problemsOfErrors(db, errorIds));
+      ids = ids.filter((id) => found.has(id));
+    }
+    return problemsAmong(db, ids, filter).sort((a, b) => scores.get(b.id)! - scores.get(a.id)! || b.id - a.id);
+  });
   // The rest: last report before the window (a problem with reports in it is active).
   const windowStart = new Date(Date.parse(`${w.from}T00:00:00+03:00`)).toISOString();
   const restAfter = (row: ProblemRow | undefined, n: number) =>
