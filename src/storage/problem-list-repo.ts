@@ -1,7 +1,7 @@
 import type { Database } from 'sql.js';
 import type { ErrorFilter } from './pages-repo';
 import { PROBLEM_COLUMNS, type ProblemRow } from './problems-repo';
-import { all } from './sql';
+import { all, tuples } from './sql';
 
 /**
  * The problem list: one constant SQL text per order and direction (web/pages/list-query.ts
@@ -115,5 +115,8 @@ export function problemsOfErrors(db: Database, errorIds: number[]): number[] {
  * error_days_by_day, each error's problem by its rowid.
  */
 export function problemDaysFrom(db: Database, day: string): { problem_id: number; day: string; reports: number }[] {
-  return all(db, 'SELECT e.problem_id, d.day, d.reports FROM error_days d JOIN errors e ON e.id = d.error_id WHERE d.day >= ?', [day]);
+  // Thousands of rows at 1M reports: read as arrays (half the time of an object per row).
+  return tuples<[number, string, number]>(db, 'SELECT e.problem_id, d.day, d.reports FROM error_days d JOIN errors e ON e.id = d.error_id WHERE d.day >= ?', [day]).map(
+    ([problem_id, day, reports]) => ({ problem_id, day, reports }),
+  );
 }

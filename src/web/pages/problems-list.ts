@@ -73,7 +73,8 @@ export function problemsListView(store: Store, facets: FacetsCache, q: ErrorsLis
     version: q.version,
     status: q.status,
     owner: q.owner === 'me' ? (viewer ?? '') : q.owner,
-    since: q.period ? new Date(now - PERIODS[q.period] * 3600_000).toISOString() : undefined,
+    // From the start of the minute: the same filter for a minute, so kept answers stay usable.
+    since: q.period ? new Date(Math.floor(now / 60_000) * 60_000 - PERIODS[q.period] * 3600_000).toISOString() : undefined,
   };
   const query = { q: q.q?.trim() || undefined, sort: q.sort === 'last' ? undefined : q.sort, config: q.config, version: q.version, status: q.status, owner: q.owner, period: q.period };
   const { page, found, truncated, problems } = store.read((db) => {

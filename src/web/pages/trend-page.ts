@@ -5,6 +5,7 @@ import { readProblem, type ProblemRow } from '../../storage/problems-repo';
 import type { ProblemPage } from './problems-list';
 import { ChangeCache } from './change-cache';
 
+const scoreCache = new ChangeCache<Map<number, number>>(2);
 const activeCache = new ChangeCache<ProblemRow[]>(8);
 
 /**
@@ -18,8 +19,9 @@ export function trendPage(db: Database, filter: ProblemFilter, cursor: { before?
   const minute = Math.floor(now / 60_000) * 60_000;
   const w = trendWindow(minute);
   const key = JSON.stringify([minute, filter, errorIds ?? null]);
+  // Growth of every active problem, whatever the filter; the filter picks among them.
+  const scores = scoreCache.get(db, String(minute), () => trendScores(problemDaysFrom(db, w.from), w));
   const active = activeCache.get(db, key, () => {
-    const scores = trendScores(problemDaysFrom(db, w.from), w);
     let ids = [...scores.keys()];
     if (errorIds) {
       const found = new Set(problemsOfErrors(db, errorIds));
