@@ -95,6 +95,25 @@ describe('errorsList: filters and order', () => {
     assert.deepEqual(noKey.items.map((i: { id: number }) => i.id), [2], 'a link without key takes the row\'s value');
   });
 
+  it('pages of 50 both ways in a chosen order: older, then newer gives the first page back', async (t) => {
+    const app = await startApp(t);
+    await buildErrors(app.store, 60, (i) => ({ texts: [`Ошибка ${i}`], reports: 1 + (i % 4) }));
+    const browser = app.browser('reader');
+    const get = async (url: string) => JSON.parse((await browser.get(url, JSON_ACCEPT)).text);
+    const first = await get(`${BASE}s/errorsList?sort=reports`);
+    assert.equal(first.items.length, 50);
+    const reports = first.items.map((i: { reports: number }) => i.reports);
+    assert.deepEqual(reports, [...reports].sort((a: number, b: number) => b - a), 'most reports first');
+    const second = await get(first.next);
+    assert.equal(second.items.length, 10);
+    assert.equal(second.next, null);
+    const page2 = (await browser.get(first.next)).text;
+    const newer = /href="([^"]+)" rel="prev"/.exec(page2)![1]!.replaceAll('&amp;', '&');
+    assert.deepEqual((await get(newer)).items.map((i: { id: number }) => i.id), first.items.map((i: { id: number }) => i.id));
+    const all = new Set([...first.items, ...second.items].map((i: { id: number }) => i.id));
+    assert.equal(all.size, 60, 'every problem once');
+  });
+
   it('trend: the problem with more reports today than its daily average of the week before comes first', async (t) => {
     const app = await withBugs(t);
     const browser = app.browser('reader');

@@ -153,12 +153,16 @@ function cursorOfList(q: ErrorsListInput & { sort: ProblemSort }, read: (id: num
 }
 
 function sortedPage(db: Parameters<typeof listProblems>[0], sort: ProblemSort, filter: ProblemFilter, cursor: ProblemCursor, ids: number[] | undefined): ProblemPage {
-  const rows = listProblems(db, sort, filter, cursor, PAGE_SIZE, ids);
-  const first = rows[0];
-  const last = rows[rows.length - 1];
-  return {
-    rows,
-    newer: first ? hasProblemsBeyond(db, sort, filter, first, 'newer', ids) : false,
-    older: last ? hasProblemsBeyond(db, sort, filter, last, 'older', ids) : false,
-  };
+  // One row more than a page says whether the far side goes on, without a second query
+  // (a searched page costs its sort of the found rows each time).
+  const rows = listProblems(db, sort, filter, cursor, PAGE_SIZE + 1, ids);
+  const more = rows.length > PAGE_SIZE;
+  if ('after' in cursor) {
+    const page = more ? rows.slice(1) : rows;
+    const last = page[page.length - 1];
+    return { rows: page, newer: more, older: last ? hasProblemsBeyond(db, sort, filter, last, 'older', ids) : false };
+  }
+  const page = rows.slice(0, PAGE_SIZE);
+  const first = page[0];
+  return { rows: page, older: more, newer: 'before' in cursor && first ? hasProblemsBeyond(db, sort, filter, first, 'newer', ids) : false };
 }
