@@ -295,4 +295,19 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 13,
+    description: 'the problem list sorted by last/first seen, reports, computers, users: one index per order',
+    up(db) {
+      // Each sort of s/errorsList walks its own index in order and stops after a page
+      // (storage/problem-list-repo.ts); the id makes the order total for keyset paging.
+      db.exec(`
+        CREATE INDEX problems_by_last ON problems (last_seen, id);
+        CREATE INDEX problems_by_first ON problems (first_seen, id);
+        CREATE INDEX problems_by_reports ON problems (reports_total, id);
+        CREATE INDEX problems_by_computers ON problems (computers, id);
+        CREATE INDEX problems_by_users ON problems (users, id);
+      `);
+    },
+  },
 ];

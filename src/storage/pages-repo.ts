@@ -136,6 +136,11 @@ export function errorFacets(db: Database): Facet[] {
 }
 
 /** The newest error id: changes whenever an error is added (an index lookup, not a walk). */
+/** Rows changed on this connection since it opened: moves with every write, read in O(1). */
+export function changesSoFar(db: Database): number {
+  return get<{ n: number }>(db, 'SELECT total_changes() AS n')!.n;
+}
+
 export function newestErrorId(db: Database): number {
   return get<{ id: number | null }>(db, 'SELECT MAX(id) AS id FROM errors')?.id ?? 0;
 }

@@ -1,60 +1,122 @@
 import type { Database } from 'sql.js';
-import type { Cursor, ErrorFilter } from './pages-repo';
+import type { ErrorFilter } from './pages-repo';
 import { PROBLEM_COLUMNS, type ProblemRow } from './problems-repo';
-import { all, get } from './sql';
+import { all, tuples } from './sql';
 
 /**
- * The problem list, newest problem first, keyset-paged by problem id. One constant SQL text
- * per filter shape, each an index range in problem order (test/pages/query-plans.test.ts):
- * no filter — the rowid; configuration — problems_by_config; a version — the problem ids of
- * that version's errors (errors_by_version_problem / errors_by_config_version_problem, a
- * DISTINCT that the index order makes free), then each problem by id.
+ * The problem list: one constant SQL text per order and direction (web/pages/list-query.ts
+ * says what the orders mean). Browsing walks the order's own index (migration 10) from the
+ * cursor and stops after a page; the filters are conditions on the rows walked, so no
+ * filter ever sorts (test/pages/query-plans.test.ts). A search instead starts from the
+ * problems of the unique errors found (at most registry/search.ts SEARCH_ROWS) and sorts
+ * those few.
  */
-type Kind = 'all' | 'config' | 'version' | 'both';
+export type ProblemSort = 'last' | 'first' | 'reports' | 'computers' | 'users';
 
-function idQueries(from: string, column: string, where: string) {
+export interface ProblemFilter extends ErrorFilter {
+  status?: string;
+  /** An owner's login. */
+  owner?: string;
+  /** ISO time: the problem's last report at or after it. */
+  since?: string;
+}
+
+/** Keyset position: the sort value and id of the last row shown (older) or the first (newer). */
+export type ProblemCursor = { before: { key: string | number; id: number } } | { after: { key: string | number; id: number } } | { first: true };
+
+const COLUMN: Record<ProblemSort, string> = {
+  last: 'last_seen',
+  first: 'first_seen',
+  reports: 'reports_total',
+  computers: 'computers',
+  users: 'users',
+};
+
+const FILTERS = `(:status IS NULL OR status = :status) AND (:owner IS NULL OR owner_login = :owner)
+  AND (:config IS NULL OR config_name = :config) AND last_seen >= :since
+  AND (:version IS NULL OR id IN (SELECT problem_id FROM errors WHERE config_version = :version))`;
+
+const FOUND = `id IN (SELECT e.problem_id FROM errors e WHERE e.id IN (SELECT value FROM json_each(:ids)))`;
+
+function texts(sort: ProblemSort) {
+  const c = COLUMN[sort];
+  const browse = `SELECT ${PROBLEM_COLUMNS} FROM problems INDEXED BY problems_by_${sort}`;
+  const search = `SELECT ${PROBLEM_COLUMNS} FROM problems NOT INDEXED`;
   return {
-    older: `SELECT DISTINCT ${column} AS id FROM ${from} WHERE ${where} ${column} < :id ORDER BY ${column} DESC LIMIT :limit`,
-    newer: `SELECT DISTINCT ${column} AS id FROM ${from} WHERE ${where} ${column} > :id ORDER BY ${column} ASC LIMIT :limit`,
+    browse: {
+      older: `${browse} WHERE (${c}, id) < (:key, :id) AND ${FILTERS} ORDER BY ${c} DESC, id DESC LIMIT :limit`,
+      newer: `${browse} WHERE (${c}, id) > (:key, :id) AND ${FILTERS} ORDER BY ${c} ASC, id ASC LIMIT :limit`,
+    },
+    search: {
+      older: `${search} WHERE ${FOUND} AND (${c}, id) < (:key, :id) AND ${FILTERS} ORDER BY ${c} DESC, id DESC LIMIT :limit`,
+      newer: `${search} WHERE ${FOUND} AND (${c}, id) > (:key, :id) AND ${FILTERS} ORDER BY ${c} ASC, id ASC LIMIT :limit`,
+    },
   };
 }
 
-const SQL: Record<Kind, { older: string; newer: string }> = {
-  all: idQueries('problems', 'id', ''),
-  config: idQueries('problems', 'id', 'config_name = :config AND'),
-  version: idQueries('errors', 'problem_id', 'config_version = :version AND'),
-  both: idQueries('errors', 'problem_id', 'config_name = :config AND config_version = :version AND'),
-};
+const SQL = Object.fromEntries((Object.keys(COLUMN) as ProblemSort[]).map((s) => [s, texts(s)])) as Record<ProblemSort, ReturnType<typeof texts>>;
 
-const BY_ID = `SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id = ?`;
+/** Above every ISO time and every count: the first page starts here. */
+const TOP = '\uffff';
 
-function kindOf(f: ErrorFilter): Kind {
-  if (f.config !== undefined && f.version !== undefined) return 'both';
-  if (f.config !== undefined) return 'config';
-  if (f.version !== undefined) return 'version';
-  return 'all';
+/** The sort value of a row, for the cursor of the next page. */
+export function sortKeyOf(row: ProblemRow, sort: ProblemSort): string | number {
+  return row[COLUMN[sort] as keyof ProblemRow] as string | number;
 }
 
-function params(f: ErrorFilter, id: number, limit: number): Record<string, string | number> {
-  const p: Record<string, string | number> = { ':id': id, ':limit': limit };
-  if (f.config !== undefined) p[':config'] = f.config;
-  if (f.version !== undefined) p[':version'] = f.version;
+function params(f: ProblemFilter, key: string | number, id: number, limit: number, ids: number[] | undefined) {
+  const p: Record<string, string | number | null> = {
+    ':key': key,
+    ':id': id,
+    ':limit': limit,
+    ':status': f.status ?? null,
+    ':owner': f.owner ?? null,
+    ':config': f.config ?? null,
+    ':version': f.version ?? null,
+    ':since': f.since ?? '',
+  };
+  if (ids) p[':ids'] = JSON.stringify(ids);
   return p;
 }
 
-/** Problem ids of a page, newest first. */
-function pageIds(db: Database, filter: ErrorFilter, cursor: Cursor, limit: number): number[] {
-  const sql = SQL[kindOf(filter)];
-  if ('after' in cursor) return all<{ id: number }>(db, sql.newer, params(filter, cursor.after, limit)).map((r) => r.id).reverse();
-  return all<{ id: number }>(db, sql.older, params(filter, cursor.before, limit)).map((r) => r.id);
+/**
+ * A page of problems in `sort` order, most first; with `errorIds` (a search) only the
+ * problems of those unique errors. `limit + 1` rows tell whether there is a further page.
+ */
+export function listProblems(db: Database, sort: ProblemSort, filter: ProblemFilter, cursor: ProblemCursor, limit: number, errorIds?: number[]): ProblemRow[] {
+  const sql = SQL[sort][errorIds ? 'search' : 'browse'];
+  if ('after' in cursor) return all<ProblemRow>(db, sql.newer, params(filter, cursor.after.key, cursor.after.id, limit, errorIds)).reverse();
+  const at = 'before' in cursor ? cursor.before : { key: TOP, id: Number.MAX_SAFE_INTEGER };
+  return all<ProblemRow>(db, sql.older, params(filter, at.key, at.id, limit, errorIds));
 }
 
-/** A page of problems, newest first. */
-export function listProblems(db: Database, filter: ErrorFilter, cursor: Cursor, limit: number): ProblemRow[] {
-  return pageIds(db, filter, cursor, limit).flatMap((id) => get<ProblemRow>(db, BY_ID, [id]) ?? []);
+/** Whether the filter matches a problem beyond `row` in `sort` order. */
+export function hasProblemsBeyond(db: Database, sort: ProblemSort, filter: ProblemFilter, row: ProblemRow, side: 'older' | 'newer', errorIds?: number[]): boolean {
+  const at = { key: sortKeyOf(row, sort), id: row.id };
+  return listProblems(db, sort, filter, side === 'older' ? { before: at } : { after: at }, 1, errorIds).length > 0;
 }
 
-/** Whether the filter matches a problem older (smaller id) / newer than `id`. */
-export function hasProblemsBeyond(db: Database, filter: ErrorFilter, id: number, side: 'older' | 'newer'): boolean {
-  return pageIds(db, filter, side === 'older' ? { before: id } : { after: id }, 1).length > 0;
+const BY_IDS = `SELECT ${PROBLEM_COLUMNS} FROM problems NOT INDEXED WHERE id IN (SELECT value FROM json_each(:ids)) AND ${FILTERS}`;
+
+/** The problems among `ids` that the filter keeps (any order). */
+export function problemsAmong(db: Database, ids: number[], filter: ProblemFilter): ProblemRow[] {
+  const p = params(filter, 0, 0, 0, ids);
+  delete p[':key'], delete p[':id'], delete p[':limit'];
+  return all<ProblemRow>(db, BY_IDS, p);
+}
+
+/** The problems of these unique errors. */
+export function problemsOfErrors(db: Database, errorIds: number[]): number[] {
+  return all<{ id: number }>(db, 'SELECT DISTINCT problem_id AS id FROM errors WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(errorIds)]).map((r) => r.id);
+}
+
+/**
+ * Reports per problem and day from `day` on, one row per unique error and day: a range of
+ * error_days_by_day, each error's problem by its rowid.
+ */
+export function problemDaysFrom(db: Database, day: string): { problem_id: number; day: string; reports: number }[] {
+  // Thousands of rows at 1M reports: read as arrays (half the time of an object per row).
+  return tuples<[number, string, number]>(db, 'SELECT e.problem_id, d.day, d.reports FROM error_days d JOIN errors e ON e.id = d.error_id WHERE d.day >= ?', [day]).map(
+    ([problem_id, day, reports]) => ({ problem_id, day, reports }),
+  );
 }

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { equalSecrets } from './csrf';
 
 /** The one-time messages a POST may leave for the page it redirects to. */
-export const FLASHES = ['settings-saved', 'clear-started', 'clear-already', 'clear-running', 'clear-changed'] as const;
+export const FLASHES = ['settings-saved', 'clear-started', 'clear-already', 'clear-running', 'clear-changed', 'bulk-done', 'bulk-conflict', 'bulk-refused'] as const;
 export type Flash = (typeof FLASHES)[number];
 
 const COOKIE = 'pult_flash';

@@ -3,14 +3,48 @@
 (function () {
   'use strict';
 
-  // Filters: a changed select applies at once; a new configuration resets the version.
-  document.querySelectorAll('select[data-autosubmit]').forEach(function (select) {
+  // Filters: a new configuration resets the version. Nothing is sent on change: arrow keys
+  // change a closed select, so the keyboard could never step through the options (issue 13,
+  // Why 3); the form goes by its button or Enter.
+  document.querySelectorAll('select[data-resets]').forEach(function (select) {
     select.addEventListener('change', function () {
       var form = select.form;
       var resets = select.getAttribute('data-resets');
       if (resets && form.elements[resets]) form.elements[resets].value = '';
-      form.submit();
     });
   });
 
+  // The problem list from the keyboard: j/k (or ↓/↑ outside fields) move between rows,
+  // Enter or o opens the current one, x ticks it for the bulk change. The row is focused
+  // by its number link, so the browser's own focus ring and Tab order stay right.
+  var table = document.querySelector('table.dense');
+  if (table) {
+    var rows = Array.prototype.slice.call(table.querySelectorAll('tbody tr'));
+    var current = -1;
+    var go = function (i) {
+      if (!rows.length) return;
+      current = Math.max(0, Math.min(rows.length - 1, i));
+      rows.forEach(function (r, n) { r.classList.toggle('current', n === current); });
+      var link = rows[current].querySelector('a[data-open]');
+      if (link) link.focus();
+    };
+    rows.forEach(function (r, n) {
+      r.addEventListener('focusin', function () { current = n; rows.forEach(function (x, m) { x.classList.toggle('current', m === n); }); });
+    });
+    document.addEventListener('keydown', function (e) {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      var t = e.target;
+      if (t && (t.tagName === 'INPUT' && t.type !== 'checkbox' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) return;
+      var inList = t && table.contains(t);
+      if (e.key === 'j' || (inList && e.key === 'ArrowDown')) { go(current + 1); e.preventDefault(); }
+      else if (e.key === 'k' || (inList && e.key === 'ArrowUp')) { go(current - 1); e.preventDefault(); }
+      else if ((e.key === 'o' || (e.key === 'Enter' && t && t.type === 'checkbox')) && current >= 0) {
+        var link = rows[current].querySelector('a[data-open]');
+        if (link) { link.click(); e.preventDefault(); }
+      } else if (e.key === 'x' && current >= 0) {
+        var box = rows[current].querySelector('input[name=sel]');
+        if (box) { box.checked = !box.checked; e.preventDefault(); }
+      }
+    });
+  }
 })();

@@ -18,6 +18,10 @@ import { hostileReportJson } from '../helpers/hostile-report';
 import { planClear, startClear } from '../../src/registry/clear';
 import { startRetentionPass } from '../../src/registry/retention';
 import { startApp } from './harness';
+import { searchErrors } from '../../src/registry/search';
+import { parseSearch } from '../../src/registry/search-query';
+import { problemDaysFrom } from '../../src/storage/problem-list-repo';
+import { trendWindow } from '../../src/registry/trend';
 
 const ERRORS = Number(process.argv[2] ?? 100_000);
 const REPORTS = Number(process.argv[3] ?? 1_000_000);
@@ -162,7 +166,7 @@ async function benchReportPage() {
 }
 
 async function main() {
-  await benchReportPage();
+  if (!process.argv.includes('list-only')) await benchReportPage();
   if (process.argv.includes('report-only')) return;
   const cleanups: (() => Promise<void>)[] = [];
   const app = await startApp({ after: (fn) => cleanups.push(fn) }, { configurations: [], userMessage: '', dumpType: 0 });
@@ -185,6 +189,12 @@ async function main() {
       }
       db.run('UPDATE problems SET rev = ? WHERE id = 1', [HISTORY + 1]);
     });
+    // Per-day counts over the last 90 days (issue 13's trend), one day per error.
+    await app.store.write((db) =>
+      db.run("INSERT INTO error_days (error_id, day, reports, computers) SELECT id, date(?, '-' || (id % 90) || ' days'), reports_total, computers FROM errors", [
+        new Date(Date.now() + 3 * 3600_000).toISOString().slice(0, 10),
+      ]),
+    );
     console.log(`filled ${ERRORS} errors (${Math.ceil(ERRORS / PER_PROBLEM)} problems), ${nextReport.id - 1} reports in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     // Let the engine's background checkpoint finish and the fill's garbage go, so the
     // numbers below are the pages' own (run with --expose-gc).
@@ -223,7 +233,7 @@ async function main() {
     // Whole requests: access check (fake KServer), query, render, HTTP on loopback.
     const browser = app.browser('admin');
     await browser.get('/pult/s/errorsList');
-    for (const [label, url] of [
+    for (const [label, url] of (process.argv.includes('list-only') ? [] : [
       ['GET s/errorsList (problems)', '/pult/s/errorsList'],
       ['GET s/errorsList?config=… (problems)', `/pult/s/errorsList?config=${encodeURIComponent('Конфигурация3')}`],
       ['GET s/errorsList?version=… (problems)', '/pult/s/errorsList?version=2.0.7.0'],
@@ -235,7 +245,7 @@ async function main() {
       ['GET s/errorsList?view=errors&before=50000', '/pult/s/errorsList?view=errors&before=50000'],
       [`GET s/reports/1 (hot error, history of ${HISTORY})`, '/pult/s/reports/1'],
       [`GET s/reports/${ERRORS}`, `/pult/s/reports/${ERRORS}`],
-    ] as const) {
+    ]) as [string, string][]) {
       const samples: number[] = [];
       for (let i = 0; i < 20; i++) {
         const t = performance.now();
@@ -247,6 +257,10 @@ async function main() {
       samples.sort((a, b) => a - b);
       console.log(`${('HTTP ' + label).padEnd(58)} median ${samples[10]!.toFixed(2).padStart(7)} ms   max ${samples[19]!.toFixed(2).padStart(7)} ms`);
     }
+    // Issue 13's parts on their own: the search, the trend window's days.
+    for (const q of ['лечащ', 'Записать врач', 'петрова', '12345']) time(`searchErrors «${q}»`, 10, () => read((db) => searchErrors(db, parseSearch(q)!)));
+    time('trend: days of the 8-day window', 10, () => read((db) => problemDaysFrom(db, trendWindow(Date.now()).from)));
+    await benchListCombinations(app.browser('admin'));
     if (process.argv[4] === 'clear') {
       // Clearing one configuration in five (a fifth of the data) under the new rules.
       await app.settings.update({
@@ -334,3 +348,30 @@ main().catch((err) => {
   console.error(err);
   process.exitCode = 1;
 });
+
+/**
+ * Issue 13: every order with every filter, and searches, as whole requests (p99 of 20).
+ * period=7d matches nothing here (the rows are from January): the walk of a whole index.
+ */
+async function benchListCombinations(browser: { get: (url: string, headers?: Record<string, string>) => Promise<{ status: number }> }) {
+  const filters = ['', 'status=new', 'owner=petrova', 'period=7d', `config=${encodeURIComponent('Конфигурация3')}`, 'version=2.0.7.0', `status=in-work&owner=petrova&config=${encodeURIComponent('Конфигурация3')}&version=2.0.7.0`];
+  const searches = ['', `q=${encodeURIComponent('лечащ')}`, `q=${encodeURIComponent('Записать врач')}`, 'q=12345', `q=${encodeURIComponent('петрова')}`, 'q=nothingmatches'];
+  const worst: [number, string][] = [];
+  for (const sort of ['last', 'first', 'reports', 'computers', 'users', 'trend']) {
+    for (const f of [...filters, ...searches.slice(1)]) {
+      const url = `/pult/s/errorsList?sort=${sort}${f ? `&${f}` : ''}`;
+      const samples: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const t = performance.now();
+        const res = await browser.get(url);
+        samples.push(performance.now() - t);
+        if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+      }
+      samples.sort((a, b) => a - b);
+      worst.push([samples[19]!, url]);
+      console.log(`${('HTTP ' + decodeURIComponent(url.slice('/pult/s/'.length))).padEnd(58)} median ${samples[10]!.toFixed(2).padStart(7)} ms   p99 ${samples[19]!.toFixed(2).padStart(7)} ms`);
+    }
+  }
+  worst.sort((a, b) => b[0] - a[0]);
+  console.log('slowest p99:', worst.slice(0, 5).map(([ms, u]) => `${ms.toFixed(1)} ms ${decodeURIComponent(u)}`).join('; '));
+}

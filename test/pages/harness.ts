@@ -236,8 +236,11 @@ export class Browser {
   }
 
   /** A form POST as the browser sends it; `_csrf` is the page's token unless given. */
-  async post(urlPath: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Reply> {
-    const body = new URLSearchParams({ _csrf: this.csrf, ...fields }).toString();
+  /** A form post; a field given as a list is sent once per value (checkboxes). */
+  async post(urlPath: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}): Promise<Reply> {
+    const form = new URLSearchParams({ _csrf: this.csrf });
+    for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) form.append(k, one);
+    const body = form.toString();
     return this.keep(
       await this.send('POST', urlPath, {
         headers: {

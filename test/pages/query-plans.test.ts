@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import initSqlJs, { type Database } from 'sql.js';
 import { nextErrorOf, oldestReportsOf, pendingDeletes, reportTotalsOf, reportUidsAfter } from '../../src/storage/clear-repo';
 import { firstReportId, kthNewestReportId, reportsAfter } from '../../src/storage/retention-repo';
-import { hasProblemsBeyond, listProblems } from '../../src/storage/problem-list-repo';
+import { hasProblemsBeyond, listProblems, problemDaysFrom, problemsAmong, type ProblemFilter } from '../../src/storage/problem-list-repo';
 import {
   addProblemComputer,
   addProblemUser,
@@ -15,6 +15,7 @@ import {
   problemOfError,
   readProblem,
   writeProblemState,
+  type ProblemRow,
 } from '../../src/storage/problems-repo';
 import { MIGRATIONS } from '../../src/storage/migrations';
 import { addUnasked, problemsOfStack, unaskedOf, versionFigures } from '../../src/storage/getinfo-repo';
@@ -99,32 +100,53 @@ describe('query plans of the pages', () => {
     assert.match(plan!.join(' | '), /^SCAN errors USING COVERING INDEX errors_by_config(_version_problem)?$/);
   });
 
-  const PROBLEM_FILTERS: [string, ErrorFilter, RegExp][] = [
-    ['no filter', {}, /^SEARCH problems USING INTEGER PRIMARY KEY \((?:row)?id[<>]\?\)$/],
-    ['configuration', { config: 'К' }, /^SEARCH problems USING COVERING INDEX problems_by_config \(config_name=\? AND (?:row)?id[<>]\?\)$/],
-    ['version', { version: '1' }, /^SEARCH errors USING COVERING INDEX errors_by_version_problem \(config_version=\? AND problem_id[<>]\?\)$/],
-    ['both', { config: 'К', version: '1' }, /^SEARCH errors USING COVERING INDEX errors_by_config_version_problem \(config_name=\? AND config_version=\? AND problem_id[<>]\?\)$/],
+  const PROBLEM_FILTERS: [string, ProblemFilter][] = [
+    ['no filter', {}],
+    ['configuration', { config: 'К' }],
+    ['version', { version: '1' }],
+    ['status, owner, period, configuration and version', { status: 'new', owner: 'petrova', since: '2026-01-01', config: 'К', version: '1' }],
   ];
-  for (const [name, filter, expected] of PROBLEM_FILTERS) {
-    it(`the problem list filtered by ${name}: an index range in problem order, both directions, no sort, each problem by id`, async () => {
-      const db = await schemaDb();
-      db.run("INSERT INTO problems (id, config_name, first_seen, last_seen) VALUES (100, 'К', '', ''), (101, 'К', '', '')");
-      db.run("INSERT INTO errors (key_hash, config_name, config_version, extensions, texts, stack_hash, detailed, first_seen, last_seen, problem_id) VALUES ('a', 'К', '1', '[]', '[]', '', 1, '', '', 100)");
-      const plans = plansOf(db, (d) => {
-        listProblems(d, filter, { before: 101 }, 50);
-        listProblems(d, filter, { after: 99 }, 50);
-        hasProblemsBeyond(d, filter, 101, 'older');
-        hasProblemsBeyond(d, filter, 99, 'newer');
-        errorsOfProblem(d, 100, 200);
+  for (const sort of ['last', 'first', 'reports', 'computers', 'users'] as const) {
+    for (const [name, filter] of PROBLEM_FILTERS) {
+      it(`the problem list by ${sort}, filtered by ${name}: a walk of problems_by_${sort} in order, both directions, no sort`, async () => {
+        const db = await schemaDb();
+        db.run("INSERT INTO problems (id, config_name, first_seen, last_seen) VALUES (100, 'К', '', ''), (101, 'К', '', '')");
+        const row = { id: 101, last_seen: '', first_seen: '', reports_total: 0, computers: 0, users: 0 } as ProblemRow;
+        const plans = plansOf(db, (d) => {
+          listProblems(d, sort, filter, { first: true }, 50);
+          listProblems(d, sort, filter, { after: { key: 0, id: 99 } }, 50);
+          hasProblemsBeyond(d, sort, filter, row, 'older');
+          errorsOfProblem(d, 100, 200);
+        });
+        const [older, newer, ofProblem] = plans;
+        assert.equal(plans.length, 3, 'the paging checks reuse the page queries');
+        for (const plan of [older!, newer!]) {
+          assert.match(plan[0]!, new RegExp(`^SEARCH problems USING INDEX problems_by_${sort} \\(`), plan.join(' | '));
+          assert.ok(!plan.some((l) => /TEMP B-TREE|SCAN problems/.test(l)), plan.join(' | '));
+          if (filter.version) assert.ok(plan.includes('SEARCH errors USING COVERING INDEX errors_by_version_problem (config_version=?)'), plan.join(' | '));
+        }
+        assert.deepEqual(ofProblem, ['SEARCH errors USING INDEX errors_by_problem (problem_id=?)']);
       });
-      const [older, byId, newer, ofProblem] = plans;
-      assert.equal(plans.length, 4, 'the paging checks reuse the page queries');
-      for (const plan of [older!, newer!]) assert.deepEqual(plan.length, 1, plan.join(' | '));
-      for (const plan of [older!, newer!]) assert.match(plan[0]!, expected);
-      assert.deepEqual(byId, ['SEARCH problems USING INTEGER PRIMARY KEY (rowid=?)']);
-      assert.deepEqual(ofProblem, ['SEARCH errors USING INDEX errors_by_problem (problem_id=?)']);
-    });
+    }
   }
+
+  it('a searched list starts from the unique errors found: each error and problem by id, only those few sorted', async () => {
+    const db = await schemaDb();
+    const [plan] = plansOf(db, (d) => listProblems(d, 'reports', { status: 'new' }, { first: true }, 50, [1, 2, 3]));
+    assert.match(plan![0]!, /^SEARCH problems USING INTEGER PRIMARY KEY \(rowid=\?\)$/);
+    assert.ok(plan!.includes('SEARCH e USING INTEGER PRIMARY KEY (rowid=?)'), plan!.join(' | '));
+    assert.ok(!plan!.some((l) => /^SCAN (problems|errors)/.test(l)), plan!.join(' | '));
+  });
+
+  it('the trend reads the days of the window by error_days_by_day, each error by id; the active problems by id', async () => {
+    const db = await schemaDb();
+    const plans = plansOf(db, (d) => {
+      problemDaysFrom(d, '2026-11-20');
+      problemsAmong(d, [1, 2], { owner: 'petrova' });
+    });
+    assert.deepEqual(plans[0], ['SEARCH d USING INDEX error_days_by_day (day>?)', 'SEARCH e USING INTEGER PRIMARY KEY (rowid=?)']);
+    assert.match(plans[1]![0]!, /^SEARCH problems USING INTEGER PRIMARY KEY \(rowid=\?\)$/);
+  });
 
   it('intake and state changes reach a problem by key, by id and by index only', async () => {
     const db = await schemaDb();

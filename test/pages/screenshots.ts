@@ -1,5 +1,5 @@
 /**
- * Not a test: renders the s/ pages in headless Chromium at 1280 and 375 px and saves PNGs
+ * Not a test: renders the s/ pages in headless Chromium at 1366 and 375 px and saves PNGs
  * under test-artifacts/pages/ for a person to look at.
  *   node --import tsx test/pages/screenshots.ts
  */
@@ -24,6 +24,7 @@ async function main() {
     const origin = `http://127.0.0.1:${app.port}`;
     const shots: [string, string, Who][] = [
       ['errors-list', '/pult/s/errorsList', 'reader'],
+      ['errors-search', `/pult/s/errorsList?q=${encodeURIComponent('лечащ врач')}`, 'reader'],
       ['errors-filtered', `/pult/s/errorsList?config=${encodeURIComponent('МедицинаБольница')}`, 'reader'],
       ['reports', '/pult/s/reports/1', 'reader'],
       ['settings-admin', '/pult/s/settings', 'admin'],
@@ -31,7 +32,7 @@ async function main() {
       ['clear', '/pult/s/clear', 'admin'],
       ['forbidden', '/pult/s/errorsList', 'exhausted'],
     ];
-    for (const width of [1280, 375]) {
+    for (const width of [1366, 375]) {
       for (const [name, url, who] of shots) {
         const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'ru-RU' });
         await context.addCookies([{ name: 'Kodeks', value: who, url: origin }]);
@@ -52,25 +53,23 @@ async function main() {
         await context.close();
       }
     }
-    // The inline mark: click, then look at the cell.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // The list from the keyboard: the second row current (j j), and the focus ring.
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     await context.addCookies([{ name: 'Kodeks', value: 'reader', url: origin }]);
     const page = await context.newPage();
-    page.on('console', (m) => console.log('console:', m.type(), m.text()));
-    page.on('response', (r) => console.log('response:', r.status(), r.url()));
     await page.goto(`${origin}/pult/s/errorsList`);
-    await page.locator('tr#e1 button').click();
-    await page.locator('tr#e1 .mark-on').waitFor({ timeout: 5000 }).catch(async (e) => console.log(String(e), await page.locator('tr#e1 [data-mark]').innerHTML()));
-    await page.locator('tr#e1').screenshot({ path: path.join(out, 'mark-inline-1280.png') });
-    console.log('inline mark:', await page.locator('tr#e1 [data-mark]').innerText());
-    // The filter applies on change, and a new configuration drops the version.
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.screenshot({ path: path.join(out, 'keys-1366.png') });
+    // A choice in a filter applies by the button (arrow keys step through the options).
     await page.goto(`${origin}/pult/s/errorsList?version=2.0.6.45`);
-    await Promise.all([page.waitForURL(/config=/), page.selectOption('#f-config', 'СтараяКонфигурация')]);
-    console.log('filter by select:', decodeURIComponent(new URL(page.url()).search));
+    await page.selectOption('#f-config', 'СтараяКонфигурация');
+    await Promise.all([page.waitForURL(/config=/), page.click('.filters button[type=submit]')]);
+    console.log('filter by button:', decodeURIComponent(new URL(page.url()).search));
     // Keyboard focus is visible.
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
-    await page.screenshot({ path: path.join(out, 'focus-1280.png'), clip: { x: 0, y: 0, width: 1280, height: 300 } });
+    await page.screenshot({ path: path.join(out, 'focus-1366.png'), clip: { x: 0, y: 0, width: 1366, height: 300 } });
     await browser.close();
   } finally {
     for (const fn of cleanups.reverse()) await fn();

@@ -9,6 +9,9 @@ import { NotFoundError } from '../../errors';
 import { ERRORS_PER_PROBLEM } from './problems-list';
 import { presentEvent, presentProblem, type HistoryItem, type ProblemView } from './present-problem';
 import { CursorQuery, cursorOf, isFirstPage, PAGE_SIZE, withQuery } from './params';
+import { dayOf } from '../../registry/days';
+import { problemVersionDays } from '../../storage/days-repo';
+import { lastDays, versionChart, type DayChart } from './day-chart';
 import { presentError, presentReport, type ErrorView, type ReportView } from './present';
 
 export const ReportsQuery = CursorQuery;
@@ -21,6 +24,8 @@ export interface ErrorPageView {
   /** The problem it belongs to, its unique errors, and its history newest first. */
   problem: ProblemView | undefined;
   history: HistoryItem[];
+  /** Reports per day of the problem over CHART_DAYS, by version. */
+  chart: DayChart | undefined;
   reports: ReportView[];
   firstPage: boolean;
   newerHref?: string;
@@ -46,6 +51,7 @@ export function errorPageView(store: Store, errorId: number, q: z.infer<typeof R
       rows,
       problem: problem && presentProblem(problem, errorsOfProblem(db, problem.id, ERRORS_PER_PROBLEM)),
       history: problem ? eventsOf(db, problem.id, HISTORY_LIMIT).map(presentEvent) : [],
+      chart: problem ? chartOf(db, problem.id) : undefined,
       newer: first ? hasReportsBeyond(db, errorId, first.id, 'newer') : false,
       older: last ? hasReportsBeyond(db, errorId, last.id, 'older') : false,
     };
@@ -57,6 +63,7 @@ export function errorPageView(store: Store, errorId: number, q: z.infer<typeof R
     error: presentError(found.error),
     problem: found.problem,
     history: found.history,
+    chart: found.chart,
     reports: rows.map(presentReport),
     firstPage: isFirstPage(cursor),
     newerHref: found.newer && rows[0] ? withQuery(path, { after: rows[0].id }) : undefined,
@@ -65,6 +72,14 @@ export function errorPageView(store: Store, errorId: number, q: z.infer<typeof R
     zipBase: `${path}/zip/`,
     reportBase: `${base}s/report/`,
   };
+}
+
+/** Days in the error page's chart. */
+export const CHART_DAYS = 90;
+
+function chartOf(db: Database, problemId: number): DayChart {
+  const days = lastDays(dayOf(Date.now()), CHART_DAYS);
+  return versionChart(problemVersionDays(db, problemId, days[0]!), days);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { FacetsCache } from './facets';
 import { CursorQuery, cursorOf, isFirstPage, PAGE_SIZE, withQuery } from './params';
 import { compareVersions } from '../../registry/version';
 import { formatCount, presentErrorSummary, type ErrorView } from './present';
+import { ProblemListQuery } from './list-query';
 
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
@@ -12,6 +13,7 @@ export const ErrorsListQuery = CursorQuery.extend({
   view: z.enum(['problems', 'errors'], { error: 'ожидается problems или errors' }).default('problems'),
   config: z.preprocess(blankToUndefined, z.string().max(200, 'слишком длинное имя конфигурации').optional()),
   version: z.preprocess(blankToUndefined, z.string().max(100, 'слишком длинная версия').optional()),
+  ...ProblemListQuery.shape,
 });
 
 export type ErrorsListInput = z.infer<typeof ErrorsListQuery>;

@@ -4,6 +4,7 @@ import { compareVersions } from '../../registry/version';
 import type { EventRow, ProblemErrorRow, ProblemRow } from '../../storage/problems-repo';
 import { clip } from '../../registry/limits';
 import { breakable, SUMMARY } from './present';
+import type { Segment } from './highlight';
 
 /** Problems → what the templates show and what the JSON contract says (README «Проблемы»). */
 
@@ -29,6 +30,8 @@ export interface ProblemView {
   /** The texts of its newest unique error, for the list. */
   textParts: string[][];
   detailed: boolean;
+  /** With a search: textParts split into hit / no-hit segments (highlight.ts). */
+  marked?: Segment[][][];
 }
 
 export function presentProblem(p: ProblemRow, errors: ProblemErrorRow[]): ProblemView {
@@ -73,6 +76,15 @@ export function problemJson(v: ProblemView) {
     lastSeen: v.lastSeen,
     rev: v.rev,
   };
+}
+
+/**
+ * `s/errorsList` JSON: issue 10's `{items, next}` plus what was asked (`query`: q, sort and
+ * the filters as in the URL) and, for a search, `found` (unique errors) and `truncated`.
+ */
+export function problemsListJson(list: { problems: ProblemView[]; olderHref?: string; query: Record<string, string | undefined>; sort: string; found: number | undefined; truncated: boolean }) {
+  const query = { ...list.query, sort: list.sort };
+  return { items: list.problems.map(problemJson), next: list.olderHref ?? null, query, found: list.found ?? null, truncated: list.truncated };
 }
 
 /** The state part of `s/reports/N` JSON and of the answer to a state change. */

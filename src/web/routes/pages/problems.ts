@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { mergeProblems, splitError } from '../../../registry/problem-merge';
 import { changeProblemState } from '../../../registry/problem-state';
+import { BULK_MAX, changeStates } from '../../../registry/problem-bulk';
 import { STATUSES } from '../../../registry/problem-status';
 import type { ProblemRow } from '../../../storage/problems-repo';
 import type { Context } from 'koa';
@@ -31,6 +32,13 @@ const StateBody = z.object({
   comment: z.string().max(10_000, 'комментарий длиннее 10 000 знаков').optional(),
   back: z.string().optional(),
 });
+/** The list's bulk form: `sel` = "N:rev" per ticked problem (N any of its unique errors). */
+const BulkBody = z.object({
+  sel: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().regex(/^\d{1,15}:\d{1,15}$/, 'ожидается номер:ревизия')).min(1, 'не отмечено ни одной проблемы').max(BULK_MAX, `не больше ${BULK_MAX} проблем за раз`)),
+  status: z.enum(STATUSES, { error: 'ожидается new, in-work, fixed, wontfix или regression' }),
+  reason: z.preprocess(blank, z.string().max(2000, 'причина длиннее 2000 знаков').optional()),
+  back: z.string().optional(),
+});
 const MergeBody = z.object({ rev: Rev, into: IdParam, back: z.string().optional() });
 const SplitBody = z.object({ rev: Rev, back: z.string().optional() });
 
@@ -39,7 +47,7 @@ const SplitBody = z.object({ rev: Rev, back: z.string().optional() });
  * merging it into another problem, splitting N out. A form gets 303 back; a program
  * (Accept: application/json) gets `{problem, state}`. A stale `rev` is a 409 (see ConflictError).
  */
-export function problemsRoutes(router: Router, { app }: StaffDeps): void {
+export function problemsRoutes(router: Router, { app, flash }: StaffDeps): void {
   const deps = { store: app.store, kserver: app.kserver };
   const sessionOf = (ctx: Context) => (ctx.state.session as RequestSession).session;
 
@@ -48,6 +56,22 @@ export function problemsRoutes(router: Router, { app }: StaffDeps): void {
     const body = parseInput(StateBody, ctx.request.body);
     const problem = await changeProblemState(deps, { errorId: id, ...body }, await app.access.actorOf(ctx), sessionOf(ctx));
     answer(ctx, problem, id, body.back);
+  });
+
+  // Bulk: every ticked problem by the state rules of /errors/N/state with its own revision.
+  router.post('/problems/bulk', async (ctx) => {
+    const body = parseInput(BulkBody, ctx.request.body);
+    const items = body.sel.map((s) => s.split(':').map(Number) as [number, number]).map(([errorId, rev]) => ({ errorId, rev }));
+    const result = await changeStates(deps, items, { status: body.status, reason: body.reason }, await app.access.actorOf(ctx), sessionOf(ctx));
+    const base = ctx.state.base as string;
+    const list = `${base}s/errorsList`;
+    if (ctx.accepts('html', 'json') === 'json') {
+      ctx.body = result;
+      return;
+    }
+    flash.leave(ctx, list, result.conflicts ? 'bulk-conflict' : result.refused ? 'bulk-refused' : 'bulk-done');
+    ctx.redirect(safeBack(body.back, base, list));
+    ctx.status = 303;
   });
 
   router.post('/errors/:id/merge', async (ctx) => {

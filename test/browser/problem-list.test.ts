@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser';
+import { REPO } from '../helpers/pult-sim';
+import { buildErrors, startApp, type TestApp } from '../pages/harness';
+
+const SHOTS = path.join(REPO, 'test-artifacts', 'problem-list');
+const LONG = 'ОченьДлинноеИмяРеквизитаБезПробелов'.repeat(5);
+
+/**
+ * The problem list in a real browser (issue 13): it fits 1366 px (Why 1), the keyboard
+ * steps through a filter's options without sending the form (Why 3), 15 problems on one
+ * 1366×900 screen with a sticky header, keys to move and open, the phone layout.
+ */
+describe('the problem list in headless Chromium', { timeout: 180_000 }, () => {
+  let browser: Browser;
+  let app: TestApp;
+  let origin: string;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  before(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    app = await startApp({ after: (fn) => cleanups.push(fn) });
+    await app.register('client-error', 'client-error-next-version', 'server-job-error');
+    await buildErrors(app.store, 30, (i) => ({
+      version: `2.0.${i % 4}.${i}`,
+      texts: [`{Документ.КартаПациента.Форма.ФормаДокумента.Форма(${i})}: Ошибка при вызове метода контекста (Записать)`, `{ОбщийМодуль.${LONG}.Модуль(${i})}: Не заполнено поле ${LONG} №${i}`],
+      reports: 1 + (i % 3),
+    }));
+    origin = `http://127.0.0.1:${app.port}`;
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    for (const fn of cleanups.reverse()) await fn();
+  });
+
+  async function open(url: string, width = 1366, height = 900): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
+    const context = await browser.newContext({ viewport: { width, height }, locale: 'ru-RU' });
+    await context.addCookies([{ name: 'Kodeks', value: 'reader', url: origin }]);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(String(e)));
+    await page.goto(origin + url);
+    return { page, problems, close: () => context.close() };
+  }
+
+  it('fits 1366 px: no sideways scroll, the table within its box, every button fully visible (Why 1)', async () => {
+    for (const url of ['/pult/s/errorsList', '/pult/s/errorsList?view=errors', `/pult/s/errorsList?q=${encodeURIComponent('записать')}`]) {
+      const { page, problems, close } = await open(url);
+      const m = await page.evaluate(() => {
+        const wrap = document.querySelector('.table-wrap')!;
+        const width = document.documentElement.clientWidth;
+        return {
+          sideways: document.documentElement.scrollWidth - width,
+          table: wrap.scrollWidth - wrap.clientWidth,
+          cut: [...document.querySelectorAll('button, .button')].filter((b) => b.getBoundingClientRect().right > width).length,
+        };
+      });
+      await page.screenshot({ path: path.join(SHOTS, `${url.includes('view=errors') ? 'errors' : url.includes('q=') ? 'search' : 'problems'}-1366.png`) });
+      assert.deepEqual(m, { sideways: 0, table: 0, cut: 0 }, url);
+      assert.deepEqual(problems, []);
+      await close();
+    }
+  });
+
+  it('↓ on the focused version select steps to the next option and sends nothing; the button does (Why 3)', async () => {
+    const { page, close } = await open('/pult/s/errorsList');
+    let navigations = 0;
+    page.on('framenavigated', (f) => f === page.mainFrame() && navigations++);
+    await page.focus('#f-version');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(400);
+    assert.equal(navigations, 0, 'no reload');
+    assert.equal(page.url(), `${origin}/pult/s/errorsList`);
+    const chosen = await page.$eval('#f-version', (s) => (s as HTMLSelectElement).selectedIndex);
+    assert.equal(chosen, 2, 'the keyboard moved two options down');
+    const value = await page.$eval('#f-version', (s) => (s as HTMLSelectElement).value);
+    await Promise.all([page.waitForNavigation(), page.click('.filters button[type=submit]')]);
+    assert.equal(new URL(page.url()).searchParams.get('version'), value);
+    await close();
+  });
+
+  it('shows at least 15 problems on one 1366×900 screen, keeps the header on top while scrolling', async () => {
+    const { page, close } = await open('/pult/s/errorsList');
+    const visible = await page.evaluate(() => [...document.querySelectorAll('table.dense tbody tr')].filter((r) => r.getBoundingClientRect().bottom <= window.innerHeight).length);
+    assert.ok(visible >= 15, `${visible} problems visible`);
+    await page.evaluate(() => window.scrollTo(0, 700));
+    const top = await page.$eval('table.dense thead th', (th) => th.getBoundingClientRect().top);
+    assert.ok(Math.abs(top) < 1, `header at ${top}px`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(SHOTS, 'dense-1366.png') });
+    await close();
+  });
+
+  it('j and k move between rows, x ticks, Enter opens the problem', async () => {
+    const { page, problems, close } = await open('/pult/s/errorsList');
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+    await page.keyboard.press('j');
+    const second = await page.evaluate(() => {
+      const rows = [...document.querySelectorAll('table.dense tbody tr')];
+      return { current: rows.findIndex((r) => r.classList.contains('current')), focused: rows.findIndex((r) => r.contains(document.activeElement)) };
+    });
+    assert.deepEqual(second, { current: 1, focused: 1 });
+    await page.keyboard.press('x');
+    assert.equal(await page.$eval('table.dense tbody tr:nth-child(2) input[name=sel]', (b) => (b as HTMLInputElement).checked), true);
+    const href = await page.$eval('table.dense tbody tr:nth-child(2) a[data-open]', (a) => (a as HTMLAnchorElement).href);
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    assert.equal(page.url(), href);
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  it('keeps the phone layout at 375 px: cards, no sideways scroll', async () => {
+    const { page, close } = await open('/pult/s/errorsList', 375, 812);
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(sideways, 0);
+    const display = await page.$eval('table.dense tbody tr', (r) => getComputedStyle(r).display);
+    assert.equal(display, 'block');
+    await page.screenshot({ path: path.join(SHOTS, 'phone-375.png'), fullPage: false });
+    await close();
+  });
+});
