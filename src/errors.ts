@@ -34,6 +34,17 @@ export class RefusedError extends AppError {
   override readonly expose = true;
 }
 
+/** The service's address lists (registry/ip-filter.ts) do not take this client's address. */
+export class AddressRefusedError extends AppError {
+  override name = 'AddressRefusedError';
+  override readonly status = 403;
+  override readonly code = 'address-refused';
+  override readonly expose = true;
+  constructor() {
+    super('Отчёты с этого адреса не принимаются этим сервисом', 'Адрес не входит в список разрешённых или входит в список запрещённых (настройки pult).');
+  }
+}
+
 export class PayloadTooLargeError extends AppError {
   override name = 'PayloadTooLargeError';
   override readonly status = 413;

@@ -15,9 +15,19 @@ export interface EmptyVersionRefusals {
 const MAX_CONFIGS = 200;
 
 /** How getInfo answered (status page): asked for the report, or which "no". */
-export type GetInfoOutcome = 'asked' | 'known' | 'fixed' | 'in-work' | 'refused-config' | 'refused-version' | 'disk-low';
+export type GetInfoOutcome =
+  | 'asked'
+  | 'known'
+  | 'fixed'
+  | 'in-work'
+  | 'refused-config'
+  | 'refused-version'
+  | 'refused-address'
+  | 'refused-category'
+  | 'refused-not-own-code'
+  | 'disk-low';
 /** Why a pushReport was not stored: refused (4xx/503) or counted without its zip ("known"). */
-export type PushRefusal = 'config' | 'version' | 'known' | 'disk-low';
+export type PushRefusal = 'config' | 'version' | 'address' | 'category' | 'not-own-code' | 'known' | 'disk-low';
 
 export class RefusalLog {
   private readonly emptyVersion = new Map<string, EmptyVersionRefusals>();

@@ -20,6 +20,7 @@ import type { Store } from '../storage/store';
 import type { ZipStore } from '../storage/zip-store';
 import { RefusedError } from '../errors';
 import { checkAcceptance } from './acceptance';
+import { noiseOf, type Noise } from './noise-filter';
 import { errorKeyOf, type ErrorKey } from './error-key';
 import type { RefusalLog } from './refusals';
 import { STORED } from './limits';
@@ -57,6 +58,12 @@ export type Outcome =
   /** Its problem is "не исправлять, больше не принимать": counted as an occurrence, zip not stored. */
   | { kind: 'not-stored'; problemId: number };
 
+/** What an anonymous client is told when a noise filter refuses its report (no echo of its text). */
+const NOISE_ANSWER: Record<Noise, string> = {
+  category: 'Ошибки этой категории не принимаются этим сервисом',
+  'not-own-code': 'Принимаются только ошибки в коде конфигурации: у отчёта нет стека конфигурации',
+};
+
 type Decision = Outcome | { kind: 'needs-zip' };
 
 /**
@@ -72,6 +79,16 @@ export async function registerReport(deps: RegisterDeps, input: Incoming): Promi
     if (acceptance.by === 'version') deps.refusals?.refusedVersion(report.configInfo.name, report.configInfo.version, input.receivedAt);
     deps.refusals?.pushRefused(acceptance.by);
     throw new RefusedError(acceptance.answer);
+  }
+  const settings = deps.settings.get();
+  const app = report.errorInfo?.applicationErrorInfo;
+  const noise = noiseOf(
+    settings.configurations.find((c) => c.name === report.configInfo.name),
+    { categories: app?.errors.flatMap((e) => e.categories) ?? [], stackHash: app?.stackHash },
+  );
+  if (noise) {
+    deps.refusals?.pushRefused(noise);
+    throw new RefusedError(NOISE_ANSWER[noise]);
   }
 
   const key = errorKeyOf(report);

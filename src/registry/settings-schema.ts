@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hasControlChars } from '../control-chars';
 import { ANSWER_DEFAULTS, answerTemplate } from './answer-template';
+import { isAddressEntry } from './ip-filter';
 
 /**
  * What users edit on the settings page (the original's CONFIGS plus the texts), kept in
@@ -43,6 +44,19 @@ export const ConfigurationRuleSchema = z.object({
     .max(1_000_000, 'число компьютеров — не больше 1 000 000')
     .optional()
     .describe('… and its reports of that version came from at least this many computers (default 3)'),
+  skipCategories: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, 'пустая категория ошибок')
+        .max(100, 'категория ошибок длиннее 100 символов')
+        .regex(/^[A-Za-zА-Яа-яЁё0-9_]+$/, 'категория ошибок — одно слово из букв, цифр и «_», например NetworkError'),
+    )
+    .max(50, 'не больше 50 категорий ошибок')
+    .optional()
+    .describe('Errors with any of these categories are not asked for (registry/noise-filter.ts)'),
+  ownCodeOnly: z.boolean().optional().describe("Only errors raised in the configuration's code: a non-empty application stack hash"),
 });
 
 /**
@@ -82,6 +96,24 @@ export const DiskSchema = z.object({
     .describe('Who is told once that the disk is nearly full (empty: every configuration\'s recipients)'),
 });
 
+/** An address list of the service (registry/ip-filter.ts): single addresses or CIDR ranges. */
+const addressList = (which: string) =>
+  z
+    .array(
+      z
+        .string()
+        .trim()
+        .max(60, `адрес в списке ${which} длиннее 60 символов`)
+        .refine(isAddressEntry, { error: (i) => `«${String(i.input).slice(0, 60)}» в списке ${which} — не IP-адрес и не диапазон CIDR (например, 10.0.0.0/8 или 2001:db8::/32)` }),
+    )
+    .max(500, `не больше 500 адресов в списке ${which}`)
+    .default([]);
+
+export const AddressesSchema = z.object({
+  allow: addressList('разрешённых').describe('Not empty: only these addresses may send getInfo and pushReport'),
+  deny: addressList('запрещённых').describe('These addresses may not, whatever the allow list says'),
+});
+
 /** The answers getInfo gives for known problems (registry/getinfo-answer.ts fills them). */
 export const AnswersSchema = z.object({
   known: answerTemplate('«ошибка известна»').default(ANSWER_DEFAULTS.known),
@@ -117,6 +149,7 @@ export const SettingsSchema = z.object({
   retention: RetentionSchema.optional(),
   disk: DiskSchema.optional(),
   answers: AnswersSchema.optional(),
+  addresses: AddressesSchema.optional(),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -4,6 +4,7 @@ import { parseRu } from '../../zod-ru';
 import { formatDateTime } from '../render';
 import { boundsFormOf, numberOrText, readBoundsForm, type BoundsForm } from './settings-form-bounds';
 import { answersFormOf, readAnswersForm, type AnswersForm } from './settings-form-answers';
+import { addressesFormOf, readAddressesForm, type AddressesForm } from './settings-form-addresses';
 
 /**
  * The settings page's form, both ways. A configuration is one row: name, which versions
@@ -24,6 +25,9 @@ export interface RuleRow {
   /** "в работе" thresholds as typed; "" = the default. */
   inWorkReports: string;
   inWorkComputers: string;
+  /** Noise filters (registry/noise-filter.ts): categories as typed, and the own-code box. */
+  skipCategories: string;
+  ownCodeOnly: boolean;
   remove: boolean;
 }
 
@@ -33,6 +37,7 @@ export interface SettingsForm {
   dumpType: string;
   bounds: BoundsForm;
   answers: AnswersForm;
+  addresses: AddressesForm;
   /** Messages by field key (`name_3`, `versions_0`, `userMessage`, `configurations`…). */
   errors: Record<string, string[]>;
 }
@@ -40,7 +45,9 @@ export interface SettingsForm {
 export type FormReading = { ok: true; settings: Settings } | { ok: false; form: SettingsForm };
 
 const MAX_ROWS = 600;
-const ROW_FIELD = /^(name|mode|versions|recipients|inWorkReports|inWorkComputers|delete)_(\d{1,4})$/;
+const ROW_FIELD = /^(name|mode|versions|recipients|inWorkReports|inWorkComputers|skipCategories|ownCodeOnly|delete)_(\d{1,4})$/;
+/** Row fields whose messages are shown next to them; others go next to the name. */
+const ROW_ERROR_FIELDS = new Set(['versions', 'recipients', 'inWorkReports', 'inWorkComputers', 'skipCategories']);
 
 export function formOf(settings: Settings): SettingsForm {
   const rows: RuleRow[] = settings.configurations.map((c, index) => ({
@@ -51,6 +58,8 @@ export function formOf(settings: Settings): SettingsForm {
     recipients: c.recipients.join(', '),
     inWorkReports: c.inWorkReports === undefined ? '' : String(c.inWorkReports),
     inWorkComputers: c.inWorkComputers === undefined ? '' : String(c.inWorkComputers),
+    skipCategories: (c.skipCategories ?? []).join(', '),
+    ownCodeOnly: c.ownCodeOnly === true,
     remove: false,
   }));
   return {
@@ -59,6 +68,7 @@ export function formOf(settings: Settings): SettingsForm {
     dumpType: String(settings.dumpType),
     bounds: boundsFormOf(settings),
     answers: answersFormOf(settings),
+    addresses: addressesFormOf(settings),
     errors: {},
   };
 }
@@ -85,6 +95,8 @@ export function readSettingsForm(body: Record<string, unknown>): FormReading {
         recipients: field(body, `recipients_${index}`),
         inWorkReports: field(body, `inWorkReports_${index}`).trim(),
         inWorkComputers: field(body, `inWorkComputers_${index}`).trim(),
+        skipCategories: field(body, `skipCategories_${index}`),
+        ownCodeOnly: field(body, `ownCodeOnly_${index}`) !== '',
         remove: field(body, `delete_${index}`) !== '',
       };
     });
@@ -103,15 +115,19 @@ export function readSettingsForm(body: Record<string, unknown>): FormReading {
       // Absent, not undefined: a blank threshold leaves no key in settings.json.
       ...(r.inWorkReports !== '' && { inWorkReports: numberOrText(r.inWorkReports) }),
       ...(r.inWorkComputers !== '' && { inWorkComputers: numberOrText(r.inWorkComputers) }),
+      ...(r.skipCategories.trim() !== '' && { skipCategories: splitList(r.skipCategories, /[\s,;]+/) }),
+      ...(r.ownCodeOnly && { ownCodeOnly: true }),
     };
   });
 
   const dumpText = field(body, 'dumpType').trim();
   const bounds = readBoundsForm(body, (key) => field(body, key));
   const answers = readAnswersForm(body, (key) => field(body, key));
+  const addresses = readAddressesForm((key) => field(body, key));
   const candidate = {
     ...bounds.candidate,
     ...answers.candidate,
+    ...addresses.candidate,
     configurations,
     userMessage: field(body, 'userMessage'),
     dumpType: dumpText === '' ? undefined : /^-?\d+$/.test(dumpText) ? Number(dumpText) : dumpText,
@@ -121,7 +137,7 @@ export function readSettingsForm(body: Record<string, unknown>): FormReading {
     for (const issue of parsed.error.issues) {
       const [top, i, sub] = issue.path;
       if (top === 'configurations' && typeof i === 'number' && used[i]) {
-        const name = sub === 'versions' || sub === 'recipients' || sub === 'inWorkReports' || sub === 'inWorkComputers' ? sub : 'name';
+        const name = typeof sub === 'string' && ROW_ERROR_FIELDS.has(sub) ? sub : 'name';
         add(`${name}_${used[i].index}`, issue.message);
       } else {
         // Grouped fields (retention.days…) are keyed by their own name.
@@ -132,7 +148,7 @@ export function readSettingsForm(body: Record<string, unknown>): FormReading {
   if (parsed.success && Object.keys(errors).length === 0) return { ok: true, settings: parsed.data };
   return {
     ok: false,
-    form: { rows: withBlankRow(rows), userMessage: candidate.userMessage, dumpType: dumpText, bounds: bounds.form, answers: answers.form, errors },
+    form: { rows: withBlankRow(rows), userMessage: candidate.userMessage, dumpType: dumpText, bounds: bounds.form, answers: answers.form, addresses: addresses.form, errors },
   };
 }
 
@@ -145,6 +161,8 @@ const INPUT_OF: Record<string, string> = {
   'answers.known': 'answerKnown',
   'answers.fixed': 'answerFixed',
   'answers.inWork': 'answerInWork',
+  'addresses.allow': 'allowAddresses',
+  'addresses.deny': 'denyAddresses',
 };
 
 /**
@@ -153,7 +171,7 @@ const INPUT_OF: Record<string, string> = {
  */
 export function firstInvalidField(form: SettingsForm): string {
   const order = [
-    ...form.rows.flatMap((r) => [`name_${r.index}`, `versions_${r.index}`, `recipients_${r.index}`, `inWorkReports_${r.index}`, `inWorkComputers_${r.index}`]),
+    ...form.rows.flatMap((r) => [`name_${r.index}`, `versions_${r.index}`, `recipients_${r.index}`, `inWorkReports_${r.index}`, `inWorkComputers_${r.index}`, `skipCategories_${r.index}`]),
     'userMessage',
     'dumpType',
     ...Object.keys(INPUT_OF),
@@ -177,14 +195,14 @@ function splitList(text: string, separators: RegExp): string[] {
 }
 
 function isBlank(r: RuleRow): boolean {
-  return r.name.trim() === '' && r.versions.trim() === '' && r.recipients.trim() === '' && r.inWorkReports === '' && r.inWorkComputers === '' && r.mode === 'list';
+  return r.name.trim() === '' && r.versions.trim() === '' && r.recipients.trim() === '' && r.inWorkReports === '' && r.inWorkComputers === '' && r.skipCategories.trim() === '' && !r.ownCodeOnly && r.mode === 'list';
 }
 
 function withBlankRow(rows: RuleRow[]): RuleRow[] {
   const last = rows[rows.length - 1];
   if (last && isBlank(last) && !last.remove) return rows;
   const index = rows.reduce((m, r) => Math.max(m, r.index + 1), 0);
-  return [...rows, { index, name: '', mode: 'list', versions: '', recipients: '', inWorkReports: '', inWorkComputers: '', remove: false }];
+  return [...rows, { index, name: '', mode: 'list', versions: '', recipients: '', inWorkReports: '', inWorkComputers: '', skipCategories: '', ownCodeOnly: false, remove: false }];
 }
 
 /**

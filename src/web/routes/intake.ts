@@ -10,6 +10,7 @@ import { readBody } from '../../intake/read-body';
 import { UploadGate } from '../../intake/upload-gate';
 import { parseRu, problemText } from '../../zod-ru';
 import { answerGetInfo } from '../../registry/get-info';
+import { admitUpload } from '../../registry/ip-filter';
 import { readReport } from '../../intake/read-report';
 import { registerReport } from '../../registry/register-report';
 import { RequestTimeoutError, TooManyRequestsError, ValidationError } from '../../errors';
@@ -56,7 +57,14 @@ export function intakeRoutes(app: AppContext): Router {
     const parsed = parseRu(GetInfoSchema, body);
     if (!parsed.success) throw new ValidationError(`getInfo: ${problemText(parsed.error.issues[0]!)}`);
     ctx.body = answerGetInfo(
-      { settings: app.settings.get(), store: app.store, refusals: app.refusals, unasked: app.unasked, intakePaused: app.disk?.refusesReports() ?? false },
+      {
+        settings: app.settings.get(),
+        store: app.store,
+        refusals: app.refusals,
+        unasked: app.unasked,
+        intakePaused: app.disk?.refusesReports() ?? false,
+        address: clientAddress(ctx.get('x-kodeks-monitor-remote-addr')),
+      },
       parsed.data,
     );
   });
@@ -66,6 +74,8 @@ export function intakeRoutes(app: AppContext): Router {
     // The body stays in memory until the report is stored: its bytes count until then.
     const reservation = budget.open();
     try {
+      // Before anything is read: a refused address costs no body and no disk.
+      admitUpload(app.settings.get().addresses, clientAddress(ctx.get('x-kodeks-monitor-remote-addr')), app.refusals);
       // Before anything is read or written: a nearly full disk refuses the report whole.
       const declared = Number(ctx.get('content-length'));
       const promised = Number.isFinite(declared) && declared > 0 ? Math.min(declared, limits.requestBytes) : 0;
