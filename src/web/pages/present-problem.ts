@@ -89,7 +89,7 @@ export function problemsListJson(list: { problems: ProblemView[]; olderHref?: st
 
 /** The state part of `s/reports/N` JSON and of the answer to a state change. */
 export function stateJson(v: ProblemView, history: HistoryItem[]) {
-  return { status: v.status, statusText: v.statusText, owner: v.owner, fixedIn: v.fixedIn, reason: v.reason, rev: v.rev, history };
+  return { status: v.status, statusText: v.statusText, owner: v.owner, fixedIn: v.fixedIn, reason: v.reason, noMoreReports: v.noMoreReports, rev: v.rev, history };
 }
 
 export interface HistoryItem {
