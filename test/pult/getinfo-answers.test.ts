@@ -3,22 +3,10 @@ import { describe, it } from 'node:test';
 import { getInfo, getInfoFor, pushReport } from '../../sim/platform/report-client';
 import { rows, withDatabase } from '../helpers/inspect';
 import { startPultSim, type PultSim } from '../helpers/pult-sim';
+import { setState } from '../helpers/problem-state';
 import { sampleReport, sampleReportJson } from '../helpers/samples';
 import { cookieOf, request, SESSION } from '../sim/helpers';
 
-/** A staff form post with the page's CSRF token, as a browser would send it. */
-async function setState(t: PultSim, errorId: number, fields: Record<string, string>) {
-  const page = await request(`${t.base}/s/reports/${errorId}`, { headers: { cookie: cookieOf(SESSION.admin), accept: 'text/html' } });
-  const csrf = String(page.headers['set-cookie']).split(';')[0];
-  const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-  const rev = /name="rev" value="(\d+)"/.exec(page.text)![1]!;
-  const res = await request(`${t.base}/s/errors/${errorId}/state`, {
-    method: 'POST',
-    headers: { cookie: `${cookieOf(SESSION.admin)}; ${csrf}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: new URLSearchParams({ _csrf: token, rev, ...fields }).toString(),
-  });
-  assert.equal(res.status, 200, res.text);
-}
 
 const ask = async (t: PultSim, body: Record<string, unknown>) => JSON.parse((await getInfo(t.base, body)).body);
 

@@ -5,6 +5,7 @@ import { getInfo, getInfoFor, pushReport } from '../../sim/platform/report-clien
 import { buildReportJson, buildReportZip } from '../helpers/build-report';
 import { rows, withDatabase } from '../helpers/inspect';
 import { startPultSim, type PultSim } from '../helpers/pult-sim';
+import { setState } from '../helpers/problem-state';
 import { cookieOf, request, SESSION } from '../sim/helpers';
 
 /** A client on its own loopback address: the simulator puts it in x-kodeks-monitor-remote-addr (as hostile.test.ts does). */
@@ -17,20 +18,6 @@ const counts = (storage: string) =>
     reports: rows<{ n: number }>(db, 'SELECT COUNT(*) AS n FROM reports')[0]!.n,
     errors: rows<{ n: number }>(db, 'SELECT COUNT(*) AS n FROM errors')[0]!.n,
   }));
-
-/** A staff form post with the page's CSRF token (as getinfo-answers.test.ts). */
-async function setState(t: PultSim, errorId: number, fields: Record<string, string>) {
-  const page = await request(`${t.base}/s/reports/${errorId}`, { headers: { cookie: cookieOf(SESSION.admin), accept: 'text/html' } });
-  const csrf = String(page.headers['set-cookie']).split(';')[0];
-  const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-  const rev = /name="rev" value="(\d+)"/.exec(page.text)![1]!;
-  const res = await request(`${t.base}/s/errors/${errorId}/state`, {
-    method: 'POST',
-    headers: { cookie: `${cookieOf(SESSION.admin)}; ${csrf}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: new URLSearchParams({ _csrf: token, rev, ...fields }).toString(),
-  });
-  assert.equal(res.status, 200, res.text);
-}
 
 describe('noise filters before the upload (real plugin in the simulator)', () => {
   it('address lists: a denied or not-allowed address gets getInfo false and a Russian 403 for its upload, nothing stored, counted by reason', async () => {
