@@ -7,19 +7,21 @@ import {
   findProblemByKey,
   insertEvent,
   insertProblem,
-  problemOfError,
   setErrorProblem,
   writeProblemState,
   type ProblemState,
 } from '../storage/problems-repo';
 import type { ErrorKey } from './error-key';
-import { problemKeyOf } from './problem-key';
 import { isRegression } from './regression';
 
 export interface CountedReport {
   errorId: number;
-  /** The error was created by this report: it joins (or founds) its problem. */
-  isNewError: boolean;
+  /** The problem already found in this transaction (by the error, or by the key), if any. */
+  problemId: number | undefined;
+  /** The error already points to `problemId`; otherwise it joins it (or founds one). */
+  linked: boolean;
+  /** The problem rule's key of the report (problem-key.ts), computed once. */
+  problemKey: () => string;
   key: ErrorKey;
   clientId: string | undefined;
   userName: string | undefined;
@@ -36,17 +38,19 @@ export interface CountedReport {
  * queues a mail. Cost per report: index lookups and one UPDATE … RETURNING, no scan.
  */
 export function countInProblem(db: Database, r: CountedReport): { problemId: number; reopened: boolean } {
-  let problemId = r.isNewError ? undefined : problemOfError(db, r.errorId);
-  if (problemId === undefined) {
-    const keyHash = problemKeyOf(r.key);
-    problemId = findProblemByKey(db, keyHash) ?? insertProblem(db, r.key.configName, keyHash, r.time);
-    setErrorProblem(db, r.errorId, problemId);
-  }
+  const problemId = r.linked && r.problemId !== undefined ? r.problemId : join(db, r);
   const newComputer = r.stored && r.newComputer && r.clientId !== undefined && addProblemComputer(db, problemId, r.clientId);
   const newUser = r.stored && !!r.userName && addProblemUser(db, problemId, r.userName);
   const state = countProblemReport(db, problemId, r.time, newComputer, newUser);
   const reopened = !!state && isRegression(state.status, state.fixed_in, r.key.configVersion) && reopen(db, problemId, state, r);
   return { problemId, reopened };
+}
+
+/** An error not yet in a problem joins the one its key points to, or founds it. */
+function join(db: Database, r: CountedReport): number {
+  const problemId = r.problemId ?? findProblemByKey(db, r.problemKey()) ?? insertProblem(db, r.key.configName, r.problemKey(), r.time);
+  setErrorProblem(db, r.errorId, problemId);
+  return problemId;
 }
 
 function reopen(db: Database, problemId: number, state: ProblemState & { rev: number; config_name: string }, r: CountedReport): boolean {

@@ -28,7 +28,7 @@ import { addsComputerToday, dayNumber, dayOf } from './days';
 import { countInProblem } from './problem-intake';
 import { problemKeyOf } from './problem-key';
 import { addUnasked } from '../storage/getinfo-repo';
-import { findProblemByKey, problemOfError, readProblem } from '../storage/problems-repo';
+import { findProblemByKey, problemOfError, takesNoMoreReports } from '../storage/problems-repo';
 import { factsOf, isGroupable, type ReportFacts } from './report-facts';
 import type { SettingsStore } from './settings-store';
 
@@ -101,6 +101,7 @@ export async function registerReport(deps: RegisterDeps, input: Incoming): Promi
     ip: input.ip,
     receivedAt: input.receivedAt.toISOString(),
     zipSize: input.zip.length,
+    problemKey: once(() => problemKeyOf(key)),
   };
 
   // A cheap look first, so a repeat from the same computer writes no zip at all.
@@ -148,6 +149,8 @@ interface Plan {
   ip: string | undefined;
   receivedAt: string;
   zipSize: number;
+  /** The problem rule's key (problem-key.ts), computed once and only when a new error needs it. */
+  problemKey: () => string;
 }
 
 /**
@@ -170,10 +173,13 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
   const { key, facts } = p;
   if (isUidKnown(db, p.delivery)) return { kind: 'duplicate-id' };
   let errorId = findErrorId(db, key.hash);
-  const refused = notWanted(db, errorId, key);
-  if (refused !== undefined) {
-    if (!dryRun) addUnasked(db, refused, dayOf(p.receivedAt), key.configVersion, 1);
-    return { kind: 'not-stored', problemId: refused };
+  // The problem, found once: by the error, or for a new error by the problem rule's key.
+  const linked = errorId !== undefined ? problemOfError(db, errorId) : undefined;
+  const known = linked ?? (errorId === undefined ? findProblemByKey(db, p.problemKey()) : undefined);
+  if (known !== undefined && takesNoMoreReports(db, known)) {
+    // "не исправлять" with "больше не принимать": counted, not stored.
+    if (!dryRun) addUnasked(db, known, dayOf(p.receivedAt), key.configVersion, 1);
+    return { kind: 'not-stored', problemId: known };
   }
   const target = errorId !== undefined && p.groupable ? findGroupTarget(db, errorId, facts.clientId!) : undefined;
   if (dryRun) return target ? { kind: 'folded', errorId: errorId!, reportId: target.id } : { kind: 'needs-zip' };
@@ -184,7 +190,7 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
     foldIntoReport(db, target, facts.time, facts.userDescription, today, STORED.descriptions);
     countReport(db, errorId, p.receivedAt, false);
     countDay(db, errorId, day, addsComputerToday(today, false, target.last_day));
-    const problem = countInProblem(db, problemShare(p, errorId, false, false, false));
+    const problem = countInProblem(db, problemShare(p, errorId, { known, linked: linked !== undefined }, false, false));
     rememberUid(db, p.delivery, target.id);
     return { kind: 'folded', errorId, reportId: target.id, ...regressed(problem) };
   }
@@ -208,20 +214,9 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
   });
   countReport(db, errorId, p.receivedAt, newComputer);
   countDay(db, errorId, day, addsComputerToday(today, newComputer, undefined));
-  const problem = countInProblem(db, problemShare(p, errorId, isNewError, true, newComputer));
+  const problem = countInProblem(db, problemShare(p, errorId, { known, linked: linked !== undefined }, true, newComputer));
   rememberUid(db, p.delivery, reportId);
   return { kind: isNewError ? 'new-error' : 'new-report', errorId, reportId, ...regressed(problem) };
-}
-
-/**
- * The problem this report belongs to (by its error, or by the problem rule's key for a
- * new error), when that problem is "не исправлять" with "больше не принимать".
- */
-function notWanted(db: Database, errorId: number | undefined, key: ErrorKey): number | undefined {
-  const problemId = errorId !== undefined ? problemOfError(db, errorId) : findProblemByKey(db, problemKeyOf(key));
-  if (problemId === undefined) return undefined;
-  const p = readProblem(db, problemId);
-  return p && p.status === 'wontfix' && p.no_more_reports === 1 ? problemId : undefined;
 }
 
 function regressed(p: { reopened: boolean }): { regression?: true } {
@@ -229,6 +224,27 @@ function regressed(p: { reopened: boolean }): { regression?: true } {
 }
 
 /** What the problem needs to know of this report (registry/problem-intake.ts). */
-function problemShare(p: Plan, errorId: number, isNewError: boolean, stored: boolean, newComputer: boolean) {
-  return { errorId, isNewError, key: p.key, clientId: p.facts.clientId, userName: p.facts.userName, stored, newComputer, time: p.receivedAt };
+function problemShare(p: Plan, errorId: number, problem: { known: number | undefined; linked: boolean }, stored: boolean, newComputer: boolean) {
+  return {
+    errorId,
+    problemId: problem.known,
+    linked: problem.linked,
+    problemKey: p.problemKey,
+    key: p.key,
+    clientId: p.facts.clientId,
+    userName: p.facts.userName,
+    stored,
+    newComputer,
+    time: p.receivedAt,
+  };
+}
+
+/** A function that computes its value on the first call only. */
+function once<T>(fn: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) (value = fn()), (done = true);
+    return value;
+  };
 }

@@ -45,6 +45,11 @@ export function setErrorProblem(db: Database, errorId: number, problemId: number
   run(db, 'UPDATE errors SET problem_id = ? WHERE id = ?', [problemId, errorId]);
 }
 
+/** "не исправлять" with "больше не принимать": a report of it is counted, not stored. */
+export function takesNoMoreReports(db: Database, problemId: number): boolean {
+  return get(db, "SELECT 1 AS x FROM problems WHERE id = ? AND status = 'wontfix' AND no_more_reports = 1", [problemId]) !== undefined;
+}
+
 export function problemOfError(db: Database, errorId: number): number | undefined {
   return get<{ problem_id: number | null }>(db, 'SELECT problem_id FROM errors WHERE id = ?', [errorId])?.problem_id ?? undefined;
 }

@@ -20,6 +20,7 @@ import type { ReportFacts } from '../../src/registry/report-facts';
 import { readReport } from '../../src/intake/read-report';
 import { BackgroundJobs } from '../../src/registry/background-jobs';
 import { clearJob } from '../../src/registry/clear';
+import { problemKeyOf } from '../../src/registry/problem-key';
 import { countInProblem } from '../../src/registry/problem-intake';
 import { registerReport, type Outcome } from '../../src/registry/register-report';
 import { retentionJob } from '../../src/registry/retention';
@@ -281,6 +282,7 @@ export async function buildErrors(
       };
       const at = new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString();
       const errorId = insertError(db, key, at);
+      let problemId: number | undefined;
       for (let r = 0; r < (spec.reports ?? 1); r++) {
         insertReport(db, {
           errorId,
@@ -292,7 +294,18 @@ export async function buildErrors(
           zipSize: 1000,
         });
         countReport(db, errorId, at, true);
-        countInProblem(db, { errorId, isNewError: r === 0, key, clientId: `pc-${i}-${r}`, userName: 'Пользователь', stored: true, newComputer: true, time: at });
+        problemId = countInProblem(db, {
+          errorId,
+          problemId,
+          linked: problemId !== undefined,
+          problemKey: () => problemKeyOf(key),
+          key,
+          clientId: `pc-${i}-${r}`,
+          userName: 'Пользователь',
+          stored: true,
+          newComputer: true,
+          time: at,
+        }).problemId;
       }
       ids.push(errorId);
     }
