@@ -107,7 +107,8 @@ export const MIGRATIONS: Migration[] = [
     up(db) {
       // The zips are read by a background pass after start-up (registry/attachments-rescan.ts);
       // the migration only leaves it its cursor.
-      db.exec(`INSERT OR REPLACE INTO meta (key, value) VALUES ('rescan_attachments_after', '0')`);
+      // A database with no reports yet (a new installation) has nothing to re-examine.
+      db.exec(`INSERT OR REPLACE INTO meta (key, value) SELECT 'rescan_attachments_after', '0' WHERE EXISTS (SELECT 1 FROM reports)`);
     },
   },
   {
