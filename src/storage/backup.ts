@@ -43,8 +43,9 @@ export class DatabaseBackups {
       const done = async () => {
         if (finished) return;
         finished = true;
-        await fsp.rm(file, { force: true });
+        // The slot is free as soon as the sending ended; the old copy goes meanwhile.
         this.busy = false;
+        await fsp.rm(file, { force: true });
       };
       return { file, bytes: size, done };
     } catch (err) {
