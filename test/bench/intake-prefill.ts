@@ -1,6 +1,7 @@
 /**
  * Builds a real pult database for the intake benchmark: pult's migrations, then rows written
- * by pult's own repository functions (so they are what intake would have written), in one
+ * by pult's own repository functions (so they are what intake would have written: the
+ * errors' problems, their sets of computers and users, the per-day counters), in one
  * transaction of sql.js's release build, exported once. Not measured, and much faster than
  * sending the reports. The rows' zips are not written: nothing in intake reads them.
  */
@@ -11,7 +12,10 @@ import { ReportSchema } from '../../src/intake/report-schema';
 import { errorKeyOf } from '../../src/registry/error-key';
 import { factsOf } from '../../src/registry/report-facts';
 import { MIGRATIONS } from '../../src/storage/migrations';
-import { insertError, insertReport, rememberUid } from '../../src/storage/registry-repo';
+import { addsComputerToday, dayNumber, dayOf } from '../../src/registry/days';
+import { countInProblem } from '../../src/registry/problem-intake';
+import { problemKeyOf } from '../../src/registry/problem-key';
+import { computerSeen, countDay, countReport, insertError, insertReport, rememberUid } from '../../src/storage/registry-repo';
 import { prefilledClient, reportJson, reportsOfError } from './intake-data';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -36,13 +40,17 @@ export async function prefillDatabase(dbDir: string, errors: number, reports: nu
     const facts = factsOf(report, new Date(firstAt), ['report.json']);
     const first = new Date(firstAt).toISOString();
     const errorId = insertError(db, key, first);
-    let last = first;
+    const problemKey = problemKeyOf(key);
+    let problemId: number | undefined;
     for (let r = 0; r < count; r++) {
       const at = new Date(firstAt + Math.floor(((written + r) / reports) * 86_400_000)).toISOString();
       const uid = randomUUID();
+      const clientId = prefilledClient(e, r);
+      const newComputer = !computerSeen(db, errorId, clientId);
       const reportId = insertReport(db, {
         errorId,
-        facts: { ...facts, uid, clientId: prefilledClient(e, r), time: at, userDescription: r % 4 === 0 ? facts.userDescription : undefined },
+        day: dayNumber(at),
+        facts: { ...facts, uid, clientId, time: at, userDescription: r % 4 === 0 ? facts.userDescription : undefined },
         groupable: true,
         ip: `10.0.${r % 250}.${e % 250}`,
         receivedAt: at,
@@ -50,9 +58,21 @@ export async function prefillDatabase(dbDir: string, errors: number, reports: nu
         zipSize: 20_000 + (r % 40_000),
       });
       rememberUid(db, uid, reportId);
-      last = at;
+      countReport(db, errorId, at, newComputer);
+      countDay(db, errorId, dayOf(at), addsComputerToday(dayNumber(at), newComputer, undefined));
+      problemId = countInProblem(db, {
+        errorId,
+        problemId,
+        linked: problemId !== undefined,
+        problemKey: () => problemKey,
+        key,
+        clientId,
+        userName: facts.userName,
+        stored: true,
+        newComputer,
+        time: at,
+      }).problemId;
     }
-    db.run('UPDATE errors SET reports_total = ?, computers = ?, last_seen = ? WHERE id = ?', [count, count, last, errorId]);
     written += count;
   }
   db.run('COMMIT');
@@ -68,7 +88,7 @@ export async function prefillDatabase(dbDir: string, errors: number, reports: nu
  * repository SQL, the report definition or this file changes.
  */
 export function prefillCacheKey(errors: number, reports: number): string {
-  const files = ['src/storage/migrations.ts', 'src/storage/registry-repo.ts', 'src/registry/error-key.ts', 'src/registry/report-facts.ts', 'test/bench/intake-data.ts', 'test/bench/intake-prefill.ts'];
+  const files = ['src/storage/migrations.ts', 'src/storage/registry-repo.ts', 'src/registry/error-key.ts', 'src/registry/report-facts.ts', 'src/registry/problem-intake.ts', 'src/registry/problem-key.ts', 'src/storage/problems-repo.ts', 'src/registry/days.ts', 'test/bench/intake-data.ts', 'test/bench/intake-prefill.ts'];
   const h = createHash('sha256').update(`${errors}/${reports}`);
   for (const f of files) h.update(fs.readFileSync(path.join(__dirname, '..', '..', f)));
   return h.digest('hex').slice(0, 16);
