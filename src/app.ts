@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import { RefusalLog } from './registry/refusals';
 import { UnaskedCounts } from './registry/unasked-counts';
+import { DeferredIndexes } from './registry/deferred-indexes';
 import { createAccess } from './web/access';
 import { refuseEncodedBodies } from './web/content-encoding';
 import { errorHandler } from './web/error-handler';
@@ -28,7 +29,9 @@ export function createApp(deps: AppDeps): Koa {
     cacheSeconds: deps.config.accessCacheSeconds,
     log: deps.log,
   });
-  const ctx: AppContext = { ...deps, renderer, access, refusals: new RefusalLog(), unasked: deps.unasked ?? new UnaskedCounts(deps.store, deps.log) };
+  const ctx: AppContext = { ...deps, renderer, access, refusals: new RefusalLog(), unasked: deps.unasked ?? new UnaskedCounts(deps.store, deps.log),
+    indexes: deps.indexes ?? new DeferredIndexes(deps.store, deps.log),
+  };
 
   const app = new Koa();
   app.proxy = false;

@@ -17,6 +17,7 @@ import { clearJob } from './registry/clear';
 import { DiskGuard } from './registry/disk-guard';
 import { RetentionSchedule, retentionJob } from './registry/retention';
 import { UnaskedCounts } from './registry/unasked-counts';
+import { DeferredIndexes } from './registry/deferred-indexes';
 import { SettingsStore } from './registry/settings-store';
 import { openStore } from './storage/engine';
 import { DatabaseBackups } from './storage/backup';
@@ -101,6 +102,8 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
     await disk.start();
     const unasked = new UnaskedCounts(store, log);
     unasked.start();
+    const indexes = new DeferredIndexes(store, log);
+    indexes.start();
     app = createApp({
       route: host.route,
       kserver,
@@ -117,6 +120,7 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
       jobs,
       disk,
       unasked,
+      indexes,
       backups: new DatabaseBackups(store, host.StoragePath),
     });
     const zipBytes = new ZipBytes(store);
@@ -133,6 +137,7 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
       await jobs.stop();
       await notifier.stop();
       await unasked.stop();
+      await indexes.stop();
       await store.close();
       await zips.close();
     };

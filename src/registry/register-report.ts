@@ -31,6 +31,7 @@ import { addUnasked } from '../storage/getinfo-repo';
 import { findProblemByKey, problemOfError, takesNoMoreReports } from '../storage/problems-repo';
 import { factsOf, isGroupable, type ReportFacts } from './report-facts';
 import type { SettingsStore } from './settings-store';
+import type { DeferredIndexes } from './deferred-indexes';
 
 export interface RegisterDeps {
   store: Store;
@@ -41,6 +42,8 @@ export interface RegisterDeps {
   onNewError?: () => void;
   /** Refusals the settings page tells of (an empty version, say). */
   refusals?: RefusalLog;
+  /** Told which problem a report counted for: its search words and list order follow in a batch. */
+  indexes?: Pick<DeferredIndexes, 'counted'>;
 }
 
 /** A report intake has read (read-report.ts), and where and when it came from. */
@@ -102,6 +105,7 @@ export async function registerReport(deps: RegisterDeps, input: Incoming): Promi
     receivedAt: input.receivedAt.toISOString(),
     zipSize: input.zip.length,
     problemKey: once(() => problemKeyOf(key)),
+    counted: deps.indexes ? (problemId, stored) => deps.indexes!.counted(problemId, stored) : undefined,
   };
 
   // A cheap look first, so a repeat from the same computer writes no zip at all.
@@ -151,6 +155,7 @@ interface Plan {
   zipSize: number;
   /** The problem rule's key (problem-key.ts), computed once and only when a new error needs it. */
   problemKey: () => string;
+  counted: ((problemId: number, stored: boolean) => void) | undefined;
 }
 
 /**
@@ -191,6 +196,7 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
     countReport(db, errorId, p.receivedAt, false);
     countDay(db, errorId, day, addsComputerToday(today, false, target.last_day));
     const problem = countInProblem(db, problemShare(p, errorId, { known, linked: linked !== undefined }, false, false));
+    p.counted?.(problem.problemId, false);
     rememberUid(db, p.delivery, target.id);
     return { kind: 'folded', errorId, reportId: target.id, ...regressed(problem) };
   }
@@ -215,6 +221,7 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
   countReport(db, errorId, p.receivedAt, newComputer);
   countDay(db, errorId, day, addsComputerToday(today, newComputer, undefined));
   const problem = countInProblem(db, problemShare(p, errorId, { known, linked: linked !== undefined }, true, newComputer));
+  p.counted?.(problem.problemId, true);
   rememberUid(db, p.delivery, reportId);
   return { kind: isNewError ? 'new-error' : 'new-report', errorId, reportId, ...regressed(problem) };
 }

@@ -24,13 +24,15 @@ export interface ProblemFilter extends ErrorFilter {
 /** Keyset position: the sort value and id of the last row shown (older) or the first (newer). */
 export type ProblemCursor = { before: { key: string | number; id: number } } | { after: { key: string | number; id: number } } | { first: true };
 
+/** The column each order walks: copies of the counters (migration 14), first_seen itself. */
 const COLUMN: Record<ProblemSort, string> = {
-  last: 'last_seen',
+  last: 'sort_last',
   first: 'first_seen',
-  reports: 'reports_total',
-  computers: 'computers',
-  users: 'users',
+  reports: 'sort_reports',
+  computers: 'sort_computers',
+  users: 'sort_users',
 };
+
 
 const FILTERS = `(:status IS NULL OR status = :status) AND (:owner IS NULL OR owner_login = :owner)
   AND (:config IS NULL OR config_name = :config) AND last_seen >= :since

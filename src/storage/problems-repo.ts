@@ -21,10 +21,15 @@ export interface ProblemRow {
   no_more_reports: number;
   /** getInfo answers "no" and forced uploads not stored, flushed so far. */
   unasked_total: number;
+  /** Its place in the list's orders: the counters as of the last refresh (migration 14). */
+  sort_last: string;
+  sort_reports: number;
+  sort_computers: number;
+  sort_users: number;
 }
 
 export const PROBLEM_COLUMNS = `id, config_name, status, owner_login, owner_name, fixed_in, reason, rev, first_seen, last_seen,
-  reports_total, computers, users, no_more_reports, unasked_total`;
+  reports_total, computers, users, no_more_reports, unasked_total, sort_last, sort_reports, sort_computers, sort_users`;
 
 export function findProblemByKey(db: Database, keyHash: string): number | undefined {
   return get<{ problem_id: number }>(db, 'SELECT problem_id FROM problem_keys WHERE key_hash = ?', [keyHash])?.problem_id;
@@ -32,8 +37,9 @@ export function findProblemByKey(db: Database, keyHash: string): number | undefi
 
 /** A new problem for a new error's key (status "новая", revision 1). */
 export function insertProblem(db: Database, configName: string, keyHash: string, time: string): number {
-  const id = get<{ id: number }>(db, 'INSERT INTO problems (config_name, first_seen, last_seen) VALUES (?, ?, ?) RETURNING id', [
+  const id = get<{ id: number }>(db, 'INSERT INTO problems (config_name, first_seen, last_seen, sort_last) VALUES (?, ?, ?, ?) RETURNING id', [
     configName,
+    time,
     time,
     time,
   ])!.id;
@@ -252,6 +258,30 @@ function refreshProblemTotals(db: Database, problemId: number): void {
        users = (SELECT COUNT(*) FROM problem_users WHERE problem_id = :p)
      WHERE id = :p`,
     { ':p': problemId },
+  );
+  syncSortKeys(db, [problemId]);
+}
+
+/**
+ * The list's order of these problems takes their counters now (migration 14: intake changes
+ * the counters only; registry/deferred-indexes.ts brings the order up in batches).
+ */
+export function syncSortKeys(db: Database, problemIds: number[]): void {
+  run(
+    db,
+    `UPDATE problems SET sort_last = last_seen, sort_reports = reports_total, sort_computers = computers, sort_users = users
+      WHERE id IN (SELECT value FROM json_each(?))
+        AND (sort_last <> last_seen OR sort_reports <> reports_total OR sort_computers <> computers OR sort_users <> users)`,
+    [JSON.stringify(problemIds)],
+  );
+}
+
+/** Every problem's order from its counters (at start: the batch in memory was lost with the process). */
+export function syncAllSortKeys(db: Database): number {
+  return run(
+    db,
+    `UPDATE problems SET sort_last = last_seen, sort_reports = reports_total, sort_computers = computers, sort_users = users
+      WHERE sort_last <> last_seen OR sort_reports <> reports_total OR sort_computers <> computers OR sort_users <> users`,
   );
 }
 

@@ -1,5 +1,5 @@
 import type { Database } from 'sql.js';
-import { all } from './sql';
+import { all, get, run } from './sql';
 
 /**
  * SQL of the search (registry/search-query.ts says what a query means). Each part returns
@@ -39,4 +39,33 @@ export function errorsByExact(db: Database, exact: string, number: number | unde
      UNION SELECT id FROM errors WHERE id = ?`,
     [exact, number ?? null, number ?? null],
   ).map((r) => r.id);
+}
+
+/**
+ * Adds the next reports not yet in report_search (ids above meta 'report_search_upto'), at
+ * most `limit`, and moves the mark past them; returns how many were added. Ids only go up,
+ * so the rows above the mark are exactly the ones never indexed (migration 14).
+ */
+export function indexNextReports(db: Database, limit: number): number {
+  const upto = searchedUpTo(db);
+  const last = get<{ id: number | null; n: number }>(db, 'SELECT MAX(id) AS id, COUNT(*) AS n FROM (SELECT id FROM reports WHERE id > ? ORDER BY id LIMIT ?)', [upto, limit])!;
+  if (last.id === null) return 0;
+  // The mark first: report_doc shows the reports up to it.
+  run(db, "UPDATE meta SET value = ? WHERE key = 'report_search_upto'", [last.id]);
+  run(
+    db,
+    `INSERT INTO report_search (docid, user_name, descriptions, additional_info, client_id)
+       SELECT rowid, user_name, descriptions, additional_info, client_id FROM report_doc WHERE rowid > ? AND rowid <= ?`,
+    [upto, last.id],
+  );
+  return last.n;
+}
+
+/** Whether some report is not in report_search yet. */
+export function hasUnindexedReports(db: Database): boolean {
+  return get(db, 'SELECT 1 AS x FROM reports WHERE id > ? LIMIT 1', [searchedUpTo(db)]) !== undefined;
+}
+
+function searchedUpTo(db: Database): number {
+  return get<{ v: number }>(db, "SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = 'report_search_upto'")?.v ?? 0;
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../log';
 import type { DiskGuard } from '../registry/disk-guard';
 import type { RefusalLog } from '../registry/refusals';
 import type { UnaskedCounts } from '../registry/unasked-counts';
+import type { DeferredIndexes } from '../registry/deferred-indexes';
 import type { DatabaseBackups } from '../storage/backup';
 import type { SettingsStore } from '../registry/settings-store';
 import type { Store } from '../storage/store';
@@ -40,6 +41,8 @@ export interface AppDeps {
   backups?: DatabaseBackups;
   /** getInfo "no" answers counted in memory and flushed (absent: the app makes its own, flushed only when asked). */
   unasked?: UnaskedCounts;
+  /** The search words and list orders intake leaves for a batch (absent: the app makes its own, written when a list asks). */
+  indexes?: DeferredIndexes;
   /** The process's figures for s/status (absent where there is no plugin process around the app). */
   status?: StatusService;
 }
@@ -51,4 +54,5 @@ export interface AppContext extends AppDeps {
   /** What the acceptance rules refused since start (the settings page tells of it). */
   refusals: RefusalLog;
   unasked: UnaskedCounts;
+  indexes: DeferredIndexes;
 }

@@ -18,6 +18,8 @@ import { hostileReportJson } from '../helpers/hostile-report';
 import { planClear, startClear } from '../../src/registry/clear';
 import { startRetentionPass } from '../../src/registry/retention';
 import { startApp } from './harness';
+import { syncAllSortKeys } from '../../src/storage/problems-repo';
+import { indexNextReports } from '../../src/storage/search-repo';
 import { searchErrors } from '../../src/registry/search';
 import { parseSearch } from '../../src/registry/search-query';
 import { problemDaysFrom } from '../../src/storage/problem-list-repo';
@@ -178,7 +180,12 @@ async function main() {
     const BATCH = 2000;
     for (let from = 1; from <= ERRORS; from += BATCH) {
       const to = Math.min(ERRORS + 1, from + BATCH);
-      await app.store.write((db) => fill(db, from, to, (id) => (id === 1 ? hotReports : perError), nextReport));
+      await app.store.write((db) => {
+        fill(db, from, to, (id) => (id === 1 ? hotReports : perError), nextReport);
+        // What the plugin's batches (registry/deferred-indexes.ts) would have done meanwhile.
+        indexNextReports(db, Number.MAX_SAFE_INTEGER);
+        syncAllSortKeys(db);
+      });
     }
     // A long history on the hot problem: every kind of event, comments included.
     await app.store.write((db) => {

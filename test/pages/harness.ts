@@ -23,6 +23,7 @@ import { clearJob } from '../../src/registry/clear';
 import { problemKeyOf } from '../../src/registry/problem-key';
 import { countInProblem } from '../../src/registry/problem-intake';
 import { registerReport, type Outcome } from '../../src/registry/register-report';
+import { DeferredIndexes } from '../../src/registry/deferred-indexes';
 import { retentionJob } from '../../src/registry/retention';
 import { SettingsStore } from '../../src/registry/settings-store';
 import type { Settings } from '../../src/registry/settings-schema';
@@ -108,6 +109,8 @@ export interface TestApp {
   settings: SettingsStore;
   /** The background batch runner (clear, retention); `jobs.idle()` waits for it. */
   jobs: BackgroundJobs;
+  /** The search words and list orders intake left for a batch; `catchUp()` writes them. */
+  indexes: DeferredIndexes;
   kserver: ReturnType<typeof fakeKServer>;
   port: number;
   request(method: string, urlPath: string, options?: { headers?: Record<string, string>; body?: string | Buffer }): Promise<Reply>;
@@ -141,6 +144,7 @@ export async function startApp(
     definitions: [clearJob(settingsStore, silentLogger), retentionJob(settingsStore, silentLogger)],
     pauseMs: 0,
   });
+  const indexes = new DeferredIndexes(store);
   const app = createApp({
     route: ROUTE,
     kserver,
@@ -152,6 +156,7 @@ export async function startApp(
     store,
     zips,
     jobs,
+    indexes,
     backups: new DatabaseBackups(store, dir),
   });
   const server = http.createServer(app.callback());
@@ -180,13 +185,14 @@ export async function startApp(
       req.end();
     });
 
-  const registerDeps = { store, zips, settings: settingsStore, log: silentLogger };
+  const registerDeps = { store, zips, settings: settingsStore, log: silentLogger, indexes };
   return {
     dir,
     store,
     zips,
     settings: settingsStore,
     jobs,
+    indexes,
     kserver,
     port,
     request,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { buildReportZip } from '../helpers/build-report';
 import { BASE, buildErrors, rows, startApp } from './harness';
 
 const JSON_ACCEPT = { accept: 'application/json' };
@@ -83,6 +84,20 @@ describe('errorsList: filters and order', () => {
     assert.match(bad.text, /ожидается last, first, reports, computers, users или trend/);
   });
 
+  it('orders by what arrived a moment ago: reports registered between two page loads move their problem up at once', async (t) => {
+    const app = await withBugs(t);
+    const browser = app.browser('reader');
+    const order = async (sort: string) => JSON.parse((await browser.get(`${BASE}s/errorsList?sort=${sort}`, JSON_ACCEPT)).text).items.map((i: { id: number }) => i.id);
+    assert.deepEqual(await order('reports'), [1, 2]);
+    for (let i = 0; i < 7; i++) await app.registerZip(await buildReportZip({ texts: ['Ошибка обмена: таймаут'], clientId: `pc-new-${i}`, id: `new-${i}` }));
+    const third = rows<{ id: number }>(app.store, 'SELECT id FROM problems ORDER BY id DESC LIMIT 1')[0]!.id;
+    assert.deepEqual(await order('reports'), [third, 1, 2], 'seven reports outrank five');
+    assert.deepEqual(await order('computers'), [third, 1, 2]);
+    assert.deepEqual((await order('last'))[0], third);
+    // Their places are written, not only computed: the rows agree with the counters.
+    const stale = rows(app.store, 'SELECT id FROM problems WHERE sort_reports <> reports_total OR sort_last <> last_seen OR sort_computers <> computers OR sort_users <> users');
+    assert.deepEqual(stale, []);
+  });
   it('pages in any order with before + key, and the next link keeps the filters', async (t) => {
     const app = await withBugs(t);
     const browser = app.browser('reader');

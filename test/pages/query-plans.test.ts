@@ -111,7 +111,7 @@ describe('query plans of the pages', () => {
       it(`the problem list by ${sort}, filtered by ${name}: a walk of problems_by_${sort} in order, both directions, no sort`, async () => {
         const db = await schemaDb();
         db.run("INSERT INTO problems (id, config_name, first_seen, last_seen) VALUES (100, 'К', '', ''), (101, 'К', '', '')");
-        const row = { id: 101, last_seen: '', first_seen: '', reports_total: 0, computers: 0, users: 0 } as ProblemRow;
+        const row = { id: 101, last_seen: '', first_seen: '', reports_total: 0, computers: 0, users: 0, sort_last: '', sort_reports: 0, sort_computers: 0, sort_users: 0 } as ProblemRow;
         const plans = plansOf(db, (d) => {
           listProblems(d, sort, filter, { first: true }, 50);
           listProblems(d, sort, filter, { after: { key: 0, id: 99 } }, 50);

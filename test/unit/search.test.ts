@@ -8,6 +8,7 @@ import { dayOf } from '../../src/registry/days';
 import { registerReport, type RegisterDeps } from '../../src/registry/register-report';
 import { parseSearch } from '../../src/registry/search-query';
 import { searchErrors } from '../../src/registry/search';
+import { DeferredIndexes } from '../../src/registry/deferred-indexes';
 import { SettingsStore } from '../../src/registry/settings-store';
 import { openStore } from '../../src/storage/engine';
 import { MIGRATIONS } from '../../src/storage/migrations';
@@ -41,14 +42,20 @@ describe('searchErrors and the day counters on a real store', () => {
   let deps: RegisterDeps;
   const send = async (changes: ReportChanges, receivedAt = new Date()) =>
     registerReport(deps, { ...(await readReport(await buildReportZip(changes), 1 << 20)), ip: undefined, receivedAt });
-  const find = (q: string) => deps.store.read((db) => searchErrors(db, parseSearch(q)!).errorIds);
+  let indexes: DeferredIndexes;
+  // As the list does: the batch of search words intake left is written first.
+  const find = async (q: string) => {
+    await indexes.catchUp();
+    return deps.store.read((db) => searchErrors(db, parseSearch(q)!).errorIds);
+  };
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pult-search-'));
     const store = await openStore({ dir: path.join(dir, 'db'), migrations: MIGRATIONS, log: () => {} });
     const settings = SettingsStore.open(dir);
     await settings.update(MED_SETTINGS as never);
-    deps = { store, zips: new ZipStore(path.join(dir, 'zips')), settings, log: silent };
+    indexes = new DeferredIndexes(store);
+    deps = { store, zips: new ZipStore(path.join(dir, 'zips')), settings, log: silent, indexes };
     await send({ texts: ['Не заполнено поле «Лечащий врач»'], userName: 'Петрова А.', clientId: 'pc-a', id: 'report-uid-1' }); // error 1
     await send({ texts: ['Деление на 0'], userName: 'Иванов И.', userDescription: 'нажал кнопку\nОтменить', clientId: 'pc-b', edit: (j) => (j.additionalInfo = 'Склад: Главный') }); // error 2
     await send({ texts: ['Деление на 0'], clientId: 'pc-b', userDescription: 'снова упало при записи' }); // folds into error 2's report
@@ -58,31 +65,58 @@ describe('searchErrors and the day counters on a real store', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('finds error texts by prefix in any case, Cyrillic and Latin', () => {
-    assert.deepEqual(find('лечащ'), [1]);
-    assert.deepEqual(find('ДЕЛЕНИЕ'), [2]);
+  it('finds error texts by prefix in any case, Cyrillic and Latin', async () => {
+    assert.deepEqual(await find('лечащ'), [1]);
+    assert.deepEqual(await find('ДЕЛЕНИЕ'), [2]);
   });
-  it('finds user names, descriptions (across a line break, and a folded repeat\'s), additionalInfo and computer ids', () => {
-    assert.deepEqual(find('иванов'), [2]);
-    assert.deepEqual(find('отменить'), [2], 'the word after the line break');
-    assert.deepEqual(find('записи'), [2], 'the description the fold added');
-    assert.deepEqual(find('склад главный'), [2]);
-    assert.deepEqual(find('pc-a'), [1]);
+  it('finds user names, descriptions (across a line break, and a folded repeat\'s), additionalInfo and computer ids', async () => {
+    assert.deepEqual(await find('иванов'), [2]);
+    assert.deepEqual(await find('отменить'), [2], 'the word after the line break');
+    assert.deepEqual(await find('записи'), [2], 'the description the fold added');
+    assert.deepEqual(await find('склад главный'), [2]);
+    assert.deepEqual(await find('pc-a'), [1]);
   });
-  it('finds the exact report id and the error number', () => {
-    assert.deepEqual(find('report-uid-1')[0], 1);
-    assert.deepEqual(find('2')[0], 2);
+  it('finds the exact report id and the error number', async () => {
+    assert.deepEqual((await find('report-uid-1'))[0], 1);
+    assert.deepEqual((await find('2'))[0], 2);
   });
-  it('requires every word', () => {
-    assert.deepEqual(find('деление петрова'), []);
+  it('requires every word', async () => {
+    assert.deepEqual(await find('деление петрова'), []);
   });
   it('forgets a report that is deleted (the index follows every delete)', async () => {
     await send({ texts: ['Временная ошибка'], userName: 'Сидоров', clientId: 'pc-c' });
-    assert.equal(find('сидоров').length, 1);
+    assert.equal((await find('сидоров')).length, 1);
     await deps.store.write((db) => run(db, "DELETE FROM reports WHERE user_name = 'Сидоров'"));
-    assert.deepEqual(find('сидоров'), []);
+    assert.deepEqual(await find('сидоров'), []);
     const integrity = deps.store.read((db) => all<{ x: string }>(db, "INSERT INTO report_search (report_search) VALUES ('integrity-check') RETURNING 1 AS x"));
     assert.ok(integrity);
+  });
+  it('finds a description folded into a report that was already indexed, and the earlier ones still', async () => {
+    await send({ texts: ['Ошибка блокировки'], clientId: 'pc-d', userDescription: 'первое описание' });
+    assert.equal((await find('первое')).length, 1, 'indexed by the batch');
+    await send({ texts: ['Ошибка блокировки'], clientId: 'pc-d', userDescription: 'второе описание' }); // folds: the triggers re-index it
+    const [id] = await find('первое');
+    assert.deepEqual(await find('второе'), [id!]);
+  });
+  it('forgets a report deleted before the batch reached it, and the index stays whole', async () => {
+    await send({ texts: ['Ошибка до индекса'], userName: 'Кузнецов', clientId: 'pc-e' });
+    await deps.store.write((db) => run(db, "DELETE FROM reports WHERE user_name = 'Кузнецов'"));
+    assert.deepEqual(await find('кузнецов'), []);
+    assert.ok(deps.store.read((db) => all(db, "INSERT INTO report_search (report_search) VALUES ('integrity-check') RETURNING 1 AS x")));
+  });
+  it('indexes after a restart what the process registered and never indexed', async () => {
+    await send({ texts: ['Ошибка перед остановкой'], userName: 'Соколов', clientId: 'pc-f' });
+    const upto = () => deps.store.read((db) => all<{ v: string }>(db, "SELECT value AS v FROM meta WHERE key = 'report_search_upto'"))[0]!.v;
+    const maxId = () => deps.store.read((db) => all<{ id: number }>(db, 'SELECT MAX(id) AS id FROM reports'))[0]!.id;
+    assert.ok(Number(upto()) < maxId(), 'left for the batch');
+    const check = deps.store.read((db) => all<{ integrity_check: string }>(db, 'PRAGMA integrity_check'));
+    assert.deepEqual(check, [{ integrity_check: 'ok' }], 'the index and its content agree while reports wait for the batch');
+    await deps.store.close();
+    const store = await openStore({ dir: path.join(dir, 'db'), migrations: MIGRATIONS, log: () => {} });
+    indexes = new DeferredIndexes(store); // what a new process starts with: nothing in memory
+    deps = { ...deps, store, indexes };
+    assert.equal((await find('соколов')).length, 1);
+    assert.equal(Number(upto()), maxId());
   });
   it('counts reports and computers per Moscow day: a repeat the same day adds a report, not a computer', () => {
     const days = deps.store.read((db) => all<{ error_id: number; day: string; reports: number; computers: number }>(db, 'SELECT * FROM error_days WHERE error_id = 2'));

@@ -1,7 +1,7 @@
 import { parseSearch } from '../../registry/search-query';
 import { searchErrors, type SearchHits } from '../../registry/search';
 import { ChangeCache } from './change-cache';
-import { hasProblemsBeyond, listProblems, type ProblemCursor, type ProblemFilter, type ProblemSort } from '../../storage/problem-list-repo';
+import { hasProblemsBeyond, listProblems, sortKeyOf, type ProblemCursor, type ProblemFilter, type ProblemSort } from '../../storage/problem-list-repo';
 import { errorsOfProblem, readProblem, type ProblemRow } from '../../storage/problems-repo';
 import type { Store } from '../../storage/store';
 import { filterOptions, type ErrorsListInput, type ListPage, type Option } from './errors-list';
@@ -98,7 +98,7 @@ export function problemsListView(store: Store, facets: FacetsCache, q: ErrorsLis
   const path = `${base}s/errorsList`;
   const first = page.rows[0];
   const last = page.rows[page.rows.length - 1];
-  const keyOf = (r: ProblemRow) => (q.sort === 'trend' ? undefined : String(sortValue(r, q.sort)));
+  const keyOf = (r: ProblemRow) => (q.sort === 'trend' ? undefined : String(sortKeyOf(r, q.sort)));
   const option = <T extends string>(values: readonly T[], label: (v: T) => string, selected: string | undefined) =>
     values.map((v) => ({ value: v, label: label(v), selected: v === selected }));
   return {
@@ -127,9 +127,6 @@ export function problemsListView(store: Store, facets: FacetsCache, q: ErrorsLis
   };
 }
 
-function sortValue(r: ProblemRow, sort: ProblemSort): string | number {
-  return { last: r.last_seen, first: r.first_seen, reports: r.reports_total, computers: r.computers, users: r.users }[sort];
-}
 
 function cursorIds(q: ErrorsListInput): { before?: number; after?: number } {
   return { before: q.before, after: q.after };
@@ -147,7 +144,7 @@ function cursorOfList(q: ErrorsListInput & { sort: ProblemSort }, read: (id: num
   if (key === undefined || (typeof key === 'number' && !Number.isFinite(key))) {
     const row = read(id);
     if (!row) return { first: true };
-    key = sortValue(row, q.sort);
+    key = sortKeyOf(row, q.sort);
   }
   return q.before !== undefined ? { before: { key, id } } : { after: { key, id } };
 }

@@ -32,7 +32,7 @@ export function trendPage(db: Database, filter: ProblemFilter, cursor: { before?
   // The rest: last report before the window (a problem with reports in it is active).
   const windowStart = new Date(Date.parse(`${w.from}T00:00:00+03:00`)).toISOString();
   const restAfter = (row: ProblemRow | undefined, n: number) =>
-    listProblems(db, 'last', filter, { before: row ? { key: row.last_seen, id: row.id } : { key: windowStart, id: 0 } }, n, errorIds);
+    listProblems(db, 'last', filter, { before: row ? { key: row.sort_last, id: row.id } : { key: windowStart, id: 0 } }, n, errorIds);
   const at = cursor.before === undefined ? -1 : active.findIndex((p) => p.id === cursor.before);
   let rows: ProblemRow[];
   if (cursor.before === undefined || at >= 0) {

@@ -106,6 +106,7 @@ export function intakeRoutes(app: AppContext): Router {
           log: app.log,
           onNewError: () => app.notifier?.wake(),
           refusals: app.refusals,
+          indexes: app.indexes,
         },
         { ...read, ip: clientAddress(ctx.get('x-kodeks-monitor-remote-addr')), receivedAt: new Date() },
       );

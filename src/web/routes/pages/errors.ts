@@ -14,6 +14,8 @@ export function errorsRoutes(router: Router, { app, pages, facets, flash }: Staf
   router.get('/errorsList', async (ctx) => {
     const q = parseInput(ErrorsListQuery, ctx.query);
     const viewer = q.owner === 'me' ? (await pages.viewerOf(ctx))?.login : undefined;
+    // The problems' orders and the search index as of now (registry/deferred-indexes.ts).
+    if (q.view === 'problems') await app.indexes.catchUp();
     if (q.view === 'problems' && ctx.accepts('html', 'json') === 'json') {
       const list = problemsListView(app.store, facets, q, ctx.state.base, viewer);
       ctx.set('Cache-Control', 'no-store');

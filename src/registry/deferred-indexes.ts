@@ -1,0 +1,88 @@
+import type { Logger } from '../log';
+import { syncAllSortKeys, syncSortKeys } from '../storage/problems-repo';
+import { hasUnindexedReports, indexNextReports } from '../storage/search-repo';
+import type { Store } from '../storage/store';
+
+/** How often the batches run while reports arrive, ms. */
+export const CATCH_UP_MS = 1000;
+/** Reports added to the search index per transaction: ≈ 10–20 ms of the loop. */
+const REPORTS_PER_BATCH = 500;
+/** Problems whose place in the list is refreshed per transaction. */
+const PROBLEMS_PER_BATCH = 2000;
+
+/**
+ * The derived data intake leaves for later (migration 14): the search words of new reports
+ * and the problems' places in the list's orders. Written with every report they took a
+ * third of intake's SQL time; here they are written in batches CATCH_UP_MS later, and
+ * `catchUp` brings both fully up to date before the list or a search reads them, so
+ * what a reader sees is exact. Nothing is lost by a crash: the unindexed reports are found
+ * by id in the database, and the orders of every problem are refreshed at start.
+ */
+export class DeferredIndexes {
+  private dirty = new Set<number>();
+  private reportsPending = true;
+  private fullSyncDone = false;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly log?: Logger,
+  ) {}
+
+  /** Intake counted a report for this problem (its counters changed); `stored`: a new report row. */
+  counted(problemId: number, stored: boolean): void {
+    this.dirty.add(problemId);
+    if (stored) this.reportsPending = true;
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.catchUp().catch((err: unknown) => this.log?.warn(`поисковый индекс и порядок списка: ${(err as Error).message}`)), CATCH_UP_MS);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and writes what is left. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.catchUp();
+  }
+
+  /**
+   * Everything intake committed before this call is in the search index and in the list's
+   * orders when it resolves. One run at a time; a call during a run waits for it and runs again.
+   */
+  async catchUp(): Promise<void> {
+    while (this.running) await this.running;
+    if (this.fullSyncDone && !this.reportsPending && this.dirty.size === 0) return;
+    this.running = this.run().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async run(): Promise<void> {
+    if (!this.fullSyncDone) {
+      // What was in memory when the process stopped is not known: refresh every problem.
+      await this.store.write((db) => syncAllSortKeys(db));
+      this.fullSyncDone = true;
+    }
+    while (this.dirty.size > 0) {
+      const ids = [...this.dirty].slice(0, PROBLEMS_PER_BATCH);
+      for (const id of ids) this.dirty.delete(id);
+      try {
+        await this.store.write((db) => syncSortKeys(db, ids));
+      } catch (err) {
+        for (const id of ids) this.dirty.add(id);
+        throw err;
+      }
+    }
+    // Cleared before the batches: a report stored meanwhile sets it again.
+    this.reportsPending = false;
+    try {
+      while ((await this.store.write((db) => indexNextReports(db, REPORTS_PER_BATCH))) === REPORTS_PER_BATCH);
+      if (this.store.read((db) => hasUnindexedReports(db))) this.reportsPending = true;
+    } catch (err) {
+      this.reportsPending = true;
+      throw err;
+    }
+  }
+}
