@@ -1,5 +1,5 @@
 import type { Logger } from '../log';
-import { syncAllSortKeys, syncSortKeys } from '../storage/problems-repo';
+import { syncSortKeys, syncSortKeysFrom } from '../storage/problems-repo';
 import { hasUnindexedReports, indexNextReports } from '../storage/search-repo';
 import type { Store } from '../storage/store';
 
@@ -62,7 +62,11 @@ export class DeferredIndexes {
   private async run(): Promise<void> {
     if (!this.fullSyncDone) {
       // What was in memory when the process stopped is not known: refresh every problem.
-      await this.store.write((db) => syncAllSortKeys(db));
+      let from: number | undefined = 0;
+      while (from !== undefined) {
+        const at: number = from;
+        from = await this.store.write((db) => syncSortKeysFrom(db, at, PROBLEMS_PER_BATCH * 5));
+      }
       this.fullSyncDone = true;
     }
     while (this.dirty.size > 0) {

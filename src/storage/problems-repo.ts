@@ -276,13 +276,21 @@ export function syncSortKeys(db: Database, problemIds: number[]): void {
   );
 }
 
-/** Every problem's order from its counters (at start: the batch in memory was lost with the process). */
-export function syncAllSortKeys(db: Database): number {
-  return run(
+/**
+ * The orders of the problems after `fromId`, at most `limit` of them (at start: the batch in
+ * memory was lost with the process). Returns the last id looked at, undefined past the end.
+ */
+export function syncSortKeysFrom(db: Database, fromId: number, limit: number): number | undefined {
+  const last = get<{ id: number | null }>(db, 'SELECT MAX(id) AS id FROM (SELECT id FROM problems WHERE id > ? ORDER BY id LIMIT ?)', [fromId, limit])!.id;
+  if (last === null) return undefined;
+  run(
     db,
     `UPDATE problems SET sort_last = last_seen, sort_reports = reports_total, sort_computers = computers, sort_users = users
-      WHERE sort_last <> last_seen OR sort_reports <> reports_total OR sort_computers <> computers OR sort_users <> users`,
+      WHERE id > ? AND id <= ?
+        AND (sort_last <> last_seen OR sort_reports <> reports_total OR sort_computers <> computers OR sort_users <> users)`,
+    [fromId, last],
   );
+  return last;
 }
 
 /** The problems a set of errors belongs to (one bound JSON array, as clear-repo does). */

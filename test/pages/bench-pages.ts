@@ -18,7 +18,7 @@ import { hostileReportJson } from '../helpers/hostile-report';
 import { planClear, startClear } from '../../src/registry/clear';
 import { startRetentionPass } from '../../src/registry/retention';
 import { startApp } from './harness';
-import { syncAllSortKeys } from '../../src/storage/problems-repo';
+import { syncSortKeysFrom } from '../../src/storage/problems-repo';
 import { indexNextReports } from '../../src/storage/search-repo';
 import { searchErrors } from '../../src/registry/search';
 import { parseSearch } from '../../src/registry/search-query';
@@ -184,7 +184,7 @@ async function main() {
         fill(db, from, to, (id) => (id === 1 ? hotReports : perError), nextReport);
         // What the plugin's batches (registry/deferred-indexes.ts) would have done meanwhile.
         indexNextReports(db, Number.MAX_SAFE_INTEGER);
-        syncAllSortKeys(db);
+        syncSortKeysFrom(db, 0, Number.MAX_SAFE_INTEGER);
       });
     }
     // A long history on the hot problem: every kind of event, comments included.

@@ -104,7 +104,7 @@ describe('searchErrors and the day counters on a real store', () => {
     assert.deepEqual(await find('кузнецов'), []);
     assert.ok(deps.store.read((db) => all(db, "INSERT INTO report_search (report_search) VALUES ('integrity-check') RETURNING 1 AS x")));
   });
-  it('indexes after a restart what the process registered and never indexed', async () => {
+  it('indexes after a restart what the process registered and never indexed, and puts the problems in their places', async () => {
     await send({ texts: ['Ошибка перед остановкой'], userName: 'Соколов', clientId: 'pc-f' });
     const upto = () => deps.store.read((db) => all<{ v: string }>(db, "SELECT value AS v FROM meta WHERE key = 'report_search_upto'"))[0]!.v;
     const maxId = () => deps.store.read((db) => all<{ id: number }>(db, 'SELECT MAX(id) AS id FROM reports'))[0]!.id;
@@ -117,6 +117,8 @@ describe('searchErrors and the day counters on a real store', () => {
     deps = { ...deps, store, indexes };
     assert.equal((await find('соколов')).length, 1);
     assert.equal(Number(upto()), maxId());
+    const stale = deps.store.read((db) => all(db, 'SELECT id FROM problems WHERE sort_reports <> reports_total OR sort_last <> last_seen'));
+    assert.deepEqual(stale, [], 'the problems the lost batch knew of take their places at start');
   });
   it('counts reports and computers per Moscow day: a repeat the same day adds a report, not a computer', () => {
     const days = deps.store.read((db) => all<{ error_id: number; day: string; reports: number; computers: number }>(db, 'SELECT * FROM error_days WHERE error_id = 2'));
