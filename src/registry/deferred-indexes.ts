@@ -3,8 +3,8 @@ import { syncSortKeys, syncSortKeysFrom } from '../storage/problems-repo';
 import { hasUnindexedReports, indexNextReports } from '../storage/search-repo';
 import type { Store } from '../storage/store';
 
-/** How often the batches run while reports arrive, ms. */
-export const CATCH_UP_MS = 1000;
+/** How often the batches run while reports arrive, ms: longer batches share more pages of the journal (measured: 52 → 43 KB per report from 1 s to 5 s); a reader never waits for the timer. */
+export const CATCH_UP_MS = 5000;
 /** Reports added to the search index per transaction: ≈ 10–20 ms of the loop. */
 const REPORTS_PER_BATCH = 500;
 /** Problems whose place in the list is refreshed per transaction. */

@@ -365,4 +365,18 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 15,
+    description: 'a report is in one of two indexes by computer: the groupable one (unique) or the others',
+    up(db) {
+      // reports_by_computer repeated, for every groupable report, what reports_groupable_once
+      // (migration 4) holds: one index entry (a page of the journal) per report and ~7 % of
+      // the database for nothing. The other reports — with files, without grouping — get
+      // their own small index; "is this computer new to the error" asks both.
+      db.exec(`
+        DROP INDEX reports_by_computer;
+        CREATE INDEX reports_by_computer_ungrouped ON reports (error_id, client_id) WHERE groupable = 0 AND client_id IS NOT NULL;
+      `);
+    },
+  },
 ];

@@ -55,8 +55,16 @@ export function rememberUid(db: Database, uid: string, reportId: number): void {
   run(db, 'INSERT OR IGNORE INTO report_uids (uid, report_id) VALUES (?, ?)', [uid, reportId]);
 }
 
+/** Whether a report of this error came from this computer: a groupable one or another (migration 15). */
 export function computerSeen(db: Database, errorId: number, clientId: string): boolean {
-  return get(db, 'SELECT 1 AS x FROM reports WHERE error_id = ? AND client_id = ? LIMIT 1', [errorId, clientId]) !== undefined;
+  return (
+    get(
+      db,
+      `SELECT 1 AS x FROM reports WHERE error_id = :e AND client_id = :c AND groupable = 1
+       UNION ALL SELECT 1 FROM reports WHERE error_id = :e AND client_id = :c AND groupable = 0 LIMIT 1`,
+      { ':e': errorId, ':c': clientId },
+    ) !== undefined
+  );
 }
 
 export interface GroupTarget {
@@ -70,7 +78,7 @@ export interface GroupTarget {
  * The earlier groupable report of this error from this computer, if any. There is at most
  * one: a groupable report is inserted only when none exists (in the same transaction), so
  * no ORDER BY — which costs SQLite a sorter per call, several times the lookup itself, on
- * every report (and reports_by_computer yields the lowest id first anyway).
+ * every report.
  */
 export function findGroupTarget(db: Database, errorId: number, clientId: string): GroupTarget | undefined {
   return get<GroupTarget>(db, 'SELECT id, descriptions, last_day FROM reports WHERE error_id = ? AND client_id = ? AND groupable = 1 LIMIT 1', [

@@ -18,6 +18,7 @@ import {
   type ProblemRow,
 } from '../../src/storage/problems-repo';
 import { MIGRATIONS } from '../../src/storage/migrations';
+import { computerSeen, findGroupTarget } from '../../src/storage/registry-repo';
 import { addUnasked, problemsOfStack, unaskedOf, versionFigures } from '../../src/storage/getinfo-repo';
 import {
   errorFacets,
@@ -167,6 +168,17 @@ describe('query plans of the pages', () => {
     assert.match(plans[7]!.join(' | '), /^SEARCH problem_events USING INDEX problem_events_by_problem \(problem_id=\?\)$/);
     assert.match(plans[8]!.join(' | '), /^SEARCH problem_events USING INDEX problem_events_by_problem \(problem_id=\?\)$/);
     for (const plan of plans) assert.doesNotMatch(plan.join(' | '), /TEMP B-TREE|SCAN/);
+  });
+
+  it('intake asks whether a computer is new to an error and finds its groupable report by index only', async () => {
+    const db = await schemaDb();
+    const [seen, target] = plansOf(db, (d) => {
+      computerSeen(d, 1, 'pc');
+      findGroupTarget(d, 1, 'pc');
+    });
+    assert.match(seen!.join(' | '), /USING (COVERING )?INDEX reports_groupable_once \(error_id=\? AND client_id=\?\).*USING (COVERING )?INDEX reports_by_computer_ungrouped \(error_id=\? AND client_id=\?\)/);
+    assert.match(target!.join(' | '), /^SEARCH reports USING INDEX reports_groupable_once \(error_id=\? AND client_id=\?\)$/);
+    for (const plan of [seen!, target!]) assert.doesNotMatch(plan.join(' | '), /TEMP B-TREE|SCAN/);
   });
 
   it('clearing finds its errors and reports by index, and pending deletions by name', async () => {
