@@ -3,12 +3,11 @@ import type { Database } from 'sql.js';
 import type { ReadReport } from '../intake/read-report';
 import type { Logger } from '../log';
 import {
-  computerSeen,
   countDay,
   countReport,
   enqueueNotice,
-  findErrorId,
-  findGroupTarget,
+  findComputerReport,
+  findErrorOfKey,
   foldIntoReport,
   insertError,
   insertReport,
@@ -28,7 +27,7 @@ import { addsComputerToday, dayNumber, dayOf } from './days';
 import { countInProblem } from './problem-intake';
 import { problemKeyOf } from './problem-key';
 import { addUnasked } from '../storage/getinfo-repo';
-import { findProblemByKey, problemOfError, takesNoMoreReports } from '../storage/problems-repo';
+import { findProblemByKey, takesNoMoreReports } from '../storage/problems-repo';
 import { factsOf, isGroupable, type ReportFacts } from './report-facts';
 import type { SettingsStore } from './settings-store';
 import type { DeferredIndexes } from './deferred-indexes';
@@ -177,16 +176,20 @@ function deliveryOf(facts: ReportFacts, zip: Buffer): string {
 function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: boolean): Decision {
   const { key, facts } = p;
   if (isUidKnown(db, p.delivery)) return { kind: 'duplicate-id' };
-  let errorId = findErrorId(db, key.hash);
+  const found = findErrorOfKey(db, key.hash);
+  let errorId = found?.id;
   // The problem, found once: by the error, or for a new error by the problem rule's key.
-  const linked = errorId !== undefined ? problemOfError(db, errorId) : undefined;
+  const linked = found?.problem_id ?? undefined;
   const known = linked ?? (errorId === undefined ? findProblemByKey(db, p.problemKey()) : undefined);
-  if (known !== undefined && takesNoMoreReports(db, known)) {
+  const noMore = linked !== undefined ? found!.no_more === 1 : known !== undefined && takesNoMoreReports(db, known);
+  if (known !== undefined && noMore) {
     // "не исправлять" with "больше не принимать": counted, not stored.
     if (!dryRun) addUnasked(db, known, dayOf(p.receivedAt), key.configVersion, 1);
     return { kind: 'not-stored', problemId: known };
   }
-  const target = errorId !== undefined && p.groupable ? findGroupTarget(db, errorId, facts.clientId!) : undefined;
+  // What this error has from this computer: its groupable report, or that it came from there.
+  const mine = errorId !== undefined && facts.clientId !== undefined ? findComputerReport(db, errorId, facts.clientId) : undefined;
+  const target = p.groupable ? mine?.target : undefined;
   if (dryRun) return target ? { kind: 'folded', errorId: errorId!, reportId: target.id } : { kind: 'needs-zip' };
 
   const day = dayOf(p.receivedAt);
@@ -207,7 +210,7 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
     errorId = insertError(db, key, p.receivedAt);
     enqueueNotice(db, errorId, key.configName, p.receivedAt);
   }
-  const newComputer = facts.clientId !== undefined && !computerSeen(db, errorId, facts.clientId);
+  const newComputer = facts.clientId !== undefined && !mine?.seen;
   const reportId = insertReport(db, {
     errorId,
     facts,

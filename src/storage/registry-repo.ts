@@ -14,8 +14,22 @@ const NEXT_ERROR_ID = `(SELECT MAX(COALESCE((SELECT MAX(id) FROM errors), 0),
 const NEXT_REPORT_ID = `(SELECT MAX(COALESCE((SELECT MAX(id) FROM reports), 0),
   COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'reports_high_water'), 0)) + 1)`;
 
-export function findErrorId(db: Database, keyHash: string): number | undefined {
-  return get<{ id: number }>(db, 'SELECT id FROM errors WHERE key_hash = ?', [keyHash])?.id;
+/** A known error of this key, its problem and whether that problem takes no more reports ("больше не принимать"). */
+export interface KnownError {
+  id: number;
+  problem_id: number | null;
+  /** 1: status wontfix with no_more_reports. */
+  no_more: number;
+}
+
+/** The error of a key with what intake needs of its problem: one lookup where there were three. */
+export function findErrorOfKey(db: Database, keyHash: string): KnownError | undefined {
+  return get<KnownError>(
+    db,
+    `SELECT e.id, e.problem_id, COALESCE(p.status = 'wontfix' AND p.no_more_reports = 1, 0) AS no_more
+       FROM errors e LEFT JOIN problems p ON p.id = e.problem_id WHERE e.key_hash = ?`,
+    [keyHash],
+  );
 }
 
 export function insertError(db: Database, key: ErrorKey, time: string): number {
@@ -55,18 +69,6 @@ export function rememberUid(db: Database, uid: string, reportId: number): void {
   run(db, 'INSERT OR IGNORE INTO report_uids (uid, report_id) VALUES (?, ?)', [uid, reportId]);
 }
 
-/** Whether a report of this error came from this computer: a groupable one or another (migration 15). */
-export function computerSeen(db: Database, errorId: number, clientId: string): boolean {
-  return (
-    get(
-      db,
-      `SELECT 1 AS x FROM reports WHERE error_id = :e AND client_id = :c AND groupable = 1
-       UNION ALL SELECT 1 FROM reports WHERE error_id = :e AND client_id = :c AND groupable = 0 LIMIT 1`,
-      { ':e': errorId, ':c': clientId },
-    ) !== undefined
-  );
-}
-
 export interface GroupTarget {
   id: number;
   descriptions: string;
@@ -75,16 +77,20 @@ export interface GroupTarget {
 }
 
 /**
- * The earlier groupable report of this error from this computer, if any. There is at most
- * one: a groupable report is inserted only when none exists (in the same transaction), so
- * no ORDER BY — which costs SQLite a sorter per call, several times the lookup itself, on
- * every report.
+ * What this error has from this computer: `seen` when any report of it came from there,
+ * `target` its groupable report (at most one: migration 4's unique index). One statement
+ * over the two indexes by computer (migration 15), the groupable one first; no ORDER BY,
+ * which costs SQLite a sorter per call, several times the lookup itself.
  */
-export function findGroupTarget(db: Database, errorId: number, clientId: string): GroupTarget | undefined {
-  return get<GroupTarget>(db, 'SELECT id, descriptions, last_day FROM reports WHERE error_id = ? AND client_id = ? AND groupable = 1 LIMIT 1', [
-    errorId,
-    clientId,
-  ]);
+export function findComputerReport(db: Database, errorId: number, clientId: string): { seen: boolean; target?: GroupTarget } {
+  const row = get<GroupTarget & { groupable: number }>(
+    db,
+    `SELECT id, descriptions, last_day, 1 AS groupable FROM reports WHERE error_id = :e AND client_id = :c AND groupable = 1
+     UNION ALL SELECT id, descriptions, last_day, 0 FROM reports WHERE error_id = :e AND client_id = :c AND groupable = 0 LIMIT 1`,
+    { ':e': errorId, ':c': clientId },
+  );
+  if (!row) return { seen: false };
+  return row.groupable === 1 ? { seen: true, target: { id: row.id, descriptions: row.descriptions, last_day: row.last_day } } : { seen: true };
 }
 
 /** A repeat from the same computer: count up, take its time, add its description. */

@@ -17,7 +17,7 @@ import { countInProblem } from '../../src/registry/problem-intake';
 import { problemKeyOf } from '../../src/registry/problem-key';
 import { syncSortKeysFrom } from '../../src/storage/problems-repo';
 import { indexNextReports } from '../../src/storage/search-repo';
-import { computerSeen, countDay, countReport, insertError, insertReport, rememberUid } from '../../src/storage/registry-repo';
+import { countDay, findComputerReport, countReport, insertError, insertReport, rememberUid } from '../../src/storage/registry-repo';
 import { prefilledClient, reportJson, reportsOfError } from './intake-data';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -48,7 +48,7 @@ export async function prefillDatabase(dbDir: string, errors: number, reports: nu
       const at = new Date(firstAt + Math.floor(((written + r) / reports) * 86_400_000)).toISOString();
       const uid = randomUUID();
       const clientId = prefilledClient(e, r);
-      const newComputer = !computerSeen(db, errorId, clientId);
+      const newComputer = !findComputerReport(db, errorId, clientId).seen;
       const reportId = insertReport(db, {
         errorId,
         day: dayNumber(at),

@@ -18,7 +18,7 @@ import {
   type ProblemRow,
 } from '../../src/storage/problems-repo';
 import { MIGRATIONS } from '../../src/storage/migrations';
-import { computerSeen, findGroupTarget } from '../../src/storage/registry-repo';
+import { findComputerReport, findErrorOfKey } from '../../src/storage/registry-repo';
 import { addUnasked, problemsOfStack, unaskedOf, versionFigures } from '../../src/storage/getinfo-repo';
 import {
   errorFacets,
@@ -170,15 +170,15 @@ describe('query plans of the pages', () => {
     for (const plan of plans) assert.doesNotMatch(plan.join(' | '), /TEMP B-TREE|SCAN/);
   });
 
-  it('intake asks whether a computer is new to an error and finds its groupable report by index only', async () => {
+  it('intake finds the error of a key with its problem, and what the error has from a computer, by index only', async () => {
     const db = await schemaDb();
-    const [seen, target] = plansOf(db, (d) => {
-      computerSeen(d, 1, 'pc');
-      findGroupTarget(d, 1, 'pc');
+    const [error, computer] = plansOf(db, (d) => {
+      findErrorOfKey(d, 'k');
+      findComputerReport(d, 1, 'pc');
     });
-    assert.match(seen!.join(' | '), /USING (COVERING )?INDEX reports_groupable_once \(error_id=\? AND client_id=\?\).*USING (COVERING )?INDEX reports_by_computer_ungrouped \(error_id=\? AND client_id=\?\)/);
-    assert.match(target!.join(' | '), /^SEARCH reports USING INDEX reports_groupable_once \(error_id=\? AND client_id=\?\)$/);
-    for (const plan of [seen!, target!]) assert.doesNotMatch(plan.join(' | '), /TEMP B-TREE|SCAN/);
+    assert.match(error!.join(' | '), /^SEARCH e USING INDEX sqlite_autoindex_errors_1 \(key_hash=\?\) \| SEARCH p USING INTEGER PRIMARY KEY \(rowid=\?\)( LEFT-JOIN)?$/);
+    assert.match(computer!.join(' | '), /USING INDEX reports_groupable_once \(error_id=\? AND client_id=\?\).*USING INDEX reports_by_computer_ungrouped \(error_id=\? AND client_id=\?\)/);
+    for (const plan of [error!, computer!]) assert.doesNotMatch(plan.join(' | '), /TEMP B-TREE|SCAN/);
   });
 
   it('clearing finds its errors and reports by index, and pending deletions by name', async () => {
