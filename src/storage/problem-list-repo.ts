@@ -38,7 +38,8 @@ const FILTERS = `(:status IS NULL OR status = :status) AND (:owner IS NULL OR ow
   AND (:config IS NULL OR config_name = :config) AND last_seen >= :since
   AND (:version IS NULL OR id IN (SELECT problem_id FROM errors WHERE config_version = :version))`;
 
-const FOUND = `id IN (SELECT e.problem_id FROM errors e WHERE e.id IN (SELECT value FROM json_each(:ids)))`;
+// Up to SEARCH_ROWS errors found: each one's problem from the two-integer index, not its row.
+const FOUND = `id IN (SELECT e.problem_id FROM errors e INDEXED BY errors_problem_by_id WHERE e.id IN (SELECT value FROM json_each(:ids)))`;
 
 function texts(sort: ProblemSort) {
   const c = COLUMN[sort];
@@ -109,7 +110,7 @@ export function problemsAmong(db: Database, ids: number[], filter: ProblemFilter
 
 /** The problems of these unique errors. */
 export function problemsOfErrors(db: Database, errorIds: number[]): number[] {
-  return all<{ id: number }>(db, 'SELECT DISTINCT problem_id AS id FROM errors WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(errorIds)]).map((r) => r.id);
+  return all<{ id: number }>(db, 'SELECT DISTINCT problem_id AS id FROM errors INDEXED BY errors_problem_by_id WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(errorIds)]).map((r) => r.id);
 }
 
 /** Reports of a problem in the parts of the trend window (registry/trend.ts). */
