@@ -43,7 +43,10 @@ describe('errorsList sort=trend over a generated set', () => {
     // A problem with reports in the window had its last report in it, as at intake.
     const activeIds = [...new Set(days.filter(([, day]) => day >= w.from && day <= w.today).map(([e]) => problemOf.get(e)!))];
     await app.store.write((db) => {
-      for (const p of activeIds) db.run('UPDATE problems SET last_seen = ? WHERE id = ?', [new Date(Date.parse(`${w.from}T12:00:00+03:00`) + p * 60_000).toISOString(), p]);
+      for (const p of activeIds) {
+        const at = new Date(Date.parse(`${w.from}T12:00:00+03:00`) + p * 60_000).toISOString();
+        db.run('UPDATE problems SET last_seen = ?, sort_last = ? WHERE id = ?', [at, at, p]);
+      }
     });
     // The straightforward count: every row of the window on its own, by the trend's rule.
     const sums = new Map<number, { today: number; yesterday: number; before: number }>();
