@@ -24,16 +24,20 @@ export function trendWindow(now: number): TrendWindow {
   return { today, yesterday: daysBefore(today, 1), from: daysBefore(today, TREND_DAYS), yesterdayShare: Math.max(0, 1 - sinceMidnight) };
 }
 
-/** Growth per problem from its day rows (days before `w.from` are ignored). */
-export function trendScores(rows: { problem_id: number; day: string; reports: number }[], w: TrendWindow): Map<number, number> {
+/** A problem's reports in the window's parts: today, yesterday, and the 7 days before yesterday. */
+export interface WindowCounts {
+  problem_id: number;
+  today: number;
+  yesterday: number;
+  before: number;
+}
+
+/**
+ * Growth per problem: the last 24 hours less the daily average of the 7 days before.
+ * From whole sums (integers), so problems with the same counts get the same growth.
+ */
+export function trendScores(rows: WindowCounts[], w: TrendWindow): Map<number, number> {
   const scores = new Map<number, number>();
-  for (const r of rows) {
-    let add: number;
-    if (r.day === w.today) add = r.reports;
-    else if (r.day === w.yesterday) add = r.reports * w.yesterdayShare;
-    else if (r.day >= w.from && r.day < w.yesterday) add = -r.reports / 7;
-    else continue;
-    scores.set(r.problem_id, (scores.get(r.problem_id) ?? 0) + add);
-  }
+  for (const r of rows) scores.set(r.problem_id, r.today + r.yesterday * w.yesterdayShare - r.before / 7);
   return scores;
 }

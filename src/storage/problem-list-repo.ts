@@ -38,7 +38,8 @@ const FILTERS = `(:status IS NULL OR status = :status) AND (:owner IS NULL OR ow
   AND (:config IS NULL OR config_name = :config) AND last_seen >= :since
   AND (:version IS NULL OR id IN (SELECT problem_id FROM errors WHERE config_version = :version))`;
 
-const FOUND = `id IN (SELECT e.problem_id FROM errors e WHERE e.id IN (SELECT value FROM json_each(:ids)))`;
+// Up to SEARCH_ROWS errors found: each one's problem from the two-integer index, not its row.
+const FOUND = `id IN (SELECT e.problem_id FROM errors e INDEXED BY errors_problem_by_id WHERE e.id IN (SELECT value FROM json_each(:ids)))`;
 
 function texts(sort: ProblemSort) {
   const c = COLUMN[sort];
@@ -109,16 +110,40 @@ export function problemsAmong(db: Database, ids: number[], filter: ProblemFilter
 
 /** The problems of these unique errors. */
 export function problemsOfErrors(db: Database, errorIds: number[]): number[] {
-  return all<{ id: number }>(db, 'SELECT DISTINCT problem_id AS id FROM errors WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(errorIds)]).map((r) => r.id);
+  return all<{ id: number }>(db, 'SELECT DISTINCT problem_id AS id FROM errors INDEXED BY errors_problem_by_id WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(errorIds)]).map((r) => r.id);
+}
+
+/** Reports of a problem in the parts of the trend window (registry/trend.ts). */
+export interface ProblemWindowCounts {
+  problem_id: number;
+  today: number;
+  yesterday: number;
+  /** The days from the window's start to the day before yesterday. */
+  before: number;
 }
 
 /**
- * Reports per problem and day from `day` on, one row per unique error and day: a range of
- * error_days_by_day, each error's problem by its rowid.
+ * Reports per problem in the window: a range of error_days_by_day, each error's problem
+ * from errors_problem_by_id (two integers an entry, where the error row is half a
+ * kilobyte), summed per problem here — one row per active problem crosses into JS, not
+ * one per error and day.
  */
-export function problemDaysFrom(db: Database, day: string): { problem_id: number; day: string; reports: number }[] {
-  // Thousands of rows at 1M reports: read as arrays (half the time of an object per row).
-  return tuples<[number, string, number]>(db, 'SELECT e.problem_id, d.day, d.reports FROM error_days d JOIN errors e ON e.id = d.error_id WHERE d.day >= ?', [day]).map(
-    ([problem_id, day, reports]) => ({ problem_id, day, reports }),
-  );
+export function problemWindowCounts(db: Database, days: { from: string; yesterday: string; today: string }): ProblemWindowCounts[] {
+  return tuples<[number, number, number, number]>(
+    db,
+    `SELECT e.problem_id, SUM(CASE WHEN d.day = :today THEN d.reports ELSE 0 END), SUM(CASE WHEN d.day = :yesterday THEN d.reports ELSE 0 END),
+            SUM(CASE WHEN d.day < :yesterday THEN d.reports ELSE 0 END)
+       FROM error_days d JOIN errors e INDEXED BY errors_problem_by_id ON e.id = d.error_id
+      WHERE d.day >= :from AND d.day <= :today GROUP BY e.problem_id`,
+    { ':from': days.from, ':yesterday': days.yesterday, ':today': days.today },
+  ).map(([problem_id, today, yesterday, before]) => ({ problem_id, today, yesterday, before }));
+}
+
+const IDS_AMONG = `SELECT id FROM problems NOT INDEXED WHERE id IN (SELECT value FROM json_each(:ids)) AND ${FILTERS}`;
+
+/** The ids among `ids` of the problems the filter keeps (any order): the trend orders thousands, shows a page. */
+export function problemIdsAmong(db: Database, ids: number[], filter: ProblemFilter): number[] {
+  const p = params(filter, 0, 0, 0, ids);
+  delete p[':key'], delete p[':id'], delete p[':limit'];
+  return tuples<[number]>(db, IDS_AMONG, p).map(([id]) => id);
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import initSqlJs, { type Database } from 'sql.js';
 import { nextErrorOf, oldestReportsOf, pendingDeletes, reportTotalsOf, reportUidsAfter } from '../../src/storage/clear-repo';
 import { firstReportId, kthNewestReportId, reportsAfter } from '../../src/storage/retention-repo';
-import { hasProblemsBeyond, listProblems, problemDaysFrom, problemsAmong, type ProblemFilter } from '../../src/storage/problem-list-repo';
+import { hasProblemsBeyond, listProblems, problemIdsAmong, problemsAmong, problemWindowCounts, type ProblemFilter } from '../../src/storage/problem-list-repo';
 import {
   addProblemComputer,
   addProblemUser,
@@ -58,7 +58,8 @@ function plansOf(db: Database, fn: (db: Database) => unknown): string[][] {
 }
 
 const FILTERS: [string, ErrorFilter, RegExp][] = [
-  ['no filter', {}, /^SEARCH errors USING INTEGER PRIMARY KEY \((?:row)?id[<>]\?\)$/],
+  // An existence check may take the two-integer errors_problem_by_id: the same id range, smaller.
+  ['no filter', {}, /^SEARCH errors USING (?:INTEGER PRIMARY KEY|COVERING INDEX errors_problem_by_id) \((?:row)?id[<>]\?\)$/],
   ['configuration', { config: 'К' }, /^SEARCH errors USING (COVERING )?INDEX errors_by_config_id \(config_name=\? AND (?:row)?id[<>]\?\)$/],
   ['version', { version: '1' }, /^SEARCH errors USING (COVERING )?INDEX errors_by_version \(config_version=\? AND (?:row)?id[<>]\?\)$/],
   ['both', { config: 'К', version: '1' }, /^SEARCH errors USING (COVERING )?INDEX errors_by_config \(config_name=\? AND config_version=\? AND (?:row)?id[<>]\?\)$/],
@@ -135,18 +136,25 @@ describe('query plans of the pages', () => {
     const db = await schemaDb();
     const [plan] = plansOf(db, (d) => listProblems(d, 'reports', { status: 'new' }, { first: true }, 50, [1, 2, 3]));
     assert.match(plan![0]!, /^SEARCH problems USING INTEGER PRIMARY KEY \(rowid=\?\)$/);
-    assert.ok(plan!.includes('SEARCH e USING INTEGER PRIMARY KEY (rowid=?)'), plan!.join(' | '));
+    assert.ok(plan!.includes('SEARCH e USING COVERING INDEX errors_problem_by_id (id=?)'), plan!.join(' | '));
     assert.ok(!plan!.some((l) => /^SCAN (problems|errors)/.test(l)), plan!.join(' | '));
   });
 
-  it('the trend reads the days of the window by error_days_by_day, each error by id; the active problems by id', async () => {
+  it('the trend reads the days of the window by error_days_by_day, each error\'s problem from the small index; the active problems by id', async () => {
     const db = await schemaDb();
     const plans = plansOf(db, (d) => {
-      problemDaysFrom(d, '2026-11-20');
+      problemWindowCounts(d, { from: '2026-11-20', yesterday: '2026-11-27', today: '2026-11-28' });
+      problemIdsAmong(d, [1, 2], { owner: 'petrova' });
       problemsAmong(d, [1, 2], { owner: 'petrova' });
     });
-    assert.deepEqual(plans[0], ['SEARCH d USING INDEX error_days_by_day (day>?)', 'SEARCH e USING INTEGER PRIMARY KEY (rowid=?)']);
+    // Grouped by problem: only the window's rows (one per error and day) are sorted, never a table.
+    assert.deepEqual(plans[0], [
+      'SEARCH d USING INDEX error_days_by_day (day>? AND day<?)',
+      'SEARCH e USING COVERING INDEX errors_problem_by_id (id=?)',
+      'USE TEMP B-TREE FOR GROUP BY',
+    ]);
     assert.match(plans[1]![0]!, /^SEARCH problems USING INTEGER PRIMARY KEY \(rowid=\?\)$/);
+    assert.match(plans[2]![0]!, /^SEARCH problems USING INTEGER PRIMARY KEY \(rowid=\?\)$/);
   });
 
   it('intake and state changes reach a problem by key, by id and by index only', async () => {

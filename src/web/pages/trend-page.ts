@@ -1,12 +1,12 @@
 import type { Database } from 'sql.js';
 import { trendScores, trendWindow } from '../../registry/trend';
-import { listProblems, problemDaysFrom, problemsAmong, problemsOfErrors, type ProblemFilter } from '../../storage/problem-list-repo';
+import { listProblems, problemIdsAmong, problemsAmong, problemsOfErrors, problemWindowCounts, type ProblemFilter } from '../../storage/problem-list-repo';
 import { readProblem, type ProblemRow } from '../../storage/problems-repo';
 import type { ProblemPage } from './problems-list';
 import { ChangeCache } from './change-cache';
 
 const scoreCache = new ChangeCache<Map<number, number>>(2);
-const activeCache = new ChangeCache<ProblemRow[]>(8);
+const activeCache = new ChangeCache<number[]>(8);
 
 /**
  * sort=trend: the problems with reports in the trend window (registry/trend.ts), fastest
@@ -20,27 +20,34 @@ export function trendPage(db: Database, filter: ProblemFilter, cursor: { before?
   const w = trendWindow(minute);
   const key = JSON.stringify([minute, filter, errorIds ?? null]);
   // Growth of every active problem, whatever the filter; the filter picks among them.
-  const scores = scoreCache.get(db, String(minute), () => trendScores(problemDaysFrom(db, w.from), w));
+  const scores = scoreCache.get(db, String(minute), () => trendScores(problemWindowCounts(db, w), w));
+  // The filter's active problems in growth order, as ids: thousands are ordered, a page is read.
   const active = activeCache.get(db, key, () => {
     let ids = [...scores.keys()];
     if (errorIds) {
       const found = new Set(problemsOfErrors(db, errorIds));
       ids = ids.filter((id) => found.has(id));
     }
-    return problemsAmong(db, ids, filter).sort((a, b) => scores.get(b.id)! - scores.get(a.id)! || b.id - a.id);
+    return problemIdsAmong(db, ids, filter).sort((a, b) => scores.get(b)! - scores.get(a)! || b - a);
   });
   // The rest: last report before the window (a problem with reports in it is active).
   const windowStart = new Date(Date.parse(`${w.from}T00:00:00+03:00`)).toISOString();
   const restAfter = (row: ProblemRow | undefined, n: number) =>
     listProblems(db, 'last', filter, { before: row ? { key: row.sort_last, id: row.id } : { key: windowStart, id: 0 } }, n, errorIds);
-  const at = cursor.before === undefined ? -1 : active.findIndex((p) => p.id === cursor.before);
+  const at = cursor.before === undefined ? -1 : active.indexOf(cursor.before);
   let rows: ProblemRow[];
   if (cursor.before === undefined || at >= 0) {
-    rows = active.slice(at + 1, at + 2 + limit);
+    rows = rowsOf(db, active.slice(at + 1, at + 2 + limit));
     if (rows.length <= limit) rows = rows.concat(restAfter(undefined, limit + 1 - rows.length));
   } else {
     const from = readProblem(db, cursor.before);
     rows = from ? restAfter(from, limit + 1) : [];
   }
   return { rows: rows.slice(0, limit), older: rows.length > limit, newer: false };
+}
+
+/** The rows of these problems, in this order (the cached order is of this same database state). */
+function rowsOf(db: Database, ids: number[]): ProblemRow[] {
+  const byId = new Map(problemsAmong(db, ids, {}).map((p) => [p.id, p]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
