@@ -157,6 +157,9 @@ async function runSize(size: Size, opts: Opts): Promise<SizeResult> {
     await load.call({ cmd: 'prepare', count: Math.ceil(warm.perSecond * 2 * opts.seconds * opts.rounds) });
 
     const rounds: SizeResult['rounds'] = [];
+    const pultCpuMs: number[] = [];
+    const beforeCpuMs: number[] = [];
+    const beforePid = opts.compare ? sim.plugins.get('before')?.pid : undefined;
     for (let r = 0; r < opts.rounds; r++) {
       const cpuB = cpuMark([basePid]);
       const [baseline, infoBeside] = await Promise.all([push('baseline', opts.seconds, 'reuse'), askInfo(opts.seconds - 0.5)]);
@@ -187,15 +190,31 @@ async function runSize(size: Size, opts: Opts): Promise<SizeResult> {
         commitsPerFlush: (s1.storage.commits - s0.storage.commits) / Math.max(1, s1.storage.flushes - s0.storage.flushes),
         stored: { reports: s1.totals.reports - s0.totals.reports, errors: s1.totals.errors - s0.totals.errors },
       });
+      // CPU seconds per report: on a shared machine the throughput is mostly the wait for a
+      // core, the CPU a report costs is not (the load-robust comparison of two builds).
+      const cpuPerReport = (cpu: { plugin: number }, phase: PhaseResult) => (cpu.plugin * phase.seconds) / Math.max(1, phase.requests);
+      const pultMs = cpuPerReport(pultCpu, pushed) * 1000;
+      pultCpuMs.push(pultMs);
+      let beforeText = '';
       if (opts.compare) {
+        const cpuE = cpuMark([beforePid!]);
         const earlier = await push('before', opts.seconds, 'replay');
+        const beforeMs = cpuPerReport(cpuMark([beforePid!], cpuE), earlier) * 1000;
+        beforeCpuMs.push(beforeMs);
         check('before', earlier);
         rounds[r]!.before = earlier;
+        beforeText = `, before ${earlier.perSecond.toFixed(0)}/s; CPU per report: pult ${pultMs.toFixed(2)} ms, before ${beforeMs.toFixed(2)} ms (${(beforeMs / pultMs).toFixed(2)}x)`;
       }
       console.log(
         `round ${r + 1}: baseline ${baseline.perSecond.toFixed(0)}/s, pult ${pushed.perSecond.toFixed(0)}/s ` +
-          `(${(pushed.perSecond / baseline.perSecond).toFixed(2)}x)${rounds[r]!.before ? `, before ${rounds[r]!.before!.perSecond.toFixed(0)}/s` : ''}, getInfo p99 ${info.p99Ms.toFixed(1)} ms, longest stall ${rounds[r]!.maxStallMs} ms`,
+          `(${(pushed.perSecond / baseline.perSecond).toFixed(2)}x)${beforeText}, getInfo p99 ${info.p99Ms.toFixed(1)} ms, longest stall ${rounds[r]!.maxStallMs} ms`,
       );
+    }
+    if (opts.compare) {
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const p = median(pultCpuMs);
+      const b = median(beforeCpuMs);
+      console.log(`CPU per report (median of rounds): pult ${p.toFixed(2)} ms, before ${b.toFixed(2)} ms — at equal CPU pult takes ${(b / p).toFixed(2)}x the reports of before`);
     }
     const atEnd = await status(base);
     const rssAtEnd = procMemory(pultPid);
