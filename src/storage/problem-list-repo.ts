@@ -19,6 +19,12 @@ export interface ProblemFilter extends ErrorFilter {
   owner?: string;
   /** ISO time: the problem's last report at or after it. */
   since?: string;
+  /** At least one stored report with a screenshot / attached files / a crash (migration 14's counts). */
+  screenshot?: boolean;
+  files?: boolean;
+  crash?: boolean;
+  /** A category of any unique error's chain, exact. */
+  category?: string;
 }
 
 /** Keyset position: the sort value and id of the last row shown (older) or the first (newer). */
@@ -36,7 +42,9 @@ const COLUMN: Record<ProblemSort, string> = {
 
 const FILTERS = `(:status IS NULL OR status = :status) AND (:owner IS NULL OR owner_login = :owner)
   AND (:config IS NULL OR config_name = :config) AND last_seen >= :since
-  AND (:version IS NULL OR id IN (SELECT problem_id FROM errors WHERE config_version = :version))`;
+  AND (:version IS NULL OR id IN (SELECT problem_id FROM errors WHERE config_version = :version))
+  AND (:screenshot IS NULL OR screenshots > 0) AND (:files IS NULL OR files > 0) AND (:crash IS NULL OR crashes > 0)
+  AND (:category IS NULL OR id IN (SELECT e.problem_id FROM error_categories c JOIN errors e ON e.id = c.error_id WHERE c.category = :category))`;
 
 const FOUND = `id IN (SELECT e.problem_id FROM errors e WHERE e.id IN (SELECT value FROM json_each(:ids)))`;
 
@@ -76,6 +84,10 @@ function params(f: ProblemFilter, key: string | number, id: number, limit: numbe
     ':config': f.config ?? null,
     ':version': f.version ?? null,
     ':since': f.since ?? '',
+    ':screenshot': f.screenshot ? 1 : null,
+    ':files': f.files ? 1 : null,
+    ':crash': f.crash ? 1 : null,
+    ':category': f.category ?? null,
   };
   if (ids) p[':ids'] = JSON.stringify(ids);
   return p;

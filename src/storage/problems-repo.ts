@@ -26,10 +26,14 @@ export interface ProblemRow {
   sort_reports: number;
   sort_computers: number;
   sort_users: number;
+  /** Stored reports (rows, not folded repeats) with a screenshot, with attached files, with a crash (migration 15). */
+  screenshots: number;
+  files: number;
+  crashes: number;
 }
 
 export const PROBLEM_COLUMNS = `id, config_name, status, owner_login, owner_name, fixed_in, reason, rev, first_seen, last_seen,
-  reports_total, computers, users, no_more_reports, unasked_total, sort_last, sort_reports, sort_computers, sort_users`;
+  reports_total, computers, users, no_more_reports, unasked_total, sort_last, sort_reports, sort_computers, sort_users, screenshots, files, crashes`;
 
 export function findProblemByKey(db: Database, keyHash: string): number | undefined {
   return get<{ problem_id: number }>(db, 'SELECT problem_id FROM problem_keys WHERE key_hash = ?', [keyHash])?.problem_id;
@@ -69,20 +73,33 @@ export function addProblemUser(db: Database, problemId: number, userName: string
   return run(db, 'INSERT OR IGNORE INTO problem_users (problem_id, user_name) VALUES (?, ?)', [problemId, userName]) > 0;
 }
 
-/** One more report of the problem; returns what the regression check needs. */
+/** What a stored report adds to its problem's filter counts (none for a folded repeat). */
+export interface ReportFlags {
+  screenshot: boolean;
+  files: boolean;
+  crashed: boolean;
+}
+
+/**
+ * One more report of the problem; returns what the regression check needs. The flag counts
+ * ride on the same UPDATE (no statement more per report); removals take them back by the
+ * trigger of migration 14.
+ */
 export function countProblemReport(
   db: Database,
   problemId: number,
   time: string,
   newComputer: boolean,
   newUser: boolean,
+  flags?: ReportFlags,
 ): (ProblemState & { rev: number; config_name: string }) | undefined {
   return get(
     db,
     `UPDATE problems SET reports_total = reports_total + 1, computers = computers + ?, users = users + ?,
-       last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END
+       last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END,
+       screenshots = screenshots + ?, files = files + ?, crashes = crashes + ?
      WHERE id = ? RETURNING status, owner_login, owner_name, fixed_in, reason, no_more_reports, rev, config_name`,
-    [newComputer ? 1 : 0, newUser ? 1 : 0, time, time, problemId],
+    [newComputer ? 1 : 0, newUser ? 1 : 0, time, time, flags?.screenshot ? 1 : 0, flags?.files ? 1 : 0, flags?.crashed ? 1 : 0, problemId],
   );
 }
 
@@ -198,7 +215,14 @@ export function mergeProblemRows(db: Database, from: number, into: number): void
        ON CONFLICT (problem_id, day, version) DO UPDATE SET count = count + excluded.count`,
     [into, from],
   );
-  run(db, 'UPDATE problems SET unasked_total = unasked_total + (SELECT unasked_total FROM problems WHERE id = ?) WHERE id = ?', [from, into]);
+  // The stored reports move with their errors: their flag counts add up.
+  run(
+    db,
+    `UPDATE problems SET unasked_total = problems.unasked_total + f.unasked_total, screenshots = problems.screenshots + f.screenshots,
+       files = problems.files + f.files, crashes = problems.crashes + f.crashes
+       FROM (SELECT unasked_total, screenshots, files, crashes FROM problems WHERE id = ?) AS f WHERE problems.id = ?`,
+    [from, into],
+  );
   // The distinct computers and users join from the source's own sets: no walk over the
   // reports (a hot problem has a million), and what retention removed is still counted.
   run(db, 'INSERT OR IGNORE INTO problem_computers (problem_id, client_id) SELECT ?, client_id FROM problem_computers WHERE problem_id = ?', [into, from]);
@@ -243,6 +267,15 @@ export function recountProblem(db: Database, problemId: number): boolean {
     [problemId, problemId],
   );
   refreshProblemTotals(db, problemId);
+  // The filter counts from the stored reports of its errors now (a split moved some away).
+  run(
+    db,
+    `UPDATE problems SET screenshots = COALESCE(c.s, 0), files = COALESCE(c.f, 0), crashes = COALESCE(c.c, 0)
+       FROM (SELECT SUM(r.has_screenshot IS 1) AS s, SUM(r.has_files IS 1) AS f, SUM(r.crashed IS 1) AS c
+               FROM errors e JOIN reports r ON r.error_id = e.id WHERE e.problem_id = :p) AS c
+      WHERE problems.id = :p`,
+    { ':p': problemId },
+  );
   return true;
 }
 
