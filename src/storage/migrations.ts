@@ -400,6 +400,10 @@ export const MIGRATIONS: Migration[] = [
                  WHERE r.has_screenshot IS 1 OR r.has_files IS 1 OR r.crashed IS 1
                  GROUP BY e.problem_id) AS c
          WHERE problems.id = c.id;
+        -- A rare flag's few problems, for the list to start from (storage/problem-list-repo.ts).
+        CREATE INDEX problems_with_screenshots ON problems (id) WHERE screenshots > 0;
+        CREATE INDEX problems_with_files ON problems (id) WHERE files > 0;
+        CREATE INDEX problems_with_crashes ON problems (id) WHERE crashes > 0;
         CREATE TRIGGER problem_flags_delete BEFORE DELETE ON reports
           WHEN old.has_screenshot IS 1 OR old.has_files IS 1 OR old.crashed IS 1 BEGIN
           UPDATE problems SET screenshots = screenshots - (old.has_screenshot IS 1), files = files - (old.has_files IS 1), crashes = crashes - (old.crashed IS 1)
