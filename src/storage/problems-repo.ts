@@ -1,5 +1,8 @@
 import type { Database } from 'sql.js';
 import { all, get, run } from './sql';
+import { addProblemFlags, COUNT_FLAGGED_REPORT, COUNT_REPORT, recountProblemFlags, type ReportFlags } from './problem-flags-repo';
+
+export type { ReportFlags } from './problem-flags-repo';
 
 /** SQL of problems: where a new error goes, the counters, the state and its history. */
 
@@ -73,17 +76,10 @@ export function addProblemUser(db: Database, problemId: number, userName: string
   return run(db, 'INSERT OR IGNORE INTO problem_users (problem_id, user_name) VALUES (?, ?)', [problemId, userName]) > 0;
 }
 
-/** What a stored report adds to its problem's filter counts (none for a folded repeat). */
-export interface ReportFlags {
-  screenshot: boolean;
-  files: boolean;
-  crashed: boolean;
-}
-
 /**
  * One more report of the problem; returns what the regression check needs. The flag counts
  * ride on the same UPDATE (no statement more per report); removals take them back by the
- * trigger of migration 14.
+ * trigger of migration 15.
  */
 export function countProblemReport(
   db: Database,
@@ -93,14 +89,9 @@ export function countProblemReport(
   newUser: boolean,
   flags?: ReportFlags,
 ): (ProblemState & { rev: number; config_name: string }) | undefined {
-  return get(
-    db,
-    `UPDATE problems SET reports_total = reports_total + 1, computers = computers + ?, users = users + ?,
-       last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END,
-       screenshots = screenshots + ?, files = files + ?, crashes = crashes + ?
-     WHERE id = ? RETURNING status, owner_login, owner_name, fixed_in, reason, no_more_reports, rev, config_name`,
-    [newComputer ? 1 : 0, newUser ? 1 : 0, time, time, flags?.screenshot ? 1 : 0, flags?.files ? 1 : 0, flags?.crashed ? 1 : 0, problemId],
-  );
+  const head = [newComputer ? 1 : 0, newUser ? 1 : 0, time, time];
+  if (!flags || !(flags.screenshot || flags.files || flags.crashed)) return get(db, COUNT_REPORT, [...head, problemId]);
+  return get(db, COUNT_FLAGGED_REPORT, [...head, flags.screenshot ? 1 : 0, flags.files ? 1 : 0, flags.crashed ? 1 : 0, problemId]);
 }
 
 export function readProblem(db: Database, problemId: number): ProblemRow | undefined {
@@ -215,14 +206,8 @@ export function mergeProblemRows(db: Database, from: number, into: number): void
        ON CONFLICT (problem_id, day, version) DO UPDATE SET count = count + excluded.count`,
     [into, from],
   );
-  // The stored reports move with their errors: their flag counts add up.
-  run(
-    db,
-    `UPDATE problems SET unasked_total = problems.unasked_total + f.unasked_total, screenshots = problems.screenshots + f.screenshots,
-       files = problems.files + f.files, crashes = problems.crashes + f.crashes
-       FROM (SELECT unasked_total, screenshots, files, crashes FROM problems WHERE id = ?) AS f WHERE problems.id = ?`,
-    [from, into],
-  );
+  run(db, 'UPDATE problems SET unasked_total = unasked_total + (SELECT unasked_total FROM problems WHERE id = ?) WHERE id = ?', [from, into]);
+  addProblemFlags(db, from, into);
   // The distinct computers and users join from the source's own sets: no walk over the
   // reports (a hot problem has a million), and what retention removed is still counted.
   run(db, 'INSERT OR IGNORE INTO problem_computers (problem_id, client_id) SELECT ?, client_id FROM problem_computers WHERE problem_id = ?', [into, from]);
@@ -267,15 +252,7 @@ export function recountProblem(db: Database, problemId: number): boolean {
     [problemId, problemId],
   );
   refreshProblemTotals(db, problemId);
-  // The filter counts from the stored reports of its errors now (a split moved some away).
-  run(
-    db,
-    `UPDATE problems SET screenshots = COALESCE(c.s, 0), files = COALESCE(c.f, 0), crashes = COALESCE(c.c, 0)
-       FROM (SELECT SUM(r.has_screenshot IS 1) AS s, SUM(r.has_files IS 1) AS f, SUM(r.crashed IS 1) AS c
-               FROM errors e JOIN reports r ON r.error_id = e.id WHERE e.problem_id = :p) AS c
-      WHERE problems.id = :p`,
-    { ':p': problemId },
-  );
+  recountProblemFlags(db, problemId);
   return true;
 }
 
