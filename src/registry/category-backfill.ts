@@ -3,7 +3,7 @@ import { categoriesOf } from './error-categories';
 import { ZipPass, type ZipPassDeps } from './zip-pass';
 
 /**
- * Once after the upgrade that keeps categories per unique error (migration 15): errors
+ * Once after the upgrade that keeps categories per unique error (migration 16): errors
  * stored before get theirs from the report.json of their oldest stored report (the error
  * key fixes the texts, so every report of it has the same chain). A background pass over
  * the zips (zip-pass.ts); until it reaches an error, the category filter does not find it.

@@ -11,7 +11,7 @@ export function nextToRescan(db: Database, afterId: number, limit: number): { id
   return all(db, 'SELECT id, zip_name FROM reports WHERE id > ? AND has_files = 0 ORDER BY id LIMIT ?', [afterId, limit]);
 }
 
-/** A report with attached files is never a fold target again (its problem's count follows by trigger, migration 15). */
+/** A report with attached files is never a fold target again (its problem's count follows by trigger, migration 16). */
 export function markHasFiles(db: Database, reportId: number): void {
   run(db, 'UPDATE reports SET has_files = 1, groupable = 0 WHERE id = ?', [reportId]);
 }

@@ -1,9 +1,9 @@
 import type { Database } from 'sql.js';
 import { all, run, tuples } from './sql';
 
-/** SQL of error_categories (migration 15): the categories of each unique error's chain. */
+/** SQL of error_categories (migration 16): the categories of each unique error's chain. */
 
-/** Left by migration 15 when errors were stored before: the backfill's cursor (an error id). */
+/** Left by migration 16 when errors were stored before: the backfill's cursor (an error id). */
 export const CATEGORY_CURSOR = 'backfill_categories_after';
 
 /** The categories of a unique error (registry/error-categories.ts), one statement. */

@@ -2,9 +2,9 @@ import type { Database } from 'sql.js';
 import { run } from './sql';
 
 /**
- * SQL of the problems' filter counts (migration 15): how many of a problem's stored report
+ * SQL of the problems' filter counts (migration 16): how many of a problem's stored report
  * rows have a screenshot, attached files, a crash. Intake adds in its one UPDATE per report
- * (problems-repo countProblemReport), the triggers of migration 15 take a removed row's share
+ * (problems-repo countProblemReport), the triggers of migration 16 take a removed row's share
  * back; a merge adds the counts up, a recount (split, clear) reads them from the reports.
  */
 

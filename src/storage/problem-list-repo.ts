@@ -9,7 +9,7 @@ import { all, tuples } from './sql';
  * cursor and stops after a page; the filters are conditions on the rows walked, so no
  * filter ever sorts (test/pages/query-plans.test.ts). A search instead starts from the
  * problems of the unique errors found (at most registry/search.ts SEARCH_ROWS) and sorts
- * those few. So does a rare filter of migration 15 (a crash, a category of a few errors):
+ * those few. So does a rare filter of migration 16 (a crash, a category of a few errors):
  * walking the index to find three problems among 25,000 would read them all, so when one of
  * them matches at most NARROW_CAP problems (errors, for a category) the list starts from those.
  */
@@ -21,7 +21,7 @@ export interface ProblemFilter extends ErrorFilter {
   owner?: string;
   /** ISO time: the problem's last report at or after it. */
   since?: string;
-  /** At least one stored report with a screenshot / attached files / a crash (migration 15's counts). */
+  /** At least one stored report with a screenshot / attached files / a crash (migration 16's counts). */
   screenshot?: boolean;
   files?: boolean;
   crash?: boolean;
@@ -85,7 +85,7 @@ export function sortKeyOf(row: ProblemRow, sort: ProblemSort): string | number {
 /** Above this many candidates a filter is not rare: walking the sort index finds a page soon. */
 export const NARROW_CAP = 2000;
 
-/** The candidates of each rare-able filter, read by its own index (migration 15), at most NARROW_CAP + 1. */
+/** The candidates of each rare-able filter, read by its own index (migration 16), at most NARROW_CAP + 1. */
 const CANDIDATES = {
   screenshot: 'SELECT id FROM problems INDEXED BY problems_with_screenshots WHERE screenshots > 0 LIMIT ?',
   files: 'SELECT id FROM problems INDEXED BY problems_with_files WHERE files > 0 LIMIT ?',

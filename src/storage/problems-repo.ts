@@ -29,7 +29,7 @@ export interface ProblemRow {
   sort_reports: number;
   sort_computers: number;
   sort_users: number;
-  /** Stored reports (rows, not folded repeats) with a screenshot, with attached files, with a crash (migration 15). */
+  /** Stored reports (rows, not folded repeats) with a screenshot, with attached files, with a crash (migration 16). */
   screenshots: number;
   files: number;
   crashes: number;
@@ -79,7 +79,7 @@ export function addProblemUser(db: Database, problemId: number, userName: string
 /**
  * One more report of the problem; returns what the regression check needs. The flag counts
  * ride on the same UPDATE (no statement more per report); removals take them back by the
- * trigger of migration 15.
+ * trigger of migration 16.
  */
 export function countProblemReport(
   db: Database,

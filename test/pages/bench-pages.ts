@@ -205,7 +205,7 @@ async function main() {
         new Date(Date.now() + 3 * 3600_000).toISOString().slice(0, 10),
       ]),
     );
-    // The list filters' counts (as migration 15 backfills them) and categories: every error
+    // The list filters' counts (as migration 16 backfills them) and categories: every error
     // ExceptionRaisedFromScript, one in ten also NetworkError, one in 2,000 ScriptCompileError.
     await app.store.write((db) =>
       db.exec(`

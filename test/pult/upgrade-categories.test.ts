@@ -48,7 +48,7 @@ describe('upgrading a database made before the problem list filtered by files, s
     assert.equal(withFiles.length, 2, JSON.stringify(problems));
     assert.ok(problems.every((p) => p.screenshots === 0 && p.crashes === 0));
     // The compile error's unlisted attached file was found by the rescan after the migration
-    // (migration 15's trigger counted it); the other is with-attached-file's listed one.
+    // (migration 16's trigger counted it); the other is with-attached-file's listed one.
     const compile = categories.find((c) => c.category === 'ScriptCompileError')!;
     const compileProblem = problems.find((p) => p.id === problemOf.get(compile.error_id))!;
     assert.equal(compileProblem.files, 1);

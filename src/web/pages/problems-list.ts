@@ -47,7 +47,7 @@ export interface ProblemsListView extends ListPage {
   owner: string | undefined;
   status: string | undefined;
   period: string | undefined;
-  /** The filters of migration 15: stored reports with a screenshot, files, a crash; a category. */
+  /** The filters of migration 16: stored reports with a screenshot, files, a crash; a category. */
   screenshot: boolean;
   files: boolean;
   crash: boolean;
