@@ -23,6 +23,7 @@ import { openStore } from './storage/engine';
 import { DatabaseBackups } from './storage/backup';
 import { MIGRATIONS } from './storage/migrations';
 import { AttachmentRescan } from './registry/attachments-rescan';
+import { CategoryBackfill } from './registry/category-backfill';
 import { recoverStorage } from './registry/recover';
 import { dataTotals } from './storage/status-repo';
 import { ZipStore } from './storage/zip-store';
@@ -93,7 +94,9 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
     });
     notifier.start();
     const rescan = new AttachmentRescan({ store, zips, log, maxReportJsonBytes: config.limits.reportJsonBytes });
-    void rescan.start();
+    // One after the other: a database old enough for both reads its zips once at a time.
+    const categories = new CategoryBackfill({ store, zips, log, maxReportJsonBytes: config.limits.reportJsonBytes });
+    void rescan.start().then(() => categories.start());
     const jobs = new BackgroundJobs({ store, zips, log, definitions: [clearJob(settings, log), retentionJob(settings, log)] });
     jobs.kick(); // a clear or retention pass cut short by a stop or a crash goes on
     const retention = new RetentionSchedule({ store, settings, log, kick: () => jobs.kick() });
@@ -132,6 +135,7 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
     };
     cleanup = async () => {
       await rescan.stop();
+      await categories.stop();
       retention.stop();
       await disk.stop();
       await jobs.stop();

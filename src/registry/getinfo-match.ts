@@ -22,7 +22,9 @@ import { compareVersions } from './version';
  *      computers (per configuration, defaults 10 and 3) → no ("in-work");
  *    - anything else (новая, регрессия, fixed and the client is not older, в работе below
  *      the threshold, не исправлять still accepted) → ask, as for an unknown error.
- * `clientStackHash` and `ErrorCategories` are not used: pult stores neither per error.
+ * `clientStackHash` and `ErrorCategories` are not used: pult does not store the former, and
+ * the categories (kept per error for the list's filter) do not narrow the match — the noise
+ * filter is what compares them.
  */
 
 export type Refusal = 'known' | 'fixed' | 'in-work';

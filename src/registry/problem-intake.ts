@@ -10,6 +10,7 @@ import {
   setErrorProblem,
   writeProblemState,
   type ProblemState,
+  type ReportFlags,
 } from '../storage/problems-repo';
 import type { ErrorKey } from './error-key';
 import { isRegression } from './regression';
@@ -29,6 +30,8 @@ export interface CountedReport {
   stored: boolean;
   newComputer: boolean;
   time: string;
+  /** A stored report's screenshot / attached files / crash, for the list's filters. */
+  flags?: ReportFlags;
 }
 
 /**
@@ -41,7 +44,7 @@ export function countInProblem(db: Database, r: CountedReport): { problemId: num
   const problemId = r.linked && r.problemId !== undefined ? r.problemId : join(db, r);
   const newComputer = r.stored && r.newComputer && r.clientId !== undefined && addProblemComputer(db, problemId, r.clientId);
   const newUser = r.stored && !!r.userName && addProblemUser(db, problemId, r.userName);
-  const state = countProblemReport(db, problemId, r.time, newComputer, newUser);
+  const state = countProblemReport(db, problemId, r.time, newComputer, newUser, r.stored ? r.flags : undefined);
   const reopened = !!state && isRegression(state.status, state.fixed_in, r.key.configVersion) && reopen(db, problemId, state, r);
   return { problemId, reopened };
 }

@@ -29,6 +29,8 @@ import { problemKeyOf } from './problem-key';
 import { addUnasked } from '../storage/getinfo-repo';
 import { findProblemByKey, takesNoMoreReports } from '../storage/problems-repo';
 import { factsOf, isGroupable, type ReportFacts } from './report-facts';
+import { categoriesOf } from './error-categories';
+import { addErrorCategories } from '../storage/categories-repo';
 import type { SettingsStore } from './settings-store';
 import type { DeferredIndexes } from './deferred-indexes';
 
@@ -105,6 +107,7 @@ export async function registerReport(deps: RegisterDeps, input: Incoming): Promi
     zipSize: input.zip.length,
     problemKey: once(() => problemKeyOf(key)),
     counted: deps.indexes ? (problemId, stored) => deps.indexes!.counted(problemId, stored) : undefined,
+    categories: categoriesOf(report),
   };
 
   // A cheap look first, so a repeat from the same computer writes no zip at all.
@@ -155,6 +158,8 @@ interface Plan {
   /** The problem rule's key (problem-key.ts), computed once and only when a new error needs it. */
   problemKey: () => string;
   counted: ((problemId: number, stored: boolean) => void) | undefined;
+  /** Stored with a new error, for the list's category filter. */
+  categories: string[];
 }
 
 /**
@@ -208,6 +213,7 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
   const isNewError = errorId === undefined;
   if (errorId === undefined) {
     errorId = insertError(db, key, p.receivedAt);
+    addErrorCategories(db, errorId, p.categories);
     enqueueNotice(db, errorId, key.configName, p.receivedAt);
   }
   const newComputer = facts.clientId !== undefined && !mine?.seen;
@@ -246,6 +252,7 @@ function problemShare(p: Plan, errorId: number, problem: { known: number | undef
     stored,
     newComputer,
     time: p.receivedAt,
+    flags: { screenshot: p.facts.hasScreenshot, files: p.facts.hasFiles, crashed: p.facts.crashed },
   };
 }
 

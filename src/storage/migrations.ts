@@ -390,4 +390,57 @@ export const MIGRATIONS: Migration[] = [
       db.exec(`CREATE INDEX errors_problem_by_id ON errors (id, problem_id);`);
     },
   },
+  {
+    version: 17,
+    description: 'problem list filters: stored reports with a screenshot, attached files, a crash per problem; categories per unique error',
+    up(db) {
+      // Counts of STORED report rows with the flag (a folded repeat adds no row, so no count).
+      // Intake adds to them in the UPDATE it already runs per report (problems-repo
+      // countProblemReport); every removal of a row takes its share back by the trigger,
+      // whoever removes it (clear, retention); the attachment rescan's late "has files" mark
+      // adds by the second trigger. Before migration 7 rows had no screenshot/crash flag
+      // (NULL): they count as without.
+      db.exec(`
+        ALTER TABLE problems ADD COLUMN screenshots INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE problems ADD COLUMN files INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE problems ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0;
+        UPDATE problems SET
+          screenshots = c.screenshots, files = c.files, crashes = c.crashes
+          FROM (SELECT e.problem_id AS id, SUM(r.has_screenshot IS 1) AS screenshots, SUM(r.has_files IS 1) AS files, SUM(r.crashed IS 1) AS crashes
+                  FROM reports r JOIN errors e ON e.id = r.error_id
+                 WHERE r.has_screenshot IS 1 OR r.has_files IS 1 OR r.crashed IS 1
+                 GROUP BY e.problem_id) AS c
+         WHERE problems.id = c.id;
+        -- A rare flag's few problems, for the list to start from (storage/problem-list-repo.ts).
+        CREATE INDEX problems_with_screenshots ON problems (id) WHERE screenshots > 0;
+        CREATE INDEX problems_with_files ON problems (id) WHERE files > 0;
+        CREATE INDEX problems_with_crashes ON problems (id) WHERE crashes > 0;
+        CREATE TRIGGER problem_flags_delete BEFORE DELETE ON reports
+          WHEN old.has_screenshot IS 1 OR old.has_files IS 1 OR old.crashed IS 1 BEGIN
+          UPDATE problems SET screenshots = screenshots - (old.has_screenshot IS 1), files = files - (old.has_files IS 1), crashes = crashes - (old.crashed IS 1)
+           WHERE id = (SELECT problem_id FROM errors WHERE id = old.error_id);
+        END;
+        CREATE TRIGGER problem_files_mark AFTER UPDATE OF has_files ON reports
+          WHEN (old.has_files IS 1) <> (new.has_files IS 1) BEGIN
+          UPDATE problems SET files = files + (new.has_files IS 1) - (old.has_files IS 1)
+           WHERE id = (SELECT problem_id FROM errors WHERE id = new.error_id);
+        END;
+
+        -- The categories of a unique error's chain (applicationErrorInfo.errors[].categories),
+        -- stored when the error is first seen; keyed by category for the filter.
+        CREATE TABLE error_categories (
+          category TEXT NOT NULL,
+          error_id INTEGER NOT NULL,
+          PRIMARY KEY (category, error_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX error_categories_by_error ON error_categories (error_id);
+        CREATE TRIGGER error_categories_delete BEFORE DELETE ON errors BEGIN
+          DELETE FROM error_categories WHERE error_id = old.id;
+        END;
+        -- Errors stored before have their categories only in their zips: a background pass
+        -- reads one report.json per error (registry/category-backfill.ts) from this cursor.
+        INSERT OR REPLACE INTO meta (key, value) SELECT 'backfill_categories_after', '0' WHERE EXISTS (SELECT 1 FROM errors);
+      `);
+    },
+  },
 ];

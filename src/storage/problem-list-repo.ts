@@ -9,7 +9,9 @@ import { all, tuples } from './sql';
  * cursor and stops after a page; the filters are conditions on the rows walked, so no
  * filter ever sorts (test/pages/query-plans.test.ts). A search instead starts from the
  * problems of the unique errors found (at most registry/search.ts SEARCH_ROWS) and sorts
- * those few.
+ * those few. So does a rare filter of migration 17 (a crash, a category of a few errors):
+ * walking the index to find three problems among 25,000 would read them all, so when one of
+ * them matches at most NARROW_CAP problems (errors, for a category) the list starts from those.
  */
 export type ProblemSort = 'last' | 'first' | 'reports' | 'computers' | 'users';
 
@@ -19,6 +21,12 @@ export interface ProblemFilter extends ErrorFilter {
   owner?: string;
   /** ISO time: the problem's last report at or after it. */
   since?: string;
+  /** At least one stored report with a screenshot / attached files / a crash (migration 17's counts). */
+  screenshot?: boolean;
+  files?: boolean;
+  crash?: boolean;
+  /** A category of any unique error's chain, exact. */
+  category?: string;
 }
 
 /** Keyset position: the sort value and id of the last row shown (older) or the first (newer). */
@@ -36,10 +44,14 @@ const COLUMN: Record<ProblemSort, string> = {
 
 const FILTERS = `(:status IS NULL OR status = :status) AND (:owner IS NULL OR owner_login = :owner)
   AND (:config IS NULL OR config_name = :config) AND last_seen >= :since
-  AND (:version IS NULL OR id IN (SELECT problem_id FROM errors WHERE config_version = :version))`;
+  AND (:version IS NULL OR id IN (SELECT problem_id FROM errors WHERE config_version = :version))
+  AND (:screenshot IS NULL OR screenshots > 0) AND (:files IS NULL OR files > 0) AND (:crash IS NULL OR crashes > 0)
+  AND (:category IS NULL OR EXISTS (SELECT 1 FROM errors e WHERE e.problem_id = problems.id
+    AND EXISTS (SELECT 1 FROM error_categories c WHERE c.category = :category AND c.error_id = e.id)))`;
 
 // Up to SEARCH_ROWS errors found: each one's problem from the two-integer index, not its row.
 const FOUND = `id IN (SELECT e.problem_id FROM errors e INDEXED BY errors_problem_by_id WHERE e.id IN (SELECT value FROM json_each(:ids)))`;
+const AMONG = `id IN (SELECT value FROM json_each(:pids))`;
 
 function texts(sort: ProblemSort) {
   const c = COLUMN[sort];
@@ -54,6 +66,10 @@ function texts(sort: ProblemSort) {
       older: `${search} WHERE ${FOUND} AND (${c}, id) < (:key, :id) AND ${FILTERS} ORDER BY ${c} DESC, id DESC LIMIT :limit`,
       newer: `${search} WHERE ${FOUND} AND (${c}, id) > (:key, :id) AND ${FILTERS} ORDER BY ${c} ASC, id ASC LIMIT :limit`,
     },
+    among: {
+      older: `${search} WHERE ${AMONG} AND (${c}, id) < (:key, :id) AND ${FILTERS} ORDER BY ${c} DESC, id DESC LIMIT :limit`,
+      newer: `${search} WHERE ${AMONG} AND (${c}, id) > (:key, :id) AND ${FILTERS} ORDER BY ${c} ASC, id ASC LIMIT :limit`,
+    },
   };
 }
 
@@ -67,6 +83,38 @@ export function sortKeyOf(row: ProblemRow, sort: ProblemSort): string | number {
   return row[COLUMN[sort] as keyof ProblemRow] as string | number;
 }
 
+/** Above this many candidates a filter is not rare: walking the sort index finds a page soon. */
+export const NARROW_CAP = 2000;
+
+/** The candidates of each rare-able filter, read by its own index (migration 17), at most NARROW_CAP + 1. */
+const CANDIDATES = {
+  screenshot: 'SELECT id FROM problems INDEXED BY problems_with_screenshots WHERE screenshots > 0 LIMIT ?',
+  files: 'SELECT id FROM problems INDEXED BY problems_with_files WHERE files > 0 LIMIT ?',
+  crash: 'SELECT id FROM problems INDEXED BY problems_with_crashes WHERE crashes > 0 LIMIT ?',
+  // Errors, not problems: each category row leads to its error's problem by the error's id.
+  category: 'SELECT e.problem_id FROM error_categories c JOIN errors e ON e.id = c.error_id WHERE c.category = ? LIMIT ?',
+} as const;
+
+/**
+ * The problems the rarest of the set filters allows, when one allows few (at most
+ * NARROW_CAP); undefined when none is set or each matches many. The other filters are
+ * still applied to these.
+ */
+function rareCandidates(db: Database, f: ProblemFilter): number[] | undefined {
+  let best: number[] | undefined;
+  const consider = (ids: number[]) => {
+    if (ids.length <= NARROW_CAP && (!best || ids.length < best.length)) best = ids;
+  };
+  for (const flag of ['crash', 'files', 'screenshot'] as const) {
+    if (f[flag]) consider(tuples<[number]>(db, CANDIDATES[flag], [NARROW_CAP + 1]).map(([id]) => id));
+  }
+  if (f.category !== undefined) {
+    const rows = tuples<[number]>(db, CANDIDATES.category, [f.category, NARROW_CAP + 1]);
+    if (rows.length <= NARROW_CAP) consider([...new Set(rows.map(([id]) => id))]);
+  }
+  return best;
+}
+
 function params(f: ProblemFilter, key: string | number, id: number, limit: number, ids: number[] | undefined) {
   const p: Record<string, string | number | null> = {
     ':key': key,
@@ -77,6 +125,10 @@ function params(f: ProblemFilter, key: string | number, id: number, limit: numbe
     ':config': f.config ?? null,
     ':version': f.version ?? null,
     ':since': f.since ?? '',
+    ':screenshot': f.screenshot ? 1 : null,
+    ':files': f.files ? 1 : null,
+    ':crash': f.crash ? 1 : null,
+    ':category': f.category ?? null,
   };
   if (ids) p[':ids'] = JSON.stringify(ids);
   return p;
@@ -87,10 +139,13 @@ function params(f: ProblemFilter, key: string | number, id: number, limit: numbe
  * problems of those unique errors. `limit + 1` rows tell whether there is a further page.
  */
 export function listProblems(db: Database, sort: ProblemSort, filter: ProblemFilter, cursor: ProblemCursor, limit: number, errorIds?: number[]): ProblemRow[] {
-  const sql = SQL[sort][errorIds ? 'search' : 'browse'];
-  if ('after' in cursor) return all<ProblemRow>(db, sql.newer, params(filter, cursor.after.key, cursor.after.id, limit, errorIds)).reverse();
-  const at = 'before' in cursor ? cursor.before : { key: TOP, id: Number.MAX_SAFE_INTEGER };
-  return all<ProblemRow>(db, sql.older, params(filter, at.key, at.id, limit, errorIds));
+  const among = errorIds ? undefined : rareCandidates(db, filter);
+  const sql = SQL[sort][errorIds ? 'search' : among ? 'among' : 'browse'];
+  const at = 'after' in cursor ? cursor.after : 'before' in cursor ? cursor.before : { key: TOP, id: Number.MAX_SAFE_INTEGER };
+  const p = params(filter, at.key, at.id, limit, errorIds);
+  if (among) p[':pids'] = JSON.stringify(among);
+  if ('after' in cursor) return all<ProblemRow>(db, sql.newer, p).reverse();
+  return all<ProblemRow>(db, sql.older, p);
 }
 
 /** Whether the filter matches a problem beyond `row` in `sort` order. */

@@ -1,5 +1,8 @@
 import type { Database } from 'sql.js';
 import { all, get, run } from './sql';
+import { addProblemFlags, COUNT_FLAGGED_REPORT, COUNT_REPORT, recountProblemFlags, type ReportFlags } from './problem-flags-repo';
+
+export type { ReportFlags } from './problem-flags-repo';
 
 /** SQL of problems: where a new error goes, the counters, the state and its history. */
 
@@ -26,10 +29,14 @@ export interface ProblemRow {
   sort_reports: number;
   sort_computers: number;
   sort_users: number;
+  /** Stored reports (rows, not folded repeats) with a screenshot, with attached files, with a crash (migration 17). */
+  screenshots: number;
+  files: number;
+  crashes: number;
 }
 
 export const PROBLEM_COLUMNS = `id, config_name, status, owner_login, owner_name, fixed_in, reason, rev, first_seen, last_seen,
-  reports_total, computers, users, no_more_reports, unasked_total, sort_last, sort_reports, sort_computers, sort_users`;
+  reports_total, computers, users, no_more_reports, unasked_total, sort_last, sort_reports, sort_computers, sort_users, screenshots, files, crashes`;
 
 export function findProblemByKey(db: Database, keyHash: string): number | undefined {
   return get<{ problem_id: number }>(db, 'SELECT problem_id FROM problem_keys WHERE key_hash = ?', [keyHash])?.problem_id;
@@ -69,21 +76,22 @@ export function addProblemUser(db: Database, problemId: number, userName: string
   return run(db, 'INSERT OR IGNORE INTO problem_users (problem_id, user_name) VALUES (?, ?)', [problemId, userName]) > 0;
 }
 
-/** One more report of the problem; returns what the regression check needs. */
+/**
+ * One more report of the problem; returns what the regression check needs. The flag counts
+ * ride on the same UPDATE (no statement more per report); removals take them back by the
+ * trigger of migration 17.
+ */
 export function countProblemReport(
   db: Database,
   problemId: number,
   time: string,
   newComputer: boolean,
   newUser: boolean,
+  flags?: ReportFlags,
 ): (ProblemState & { rev: number; config_name: string }) | undefined {
-  return get(
-    db,
-    `UPDATE problems SET reports_total = reports_total + 1, computers = computers + ?, users = users + ?,
-       last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END
-     WHERE id = ? RETURNING status, owner_login, owner_name, fixed_in, reason, no_more_reports, rev, config_name`,
-    [newComputer ? 1 : 0, newUser ? 1 : 0, time, time, problemId],
-  );
+  const head = [newComputer ? 1 : 0, newUser ? 1 : 0, time, time];
+  if (!flags || !(flags.screenshot || flags.files || flags.crashed)) return get(db, COUNT_REPORT, [...head, problemId]);
+  return get(db, COUNT_FLAGGED_REPORT, [...head, flags.screenshot ? 1 : 0, flags.files ? 1 : 0, flags.crashed ? 1 : 0, problemId]);
 }
 
 export function readProblem(db: Database, problemId: number): ProblemRow | undefined {
@@ -199,6 +207,7 @@ export function mergeProblemRows(db: Database, from: number, into: number): void
     [into, from],
   );
   run(db, 'UPDATE problems SET unasked_total = unasked_total + (SELECT unasked_total FROM problems WHERE id = ?) WHERE id = ?', [from, into]);
+  addProblemFlags(db, from, into);
   // The distinct computers and users join from the source's own sets: no walk over the
   // reports (a hot problem has a million), and what retention removed is still counted.
   run(db, 'INSERT OR IGNORE INTO problem_computers (problem_id, client_id) SELECT ?, client_id FROM problem_computers WHERE problem_id = ?', [into, from]);
@@ -243,6 +252,7 @@ export function recountProblem(db: Database, problemId: number): boolean {
     [problemId, problemId],
   );
   refreshProblemTotals(db, problemId);
+  recountProblemFlags(db, problemId);
   return true;
 }
 

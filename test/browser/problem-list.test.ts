@@ -118,6 +118,35 @@ describe('the problem list in headless Chromium', { timeout: 180_000 }, () => {
     await close();
   });
 
+  it('the filter form with screenshot, files, crash and category fits 1366×900 and 375×812: no sideways scroll, every control within the screen', async () => {
+    const url = '/pult/s/errorsList?screenshot=1&crash=&category=ExceptionRaisedFromScript&sort=reports';
+    for (const [width, height] of [
+      [1366, 900],
+      [375, 812],
+    ] as const) {
+      const { page, problems, close } = await open(url, width, height);
+      const m = await page.evaluate(() => {
+        const w = document.documentElement.clientWidth;
+        const form = document.querySelector('form.filters')!;
+        return {
+          sideways: document.documentElement.scrollWidth - w,
+          form: form.scrollWidth - form.clientWidth,
+          outside: [...form.querySelectorAll('input, select, button, .button, label')].filter((el) => {
+            const r = el.getBoundingClientRect();
+            return r.left < 0 || r.right > w;
+          }).length,
+          checked: (document.querySelector('input[name=screenshot]') as HTMLInputElement).checked,
+          category: (document.querySelector('#f-category') as HTMLSelectElement).value,
+          rows: document.querySelectorAll('table.dense tbody tr').length,
+        };
+      });
+      await page.screenshot({ path: path.join(SHOTS, `filters-${width}.png`) });
+      assert.deepEqual(m, { sideways: 0, form: 0, outside: 0, checked: true, category: 'ExceptionRaisedFromScript', rows: 1 }, `${width}px`);
+      assert.deepEqual(problems, []);
+      await close();
+    }
+  });
+
   it('keeps the phone layout at 375 px: cards, no sideways scroll', async () => {
     const { page, close } = await open('/pult/s/errorsList', 375, 812);
     const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

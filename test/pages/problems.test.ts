@@ -44,6 +44,10 @@ describe('problems: the list and the error page', () => {
       reports: 5,
       computers: 2,
       users: 2,
+      // Stored report rows with a screenshot: the repeat folded into its computer's report adds none.
+      screenshots: 4,
+      files: 0,
+      crashes: 0,
       firstSeen: json.items[1].firstSeen,
       lastSeen: json.items[1].lastSeen,
       rev: 1,

@@ -132,6 +132,31 @@ describe('query plans of the pages', () => {
     }
   }
 
+  const RARE: ProblemFilter = { screenshot: true, files: true, crash: true, category: 'NetworkError' };
+  it('a rare filter (screenshot, files, crash, category) starts from its few problems, each read by its own index, and sorts only those', async () => {
+    const db = await schemaDb();
+    const plans = plansOf(db, (d) => listProblems(d, 'reports', RARE, { first: true }, 50));
+    const [crashes, files, screenshots, category, page] = [...plans.slice(0, 4), plans[plans.length - 1]!];
+    // A walk of a partial index holds only the problems with the flag.
+    assert.deepEqual(crashes, ['SCAN problems USING INDEX problems_with_crashes']);
+    assert.deepEqual(files, ['SCAN problems USING INDEX problems_with_files']);
+    assert.deepEqual(screenshots, ['SCAN problems USING INDEX problems_with_screenshots']);
+    assert.deepEqual(category, ['SEARCH c USING PRIMARY KEY (category=?)', 'SEARCH e USING INTEGER PRIMARY KEY (rowid=?)']);
+    assert.match(page![0]!, /^SEARCH problems USING INTEGER PRIMARY KEY \(rowid=\?\)$/, page!.join(' | '));
+    assert.ok(page!.includes('SEARCH e USING COVERING INDEX errors_by_problem (problem_id=?)'), page!.join(' | '));
+    assert.ok(page!.some((l) => /^SEARCH c .*\((error_id=\? AND category=\?|category=\? AND error_id=\?)\)$/.test(l)), page!.join(' | '));
+    assert.ok(!page!.some((l) => /^SCAN (problems|errors|c)/.test(l)), page!.join(' | '));
+  });
+
+  it('a filter that matches many problems walks the sort index as the others do', async () => {
+    const db = await schemaDb();
+    db.run("INSERT INTO problems (id, config_name, first_seen, last_seen, crashes, screenshots, files) SELECT n, 'К', '', '', 1, 1, 1 FROM (WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 2001) SELECT n FROM s)");
+    const plans = plansOf(db, (d) => listProblems(d, 'last', { screenshot: true, files: true, crash: true }, { first: true }, 50));
+    const page = plans[plans.length - 1]!;
+    assert.match(page[0]!, /^SEARCH problems USING INDEX problems_by_last \(/, page.join(' | '));
+    assert.ok(!page.some((l) => /TEMP B-TREE/.test(l)), page.join(' | '));
+  });
+
   it('a searched list starts from the unique errors found: each error and problem by id, only those few sorted', async () => {
     const db = await schemaDb();
     const [plan] = plansOf(db, (d) => listProblems(d, 'reports', { status: 'new' }, { first: true }, 50, [1, 2, 3]));

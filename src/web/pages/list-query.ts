@@ -35,6 +35,12 @@ export const ProblemListQuery = z.object({
   /** A login, or `me` — the viewer («мои»). */
   owner: z.preprocess(blankToUndefined, z.string().max(200, 'слишком длинный логин').optional()),
   period: z.preprocess(blankToUndefined, z.enum(Object.keys(PERIODS) as [ListPeriod, ...ListPeriod[]], { error: 'ожидается 24h, 7d, 30d или 90d' }).optional()),
+  /** Only problems with a stored report with a screenshot / attached files / a crash. */
+  screenshot: z.preprocess(blankToUndefined, z.literal('1', { error: 'ожидается 1 (только со снимком экрана)' }).optional()),
+  files: z.preprocess(blankToUndefined, z.literal('1', { error: 'ожидается 1 (только с приложенными файлами)' }).optional()),
+  crash: z.preprocess(blankToUndefined, z.literal('1', { error: 'ожидается 1 (только с аварийным завершением)' }).optional()),
+  /** A category of the error chain, exact (`NetworkError`). */
+  category: z.preprocess(blankToUndefined, z.string({ error: 'ожидается одна категория' }).max(100, 'слишком длинное имя категории').optional()),
   /** The sort value of the cursor's row (with before/after): pages stay put while counts move. */
   key: z.preprocess(blankToUndefined, z.string().max(40, 'слишком длинный ключ страницы').optional()),
 });

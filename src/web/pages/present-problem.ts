@@ -21,6 +21,10 @@ export interface ProblemView {
   reports: number;
   computers: number;
   users: number;
+  /** Stored reports with a screenshot, with attached files, with a crash (the list's filters). */
+  screenshots: number;
+  files: number;
+  crashes: number;
   firstSeen: string;
   lastSeen: string;
   errors: { id: number; version: string; extensions: number; reports: number }[];
@@ -50,6 +54,9 @@ export function presentProblem(p: ProblemRow, errors: ProblemErrorRow[]): Proble
     reports: p.reports_total,
     computers: p.computers,
     users: p.users,
+    screenshots: p.screenshots,
+    files: p.files,
+    crashes: p.crashes,
     firstSeen: p.first_seen,
     lastSeen: p.last_seen,
     errors: errors.map((e) => ({ id: e.id, version: e.config_version, extensions: jsonLength(e.extensions), reports: e.reports_total })),
@@ -72,6 +79,9 @@ export function problemJson(v: ProblemView) {
     reports: v.reports,
     computers: v.computers,
     users: v.users,
+    screenshots: v.screenshots,
+    files: v.files,
+    crashes: v.crashes,
     firstSeen: v.firstSeen,
     lastSeen: v.lastSeen,
     rev: v.rev,

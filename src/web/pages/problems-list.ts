@@ -2,6 +2,7 @@ import { parseSearch } from '../../registry/search-query';
 import { searchErrors, type SearchHits } from '../../registry/search';
 import { ChangeCache } from './change-cache';
 import { hasProblemsBeyond, listProblems, sortKeyOf, type ProblemCursor, type ProblemFilter, type ProblemSort } from '../../storage/problem-list-repo';
+import { errorCategories } from '../../storage/categories-repo';
 import { errorsOfProblem, readProblem, type ProblemRow } from '../../storage/problems-repo';
 import type { Store } from '../../storage/store';
 import { filterOptions, type ErrorsListInput, type ListPage, type Option } from './errors-list';
@@ -46,6 +47,11 @@ export interface ProblemsListView extends ListPage {
   owner: string | undefined;
   status: string | undefined;
   period: string | undefined;
+  /** The filters of migration 17: stored reports with a screenshot, files, a crash; a category. */
+  screenshot: boolean;
+  files: boolean;
+  crash: boolean;
+  categories: Option[];
   /** A search: how many unique errors it found, and whether older matches were left out. */
   found: number | undefined;
   truncated: boolean;
@@ -75,9 +81,25 @@ export function problemsListView(store: Store, facets: FacetsCache, q: ErrorsLis
     owner: q.owner === 'me' ? (viewer ?? '') : q.owner,
     // From the start of the minute: the same filter for a minute, so kept answers stay usable.
     since: q.period ? new Date(Math.floor(now / 60_000) * 60_000 - PERIODS[q.period] * 3600_000).toISOString() : undefined,
+    screenshot: q.screenshot === '1' || undefined,
+    files: q.files === '1' || undefined,
+    crash: q.crash === '1' || undefined,
+    category: q.category,
   };
-  const query = { q: q.q?.trim() || undefined, sort: q.sort === 'last' ? undefined : q.sort, config: q.config, version: q.version, status: q.status, owner: q.owner, period: q.period };
-  const { page, found, truncated, problems } = store.read((db) => {
+  const query = {
+    q: q.q?.trim() || undefined,
+    sort: q.sort === 'last' ? undefined : q.sort,
+    config: q.config,
+    version: q.version,
+    status: q.status,
+    owner: q.owner,
+    period: q.period,
+    screenshot: q.screenshot,
+    files: q.files,
+    crash: q.crash,
+    category: q.category,
+  };
+  const { page, found, truncated, problems, categories } = store.read((db) => {
     const hits = search ? searchCache.get(db, `${search.match}\u0000${search.exact}`, () => searchErrors(db, search)) : undefined;
     const ids = hits?.errorIds;
     const sort = q.sort;
@@ -92,7 +114,7 @@ export function problemsListView(store: Store, facets: FacetsCache, q: ErrorsLis
       const marked = search ? v.textParts.map((parts) => parts.map((part) => highlight(part, search.words))) : undefined;
       return { ...v, marked, spark: sparkline(problemDays(db, p.id, days[0]!), days), newToday: dayOf(p.first_seen) === today };
     });
-    return { page, found: hits?.errorIds.length, truncated: hits?.truncated ?? false, problems };
+    return { page, found: hits?.errorIds.length, truncated: hits?.truncated ?? false, problems, categories: errorCategories(db) };
   });
   const options = filterOptions(facets, filter);
   const path = `${base}s/errorsList`;
@@ -121,6 +143,11 @@ export function problemsListView(store: Store, facets: FacetsCache, q: ErrorsLis
     owner: q.owner,
     status: q.status,
     period: q.period,
+    screenshot: q.screenshot === '1',
+    files: q.files === '1',
+    crash: q.crash === '1',
+    // A category no longer in the data (cleared, or typed by hand) stays visible and selected.
+    categories: option(q.category !== undefined && !categories.includes(q.category) ? [q.category, ...categories] : categories, (c) => c, q.category),
     found,
     truncated,
     query,
