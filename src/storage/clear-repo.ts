@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import { uidKeySql } from './compact-values';
 import { all, get, run } from './sql';
 
 /**
@@ -71,7 +72,7 @@ export function removeReports(db: Database, reports: RemovableReport[]): void {
   if (reports.length === 0) return;
   run(db, 'INSERT OR IGNORE INTO pending_deletes (zip_name) SELECT value FROM json_each(?)', [JSON.stringify(reports.map((r) => r.zip_name))]);
   const uids = reports.map((r) => r.uid).filter((u): u is string => u !== null);
-  if (uids.length) run(db, 'DELETE FROM report_uids WHERE uid IN (SELECT value FROM json_each(?))', [JSON.stringify(uids)]);
+  if (uids.length) run(db, FORGET_UIDS, [JSON.stringify(uids)]);
   run(db, 'DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(reports.map((r) => r.id))]);
 }
 
@@ -81,18 +82,19 @@ export function removeErrorRow(db: Database, errorId: number): void {
   run(db, 'DELETE FROM errors WHERE id = ?', [errorId]);
 }
 
+/** report_uids is keyed by the stored form of a uid (storage/compact-values.ts); these take and give the text. */
+const FORGET_UIDS = `DELETE FROM report_uids WHERE key IN (SELECT ${uidKeySql('value')} FROM json_each(?))`;
+const UIDS_AFTER = `SELECT uid, EXISTS (SELECT 1 FROM reports r WHERE r.id = u.report_id) AS alive FROM report_uids u
+  WHERE key > ${uidKeySql(':after')} ORDER BY key LIMIT :limit`;
+
 /** Report ids after `afterUid` (keyset over the primary key), with whether their report still exists. */
 export function reportUidsAfter(db: Database, afterUid: string, limit: number): { uid: string; alive: number }[] {
-  return all<{ uid: string; alive: number }>(
-    db,
-    'SELECT uid, EXISTS (SELECT 1 FROM reports r WHERE r.id = u.report_id) AS alive FROM report_uids u WHERE uid > ? ORDER BY uid LIMIT ?',
-    [afterUid, limit],
-  );
+  return all<{ uid: string; alive: number }>(db, UIDS_AFTER, { ':after': afterUid, ':limit': limit });
 }
 
 export function forgetReportUids(db: Database, uids: string[]): number {
   if (uids.length === 0) return 0;
-  return run(db, 'DELETE FROM report_uids WHERE uid IN (SELECT value FROM json_each(?))', [JSON.stringify(uids)]);
+  return run(db, FORGET_UIDS, [JSON.stringify(uids)]);
 }
 
 /** Zips waiting for deletion, in name order, after `afterName` (keyset). */

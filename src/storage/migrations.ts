@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import { compactReports } from './migration-compact-reports';
 import { addProblems } from './migration-problems';
 
 export interface Migration {
@@ -442,5 +443,10 @@ export const MIGRATIONS: Migration[] = [
         INSERT OR REPLACE INTO meta (key, value) SELECT 'backfill_categories_after', '0' WHERE EXISTS (SELECT 1 FROM errors);
       `);
     },
+  },
+  {
+    version: 18,
+    description: 'smaller report rows: the environment once in report_envs, uid and zip name as 16 bytes',
+    up: compactReports,
   },
 ];

@@ -63,8 +63,10 @@ export interface Facet {
 const ERROR_COLUMNS = `id, config_name, config_version, extensions, texts, stack_hash, detailed, first_seen, last_seen,
   reports_total, computers, problem_id`;
 
-const REPORT_COLUMNS = `id, received_at, time, count, client_id, has_files, user_name, ip, app_version, app_name, platform_type, server_type,
-  server_version, data_separation, dbms, change_enabled, user_agent, descriptions, zip_size, has_screenshot, crashed`;
+/** A report row with its environment (report_envs, migration 18): a rowid lookup per row. */
+const REPORT_COLUMNS = `reports.id, received_at, time, count, client_id, has_files, user_name, ip, app_version, app_name, platform_type,
+  server_type, server_version, data_separation, dbms, change_enabled, user_agent, descriptions, zip_size, has_screenshot, crashed`;
+const WITH_ENV = 'LEFT JOIN report_envs ON report_envs.id = reports.env_id';
 
 type FilterKind = 'all' | 'config' | 'version' | 'both';
 
@@ -149,10 +151,10 @@ export function findError(db: Database, id: number): ErrorRow | undefined {
   return get<ErrorRow>(db, `SELECT ${ERROR_COLUMNS} FROM errors WHERE id = ?`, [id]);
 }
 
-const REPORTS_OLDER = `SELECT ${REPORT_COLUMNS} FROM reports INDEXED BY reports_by_error
-  WHERE error_id = :error AND id < :id ORDER BY id DESC LIMIT :limit`;
-const REPORTS_NEWER = `SELECT ${REPORT_COLUMNS} FROM reports INDEXED BY reports_by_error
-  WHERE error_id = :error AND id > :id ORDER BY id ASC LIMIT :limit`;
+const REPORTS_OLDER = `SELECT ${REPORT_COLUMNS} FROM reports INDEXED BY reports_by_error ${WITH_ENV}
+  WHERE error_id = :error AND reports.id < :id ORDER BY reports.id DESC LIMIT :limit`;
+const REPORTS_NEWER = `SELECT ${REPORT_COLUMNS} FROM reports INDEXED BY reports_by_error ${WITH_ENV}
+  WHERE error_id = :error AND reports.id > :id ORDER BY reports.id ASC LIMIT :limit`;
 
 /** A page of an error's reports, newest first. */
 export function listReports(db: Database, errorId: number, cursor: Cursor, limit: number): ReportRow[] {
@@ -187,7 +189,7 @@ export interface StoredReportRow extends ReportRow {
 
 /** One report with what its page needs from the row (the rest is in its zip). */
 export function findReport(db: Database, reportId: number): StoredReportRow | undefined {
-  return get<StoredReportRow>(db, `SELECT ${REPORT_COLUMNS}, error_id, zip_name FROM reports WHERE id = ?`, [reportId]);
+  return get<StoredReportRow>(db, `SELECT ${REPORT_COLUMNS}, error_id, zip_name FROM reports ${WITH_ENV} WHERE reports.id = ?`, [reportId]);
 }
 
 /** The reports of the same error just before and after `reportId` (in the order pult received them). */

@@ -248,7 +248,8 @@ export function recountProblem(db: Database, problemId: number): boolean {
   run(
     db,
     `INSERT OR IGNORE INTO problem_users (problem_id, user_name)
-       SELECT ?, r.user_name FROM errors e JOIN reports r ON r.error_id = e.id WHERE e.problem_id = ? AND r.user_name IS NOT NULL AND r.user_name <> ''`,
+       SELECT ?, u.user_name FROM errors e JOIN reports r ON r.error_id = e.id JOIN report_envs u ON u.id = r.env_id
+        WHERE e.problem_id = ? AND u.user_name IS NOT NULL AND u.user_name <> ''`,
     [problemId, problemId],
   );
   refreshProblemTotals(db, problemId);

@@ -1,6 +1,8 @@
 import type { Database } from 'sql.js';
 import type { ErrorKey } from '../registry/error-key';
 import type { ReportFacts } from '../registry/report-facts';
+import { compactTime, compactUid, compactZipName } from './compact-values';
+import { envIdOf } from './report-envs-repo';
 import { all, get, run, v } from './sql';
 
 /** SQL of the intake path. Plain objects in, plain objects out; no rules here. */
@@ -62,11 +64,11 @@ export function countDay(db: Database, errorId: number, day: string, addsCompute
 }
 
 export function isUidKnown(db: Database, uid: string): boolean {
-  return get(db, 'SELECT 1 AS x FROM report_uids WHERE uid = ?', [uid]) !== undefined;
+  return get(db, 'SELECT 1 AS x FROM report_uids WHERE key = ?', [compactUid(uid)]) !== undefined;
 }
 
 export function rememberUid(db: Database, uid: string, reportId: number): void {
-  run(db, 'INSERT OR IGNORE INTO report_uids (uid, report_id) VALUES (?, ?)', [uid, reportId]);
+  run(db, 'INSERT OR IGNORE INTO report_uids (key, report_id) VALUES (?, ?)', [compactUid(uid), reportId]);
 }
 
 export interface GroupTarget {
@@ -101,8 +103,9 @@ export function foldIntoReport(db: Database, target: GroupTarget, time: string, 
     ? JSON.stringify([...parseList(target.descriptions), [time, description]].slice(-keep))
     : target.descriptions;
   // Only a new description touches the column the search index follows (its triggers).
-  if (description) run(db, 'UPDATE reports SET count = count + 1, time = ?, descriptions = ?, last_day = ? WHERE id = ?', [time, descriptions, day, target.id]);
-  else run(db, 'UPDATE reports SET count = count + 1, time = ?, last_day = ? WHERE id = ?', [time, day, target.id]);
+  const at = compactTime(time);
+  if (description) run(db, 'UPDATE reports SET count = count + 1, time_own = ?, descriptions = ?, last_day = ? WHERE id = ?', [at, descriptions, day, target.id]);
+  else run(db, 'UPDATE reports SET count = count + 1, time_own = ?, last_day = ? WHERE id = ?', [at, day, target.id]);
 }
 
 export interface NewReportRow {
@@ -122,14 +125,12 @@ export function insertReport(db: Database, r: NewReportRow): number {
   const descriptions = JSON.stringify(f.userDescription ? [[f.time, f.userDescription]] : []);
   return get<{ id: number }>(
     db,
-    `INSERT INTO reports (id, error_id, uid, received_at, time, client_id, groupable, has_files, user_name, ip, app_version, app_name,
-       platform_type, server_type, server_version, data_separation, dbms, change_enabled, user_agent, descriptions, zip_name, zip_size,
-       additional_info, last_day, has_screenshot, crashed)
-     VALUES (${NEXT_REPORT_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    `INSERT INTO reports (id, error_id, uid_own, received_own, time_own, client_id, groupable, has_files, ip, env_id, descriptions,
+       zip_own, zip_size, additional_info, last_day, has_screenshot, crashed)
+     VALUES (${NEXT_REPORT_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     [
-      r.errorId, v(f.uid), r.receivedAt, f.time, v(f.clientId), v(r.groupable), v(f.hasFiles), v(f.userName), v(r.ip), v(f.appVersion),
-      v(f.appName), v(f.platformType), v(f.serverType), v(f.serverVersion), v(f.dataSeparation), v(f.dbms), v(f.changeEnabled),
-      v(f.userAgent), descriptions, r.zipName, r.zipSize, v(f.additionalInfo), v(r.day), v(f.hasScreenshot), v(f.crashed),
+      r.errorId, compactUid(f.uid), compactTime(r.receivedAt), compactTime(f.time), v(f.clientId), v(r.groupable), v(f.hasFiles), v(r.ip),
+      envIdOf(db, f), descriptions, compactZipName(r.zipName), r.zipSize, v(f.additionalInfo), v(r.day), v(f.hasScreenshot), v(f.crashed),
     ],
   )!.id;
 }

@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import { compactUid } from './compact-values';
 import { all, get, run } from './sql';
 
 /**
@@ -34,10 +35,10 @@ export function errorsByReportText(db: Database, match: string, limit: number): 
 export function errorsByExact(db: Database, exact: string, number: number | undefined): number[] {
   return all<{ id: number }>(
     db,
-    `SELECT r.error_id AS id FROM report_uids u JOIN reports r ON r.id = u.report_id WHERE u.uid = ?
+    `SELECT r.error_id AS id FROM report_uids u JOIN reports r ON r.id = u.report_id WHERE u.key = ?
      UNION SELECT error_id FROM reports WHERE id = ?
      UNION SELECT id FROM errors WHERE id = ?`,
-    [exact, number ?? null, number ?? null],
+    [compactUid(exact), number ?? null, number ?? null],
   ).map((r) => r.id);
 }
 

@@ -135,6 +135,8 @@ async function runSize(size: Size, opts: Opts): Promise<SizeResult> {
     const base = `${sim.url}/pult`;
     const atStart = await status(base);
     const rssAtStart = procMemory(pultPid);
+    const beforePid = opts.compare ? sim.plugins.get('before')?.pid : undefined;
+    const beforeAtStart = beforePid ? procMemory(beforePid) : undefined;
     console.log(`pult ready ${atStart.startup.readyMs} ms after its process started (database open ${atStart.startup.dbOpenMs} ms); RSS ${mb(rssAtStart.rss)} MB`);
 
     const load = forkLoad(size, children);
@@ -159,7 +161,6 @@ async function runSize(size: Size, opts: Opts): Promise<SizeResult> {
     const rounds: SizeResult['rounds'] = [];
     const pultCpuMs: number[] = [];
     const beforeCpuMs: number[] = [];
-    const beforePid = opts.compare ? sim.plugins.get('before')?.pid : undefined;
     for (let r = 0; r < opts.rounds; r++) {
       const cpuB = cpuMark([basePid]);
       const [baseline, infoBeside] = await Promise.all([push('baseline', opts.seconds, 'reuse'), askInfo(opts.seconds - 0.5)]);
@@ -218,6 +219,7 @@ async function runSize(size: Size, opts: Opts): Promise<SizeResult> {
     }
     const atEnd = await status(base);
     const rssAtEnd = procMemory(pultPid);
+    const beforeRss = beforePid && beforeAtStart ? { atStart: beforeAtStart, atEnd: procMemory(beforePid) } : undefined;
     const t1 = performance.now();
     await sim.stop();
     const stopMs = performance.now() - t1;
@@ -231,6 +233,7 @@ async function runSize(size: Size, opts: Opts): Promise<SizeResult> {
       startup: atStart.startup,
       rssAtStart,
       rssAtEnd,
+      beforeRss,
       stopMs,
       idleInfo,
       eventLoopMaxSinceStart: atEnd.eventLoop.sinceStart.maxMs,

@@ -93,7 +93,7 @@ export async function prefillDatabase(dbDir: string, errors: number, reports: nu
  * repository SQL, the report definition or this file changes.
  */
 export function prefillCacheKey(errors: number, reports: number): string {
-  const files = ['src/storage/migrations.ts', 'src/storage/registry-repo.ts', 'src/registry/error-key.ts', 'src/registry/report-facts.ts', 'src/registry/problem-intake.ts', 'src/registry/problem-key.ts', 'src/storage/problems-repo.ts', 'src/storage/search-repo.ts', 'src/registry/days.ts', 'test/bench/intake-data.ts', 'test/bench/intake-prefill.ts'];
+  const files = ['src/storage/migrations.ts', 'src/storage/migration-compact-reports.ts', 'src/storage/compact-values.ts', 'src/storage/report-envs-repo.ts', 'src/storage/registry-repo.ts', 'src/registry/error-key.ts', 'src/registry/report-facts.ts', 'src/registry/problem-intake.ts', 'src/registry/problem-key.ts', 'src/storage/problems-repo.ts', 'src/storage/search-repo.ts', 'src/registry/days.ts', 'test/bench/intake-data.ts', 'test/bench/intake-prefill.ts'];
   const h = createHash('sha256').update(`${errors}/${reports}`);
   for (const f of files) h.update(fs.readFileSync(path.join(__dirname, '..', '..', f)));
   return h.digest('hex').slice(0, 16);

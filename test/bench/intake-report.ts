@@ -40,6 +40,8 @@ export interface SizeResult {
   startup: StartupFigures;
   rssAtStart: { rss: number; peak: number };
   rssAtEnd: { rss: number; peak: number };
+  /** The compared checkout's process (--compare), measured at the same moments. */
+  beforeRss?: { atStart: { rss: number; peak: number }; atEnd: { rss: number; peak: number } };
   stopMs: number;
   /** getInfo with nothing else running: the simulator's hop alone. */
   idleInfo: PhaseResult;
@@ -145,7 +147,10 @@ function facts(s: SizeResult): string[] {
   const m = summary(s);
   return [
     `database ${mb(s.dbBytes)} MB; pult start-up: ready ${s.startup.readyMs} ms after process start (database open ${s.startup.dbOpenMs} ms); ` +
-      `RSS after start ${mb(s.rssAtStart.rss)} MB, at the end ${mb(s.rssAtEnd.rss)} MB, peak (VmHWM) ${mb(s.rssAtEnd.peak)} MB`,
+      `RSS after start ${mb(s.rssAtStart.rss)} MB, at the end ${mb(s.rssAtEnd.rss)} MB, peak (VmHWM) ${mb(s.rssAtEnd.peak)} MB` +
+      (s.beforeRss
+        ? `; the compared pult: RSS after start ${mb(s.beforeRss.atStart.rss)} MB, at the end ${mb(s.beforeRss.atEnd.rss)} MB, peak (VmHWM) ${mb(s.beforeRss.atEnd.peak)} MB`
+        : ''),
     `longest event-loop stall in pult during its load ${f(m.maxStallMs)} ms, p99 ${f(m.loopP99Ms)} ms, loop busy ${pct(m.loopBusy)} ` +
       `(checkpoints during the load: ${m.checkpoints}; ` +
       `${f(m.commitsPerFlush)} commits per journal fdatasync); stop with final checkpoint ${f(s.stopMs / 1000)} s`,

@@ -4,6 +4,7 @@
  * Fills a store with synthetic rows (5 configurations × 20 versions, one hot error holding
  * a tenth of the reports), then times the repository queries and whole HTTP requests.
  */
+import { compactTime, compactUid, compactZipName } from '../../src/storage/compact-values';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Database } from 'sql.js';
@@ -41,12 +42,16 @@ function fill(db: Database, from: number, to: number, reportsPer: (id: number) =
      VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
   );
   const insReport = db.prepare(
-    `INSERT INTO reports (id, error_id, uid, received_at, time, count, client_id, groupable, has_files, has_screenshot, crashed, user_name, ip, app_version, app_name,
-       platform_type, server_type, server_version, data_separation, dbms, change_enabled, descriptions, zip_name, zip_size)
-     VALUES (?, ?, ?, ?, ?, 1, ?, 1 - ?, ?, ?, ?, 'Петрова Анна Сергеевна', '10.0.0.7', '8.3.24.1548', '1CV8C', 'Windows_x86_64', 'Windows_x86_64',
-       '8.3.24.1548', '', 'PostgreSQL', 0, '[["2026-11-20T10:05:41.000Z","Нажала «Провести и закрыть» в карте пациента"]]', ?, 48213)`,
+    `INSERT INTO reports (id, error_id, uid_own, received_own, time_own, count, client_id, groupable, has_files, has_screenshot, crashed, ip, env_id,
+       descriptions, zip_own, zip_size)
+     VALUES (?, ?, ?, ?, ?, 1, ?, 1 - ?, ?, ?, ?, '10.0.0.7', 1,
+       '[["2026-11-20T10:05:41.000Z","Нажала «Провести и закрыть» в карте пациента"]]', ?, 48213)`,
   );
-  const insUid = db.prepare('INSERT INTO report_uids (uid, report_id) VALUES (?, ?)');
+  db.run(
+    `INSERT OR IGNORE INTO report_envs (id, key, user_name, app_version, app_name, platform_type, server_type, server_version, data_separation, dbms, change_enabled)
+     VALUES (1, 'bench', 'Петрова Анна Сергеевна', '8.3.24.1548', '1CV8C', 'Windows_x86_64', 'Windows_x86_64', '8.3.24.1548', '', 'PostgreSQL', 0)`,
+  );
+  const insUid = db.prepare('INSERT INTO report_uids (key, report_id) VALUES (?, ?)');
   for (let id = from; id < to; id++) {
     const at = new Date(Date.UTC(2026, 0, 1) + id * 60_000).toISOString();
     const n = reportsPer(id);
@@ -68,8 +73,11 @@ function fill(db: Database, from: number, to: number, reportsPer: (id: number) =
       // The first report of two errors in three has a screenshot; one error in 500 has attached
       // files, one in 5,000 crashed (rare filters walk far along the sort index).
       const files = r === 0 && id % 500 === 0 ? 1 : 0;
-      insReport.run([rid, id, uid, at, at, `pc-${id}-${r}`, files, files, r === 0 && id % 3 !== 0 ? 1 : 0, r === 0 && id % 5000 === 0 ? 1 : 0, uid.replaceAll('-', '') + '.zip']);
-      insUid.run([uid, rid]);
+      insReport.run([
+        rid, id, compactUid(uid), compactTime(at), compactTime(at), `pc-${id}-${r}`, files, files, r === 0 && id % 3 !== 0 ? 1 : 0,
+        r === 0 && id % 5000 === 0 ? 1 : 0, compactZipName(uid.replaceAll('-', '') + '.zip'),
+      ]);
+      insUid.run([compactUid(uid), rid]);
     }
   }
   insError.free();

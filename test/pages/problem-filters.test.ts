@@ -162,7 +162,7 @@ describe('errorsList: with screenshot / attached files / crash, and category', (
 
     // Retention keeps each error's first report: of error 1's two, 200 days old, the crashed second one goes.
     const now = new Date();
-    await app.store.write((db) => db.run('UPDATE reports SET received_at = ? WHERE error_id = 1', [new Date(now.getTime() - 200 * 86_400_000).toISOString()]));
+    await app.store.write((db) => db.run('UPDATE reports SET received_own = ? WHERE error_id = 1', [new Date(now.getTime() - 200 * 86_400_000).toISOString()]));
     await app.settings.update({ ...MED_SETTINGS, retention: { enabled: true, days: 30, keepLatest: 0 } });
     assert.equal(await startRetentionPass(app.store, app.settings.get(), now), true);
     app.jobs.kick();

@@ -13,7 +13,7 @@ const DAY = 86_400_000;
 async function age(app: TestApp, errorId: number, days: number[]): Promise<number[]> {
   const ids = rows<{ id: number }>(app.store, 'SELECT id FROM reports WHERE error_id = ? ORDER BY id', [errorId]).map((r) => r.id);
   await app.store.write((db) =>
-    ids.forEach((id, i) => db.run('UPDATE reports SET received_at = ? WHERE id = ?', [new Date(NOW.getTime() - days[i]! * DAY).toISOString(), id])),
+    ids.forEach((id, i) => db.run('UPDATE reports SET received_own = ? WHERE id = ?', [new Date(NOW.getTime() - days[i]! * DAY).toISOString(), id])),
   );
   return ids;
 }
@@ -36,7 +36,7 @@ describe('retention', () => {
     const aIds = await age(app, a!, Array.from({ length: 15 }, (_, i) => 200 - i)); // all older than 90 days
     const bIds = await age(app, b!, [300, 300, 300, 300, 300]); // fewer than 1 + K
     const cIds = await age(app, c!, [100, 100, 100, 91, 90, 89, 10, 5, 1, 1, 1, 1, 1, 1, 1]);
-    await app.store.write((db) => db.run('INSERT INTO report_uids (uid, report_id) SELECT uid, id FROM reports'));
+    await app.store.write((db) => db.run('INSERT INTO report_uids (key, report_id) SELECT uid_own, id FROM reports'));
     await app.store.write((db) => db.run("UPDATE errors SET mark_login = 'petrova', mark_at = '2026-11-02T00:00:00Z' WHERE id = ?", [a!]));
     const errorsBefore = rows(app.store, 'SELECT * FROM errors ORDER BY id');
     const uidsBefore = rows<{ n: number }>(app.store, 'SELECT count(*) AS n FROM report_uids')[0]!.n;
@@ -79,7 +79,7 @@ describe('retention', () => {
   it('runs in batches that never hold the event loop long, and a restart resumes after the last batch', async (t) => {
     const app = await startApp(t);
     const errors = await buildErrors(app.store, 300, () => ({ reports: 20 }));
-    await app.store.write((db) => db.run('UPDATE reports SET received_at = ?', [new Date(NOW.getTime() - 100 * DAY).toISOString()]));
+    await app.store.write((db) => db.run('UPDATE reports SET received_own = ?', [new Date(NOW.getTime() - 100 * DAY).toISOString()]));
     await app.settings.update({ ...MED_SETTINGS, retention: { enabled: true, days: 30, keepLatest: 3 } });
     await startRetentionPass(app.store, app.settings.get(), NOW);
     let longest = 0;

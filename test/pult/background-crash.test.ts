@@ -36,8 +36,8 @@ async function prepared(begin: (store: Awaited<ReturnType<typeof openStore>>, se
   await buildErrors(store, ERRORS, (i) => ({ version: i % 2 ? '2.0.5.1' : '2.0.6.45', reports: PER_ERROR }));
   const old = new Date(Date.now() - 200 * 86_400_000).toISOString();
   await store.write((db) => {
-    db.run('UPDATE reports SET received_at = ?', [old]);
-    db.run('INSERT INTO report_uids (uid, report_id) SELECT uid, id FROM reports');
+    db.run('UPDATE reports SET received_own = ?', [old]);
+    db.run('INSERT INTO report_uids (key, report_id) SELECT uid_own, id FROM reports');
   });
   for (const { zip_name } of store.read((db) => rows<{ zip_name: string }>(db, 'SELECT zip_name FROM reports'))) {
     const shard = path.join(storage, 'zips', zip_name.slice(0, 2));

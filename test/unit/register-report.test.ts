@@ -79,8 +79,8 @@ describe('registerReport: the rules on a real store', () => {
     await send({ clientId: 'pc-1' });
     await assert.rejects(
       deps.store.write((db) =>
-        run(db, `INSERT INTO reports (error_id, received_at, time, client_id, groupable, has_files, zip_name, zip_size)
-                 VALUES (1, 'x', 'x', 'pc-1', 1, 0, 'y.zip', 1)`),
+        run(db, `INSERT INTO reports (error_id, received_own, time_own, client_id, groupable, has_files, env_id, zip_own, zip_size)
+                 VALUES (1, 'x', 'x', 'pc-1', 1, 0, 1, 'y.zip', 1)`),
       ),
       /UNIQUE constraint failed/,
     );

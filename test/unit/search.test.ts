@@ -86,7 +86,7 @@ describe('searchErrors and the day counters on a real store', () => {
   it('forgets a report that is deleted (the index follows every delete)', async () => {
     await send({ texts: ['Временная ошибка'], userName: 'Сидоров', clientId: 'pc-c' });
     assert.equal((await find('сидоров')).length, 1);
-    await deps.store.write((db) => run(db, "DELETE FROM reports WHERE user_name = 'Сидоров'"));
+    await deps.store.write((db) => run(db, "DELETE FROM reports WHERE env_id IN (SELECT id FROM report_envs WHERE user_name = 'Сидоров')"));
     assert.deepEqual(await find('сидоров'), []);
     const integrity = deps.store.read((db) => all<{ x: string }>(db, "INSERT INTO report_search (report_search) VALUES ('integrity-check') RETURNING 1 AS x"));
     assert.ok(integrity);
@@ -100,7 +100,7 @@ describe('searchErrors and the day counters on a real store', () => {
   });
   it('forgets a report deleted before the batch reached it, and the index stays whole', async () => {
     await send({ texts: ['Ошибка до индекса'], userName: 'Кузнецов', clientId: 'pc-e' });
-    await deps.store.write((db) => run(db, "DELETE FROM reports WHERE user_name = 'Кузнецов'"));
+    await deps.store.write((db) => run(db, "DELETE FROM reports WHERE env_id IN (SELECT id FROM report_envs WHERE user_name = 'Кузнецов')"));
     assert.deepEqual(await find('кузнецов'), []);
     assert.ok(deps.store.read((db) => all(db, "INSERT INTO report_search (report_search) VALUES ('integrity-check') RETURNING 1 AS x")));
   });
