@@ -163,11 +163,6 @@ export function problemsAmong(db: Database, ids: number[], filter: ProblemFilter
   return all<ProblemRow>(db, BY_IDS, p);
 }
 
-/** The problems of these unique errors. */
-export function problemsOfErrors(db: Database, errorIds: number[]): number[] {
-  return all<{ id: number }>(db, 'SELECT DISTINCT problem_id AS id FROM errors INDEXED BY errors_problem_by_id WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(errorIds)]).map((r) => r.id);
-}
-
 /** Reports of a problem in the parts of the trend window (registry/trend.ts). */
 export interface ProblemWindowCounts {
   problem_id: number;

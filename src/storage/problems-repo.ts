@@ -278,14 +278,18 @@ function refreshProblemTotals(db: Database, problemId: number): void {
  * the counters only; registry/deferred-indexes.ts brings the order up in batches).
  */
 export function syncSortKeys(db: Database, problemIds: number[]): void {
-  run(
-    db,
-    `UPDATE problems SET sort_last = last_seen, sort_reports = reports_total, sort_computers = computers, sort_users = users
-      WHERE id IN (SELECT value FROM json_each(?))
-        AND (sort_last <> last_seen OR sort_reports <> reports_total OR sort_computers <> computers OR sort_users <> users)`,
-    [JSON.stringify(problemIds)],
-  );
+  // One column per statement: SQLite rewrites the entry of every index whose column is SET,
+  // changed or not, and most reports move only the last-seen and reports orders.
+  const ids = JSON.stringify(problemIds);
+  for (const sql of SYNC_ONE_ORDER) run(db, sql, [ids]);
 }
+
+const SYNC_ONE_ORDER = [
+  ['sort_last', 'last_seen'],
+  ['sort_reports', 'reports_total'],
+  ['sort_computers', 'computers'],
+  ['sort_users', 'users'],
+].map(([sort, live]) => `UPDATE problems SET ${sort} = ${live} WHERE id IN (SELECT value FROM json_each(?)) AND ${sort} <> ${live}`);
 
 /**
  * The orders of the problems after `fromId`, at most `limit` of them (at start: the batch in
@@ -309,7 +313,8 @@ export function problemsOfErrors(db: Database, errorIds: number[]): number[] {
   if (errorIds.length === 0) return [];
   return all<{ problem_id: number }>(
     db,
-    'SELECT DISTINCT problem_id FROM errors WHERE id IN (SELECT value FROM json_each(?)) AND problem_id IS NOT NULL',
+    // Each error's problem from the two-integer index (migration 16), not its half-kilobyte row.
+    'SELECT DISTINCT problem_id FROM errors INDEXED BY errors_problem_by_id WHERE id IN (SELECT value FROM json_each(?)) AND problem_id IS NOT NULL',
     [JSON.stringify(errorIds)],
   ).map((r) => r.problem_id);
 }

@@ -1,6 +1,7 @@
 import type { Database } from 'sql.js';
 import { trendScores, trendWindow } from '../../registry/trend';
-import { listProblems, problemIdsAmong, problemsAmong, problemsOfErrors, problemWindowCounts, type ProblemFilter } from '../../storage/problem-list-repo';
+import { listProblems, problemIdsAmong, problemsAmong, problemWindowCounts, type ProblemFilter } from '../../storage/problem-list-repo';
+import { problemsOfErrors } from '../../storage/problems-repo';
 import { readProblem, type ProblemRow } from '../../storage/problems-repo';
 import type { ProblemPage } from './problems-list';
 import { ChangeCache } from './change-cache';
