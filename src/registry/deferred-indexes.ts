@@ -1,6 +1,6 @@
 import type { Logger } from '../log';
 import { syncSortKeys, syncSortKeysFrom } from '../storage/problems-repo';
-import { hasUnindexedReports, indexNextReports } from '../storage/search-repo';
+import { indexNextReports } from '../storage/search-repo';
 import type { Store } from '../storage/store';
 
 /** How often the batches run while reports arrive, ms: longer batches share more pages of the journal (measured: 52 → 43 KB per report from 1 s to 5 s); a reader never waits for the timer. */
@@ -84,8 +84,8 @@ export class DeferredIndexes {
     // Cleared before the batches: a report stored meanwhile sets it again.
     this.reportsPending = false;
     try {
+      // A short batch was the last one: reports stored since have set the flag again.
       while ((await this.store.write((db) => indexNextReports(db, REPORTS_PER_BATCH))) === REPORTS_PER_BATCH);
-      if (this.store.read((db) => hasUnindexedReports(db))) this.reportsPending = true;
     } catch (err) {
       this.reportsPending = true;
       throw err;

@@ -106,7 +106,7 @@ export async function registerReport(deps: RegisterDeps, input: Incoming): Promi
     receivedAt: input.receivedAt.toISOString(),
     zipSize: input.zip.length,
     problemKey: once(() => problemKeyOf(key)),
-    counted: deps.indexes ? (problemId, stored) => deps.indexes!.counted(problemId, stored) : undefined,
+    indexes: deps.indexes,
     categories: categoriesOf(report),
   };
 
@@ -157,7 +157,7 @@ interface Plan {
   zipSize: number;
   /** The problem rule's key (problem-key.ts), computed once and only when a new error needs it. */
   problemKey: () => string;
-  counted: ((problemId: number, stored: boolean) => void) | undefined;
+  indexes: RegisterDeps['indexes'];
   /** Stored with a new error, for the list's category filter. */
   categories: string[];
 }
@@ -204,7 +204,7 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
     countReport(db, errorId, p.receivedAt, false);
     countDay(db, errorId, day, addsComputerToday(today, false, target.last_day));
     const problem = countInProblem(db, problemShare(p, errorId, { known, linked: linked !== undefined }, false, false));
-    p.counted?.(problem.problemId, false);
+    p.indexes?.counted(problem.problemId, false);
     rememberUid(db, p.delivery, target.id);
     return { kind: 'folded', errorId, reportId: target.id, ...regressed(problem) };
   }
@@ -230,7 +230,7 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
   countReport(db, errorId, p.receivedAt, newComputer);
   countDay(db, errorId, day, addsComputerToday(today, newComputer, undefined));
   const problem = countInProblem(db, problemShare(p, errorId, { known, linked: linked !== undefined }, true, newComputer));
-  p.counted?.(problem.problemId, true);
+  p.indexes?.counted(problem.problemId, true);
   rememberUid(db, p.delivery, reportId);
   return { kind: isNewError ? 'new-error' : 'new-report', errorId, reportId, ...regressed(problem) };
 }

@@ -298,13 +298,13 @@ const SYNC_ONE_ORDER = [
 export function syncSortKeysFrom(db: Database, fromId: number, limit: number): number | undefined {
   const last = get<{ id: number | null }>(db, 'SELECT MAX(id) AS id FROM (SELECT id FROM problems WHERE id > ? ORDER BY id LIMIT ?)', [fromId, limit])!.id;
   if (last === null) return undefined;
-  run(
+  const stale = all<{ id: number }>(
     db,
-    `UPDATE problems SET sort_last = last_seen, sort_reports = reports_total, sort_computers = computers, sort_users = users
-      WHERE id > ? AND id <= ?
+    `SELECT id FROM problems WHERE id > ? AND id <= ?
         AND (sort_last <> last_seen OR sort_reports <> reports_total OR sort_computers <> computers OR sort_users <> users)`,
     [fromId, last],
   );
+  if (stale.length > 0) syncSortKeys(db, stale.map((r) => r.id));
   return last;
 }
 

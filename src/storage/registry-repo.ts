@@ -81,14 +81,15 @@ export interface GroupTarget {
 /**
  * What this error has from this computer: `seen` when any report of it came from there,
  * `target` its groupable report (at most one: migration 4's unique index). One statement
- * over the two indexes by computer (migration 15), the groupable one first; no ORDER BY,
+ * over the two indexes by computer (migration 15), the groupable one first (the other only
+ * answers "seen", from its index alone); no ORDER BY,
  * which costs SQLite a sorter per call, several times the lookup itself.
  */
 export function findComputerReport(db: Database, errorId: number, clientId: string): { seen: boolean; target?: GroupTarget } {
   const row = get<GroupTarget & { groupable: number }>(
     db,
     `SELECT id, descriptions, last_day, 1 AS groupable FROM reports WHERE error_id = :e AND client_id = :c AND groupable = 1
-     UNION ALL SELECT id, descriptions, last_day, 0 FROM reports WHERE error_id = :e AND client_id = :c AND groupable = 0 LIMIT 1`,
+     UNION ALL SELECT NULL, NULL, NULL, 0 FROM reports WHERE error_id = :e AND client_id = :c AND groupable = 0 LIMIT 1`,
     { ':e': errorId, ':c': clientId },
   );
   if (!row) return { seen: false };

@@ -62,11 +62,6 @@ export function indexNextReports(db: Database, limit: number): number {
   return last.n;
 }
 
-/** Whether some report is not in report_search yet. */
-export function hasUnindexedReports(db: Database): boolean {
-  return get(db, 'SELECT 1 AS x FROM reports WHERE id > ? LIMIT 1', [searchedUpTo(db)]) !== undefined;
-}
-
 function searchedUpTo(db: Database): number {
   return get<{ v: number }>(db, "SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = 'report_search_upto'")?.v ?? 0;
 }
