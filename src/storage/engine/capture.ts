@@ -1,12 +1,13 @@
 /**
  * Page capture. Wraps the file-system imports of the sql.js WASM module so that the main
- * database file is served from a PagedFile we own, and every byte SQLite writes to it is
- * also copied into the maps the journal and the checkpoint take from. Other files (temp
+ * database file is served from a DiskFile we own (pult.sqlite with the pages not yet
+ * checkpointed laid over it), and every byte SQLite writes to it is also copied into the
+ * map the journal takes from. Other files (temp
  * files, /dev/urandom) stay with Emscripten's MEMFS. One hub serves the whole process
  * (sql.js instantiates its module once).
  */
+import type { DiskFile, Layer } from './disk-file';
 import { PageMap } from './page-map';
-import { PagedFile } from './paged-file';
 
 type Fn = (...args: never[]) => unknown;
 type ImportTable = Record<string, Fn | WebAssembly.ImportValue>;
@@ -19,6 +20,11 @@ export interface FileDelta {
   minSize: number;
   /** File size now. */
   size: number;
+}
+
+/** What a checkpoint takes: a generation's pages, frozen, until settled. */
+export interface Generation extends FileDelta {
+  layer: Layer;
 }
 
 type MmapJs = (len: number, prot: number, flags: number, fd: number, offset: bigint, allocated: number, addr: number) => number;
@@ -41,21 +47,18 @@ export class FileTracker {
   /** An encoded delta's map, emptied, for the next takeDelta (its slabs are reused). */
   private spare: PageMap | undefined;
   private pendingMin: number;
-  private generation = new PageMap();
-  private generationMin: number;
 
-  constructor(readonly file: PagedFile) {
+  constructor(readonly file: DiskFile) {
     this.pendingMin = file.size;
-    this.generationMin = file.size;
   }
 
   get size(): number {
     return this.file.size;
   }
 
-  /** Bytes held for the current journal generation (memory pinned until checkpoint). */
+  /** Bytes of pages held in memory until their checkpoint is durable. */
   get generationBytes(): number {
-    return this.generation.bytes;
+    return this.file.heldBytes;
   }
 
   pendingBlockAt(offset: number): { offset: number; bytes: Uint8Array } | undefined {
@@ -64,8 +67,7 @@ export class FileTracker {
 
   write(offset: number, data: Uint8Array): void {
     this.serial++;
-    this.file.write(offset, data);
-    if (!this.pending.put(offset, data) || !this.generation.put(offset, data)) {
+    if (!this.file.write(offset, data) || !this.pending.put(offset, data)) {
       this.broken ??= new Error(`невыровненная запись ${data.length} байт по смещению ${offset}`);
     }
   }
@@ -74,9 +76,7 @@ export class FileTracker {
     this.serial++;
     this.file.truncate(size);
     this.pending.truncate(size);
-    this.generation.truncate(size);
     if (size < this.pendingMin) this.pendingMin = size;
-    if (size < this.generationMin) this.generationMin = size;
   }
 
   /** Everything written since the previous call: the content of the next frame group. */
@@ -94,12 +94,17 @@ export class FileTracker {
     this.spare = delta.pages;
   }
 
-  /** Everything written since the previous call: what a checkpoint writes in place. */
-  takeGeneration(): FileDelta {
-    const delta = { pages: this.generation, minSize: this.generationMin, size: this.size };
-    this.generation = new PageMap();
-    this.generationMin = this.size;
-    return delta;
+  /**
+   * Everything written since the previous call: what a checkpoint writes in place. Its
+   * pages keep serving reads until `settle` says the checkpoint made them durable.
+   */
+  takeGeneration(): Generation {
+    const layer = this.file.retire();
+    return { pages: layer.pages, minSize: layer.minSize, size: this.size, layer };
+  }
+
+  settle(generation: Generation): void {
+    this.file.settle(generation.layer);
   }
 }
 
@@ -124,7 +129,7 @@ export class CaptureHub {
    * Makes the next database file SQLite opens be served from `file`. Call right before
    * `new SQL.Database()`: SQLite opens and reads the file inside that constructor.
    */
-  adoptNextOpen(file: PagedFile): FileTracker {
+  adoptNextOpen(file: DiskFile): FileTracker {
     this.adopting = new FileTracker(file);
     return this.adopting;
   }

@@ -22,10 +22,15 @@ export interface CheckpointJob {
   plan: CheckpointPlan;
   /** Journal files whose content the plan covers, oldest first. */
   journals: string[];
+  /** Called once the plan is durable in pult.sqlite (its pages may then leave memory). */
+  settle?: () => void;
 }
 
-/** Fault injection for tests: runs after pult.sqlite is durable, before journals go. */
+/** Fault injection for tests. */
 export interface CheckpointHooks {
+  /** Runs after pult.sqlite was cut to the plan's smallest size, before any page is written. */
+  beforeWrites?: () => void | Promise<void>;
+  /** Runs after pult.sqlite is durable, before journals go. */
   afterDbSynced?: () => void | Promise<void>;
 }
 
@@ -50,6 +55,7 @@ export async function runCheckpoint(
   try {
     const { plan } = job;
     if (plan.minSize < (await fh.stat()).size) await fh.truncate(plan.minSize);
+    await hooks.beforeWrites?.();
     await writeRuns(fh, plan.runs, signal);
     signal.throwIfAborted();
     await fh.truncate(plan.size);

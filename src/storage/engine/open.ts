@@ -6,6 +6,7 @@ import { mkdir, open, unlink } from 'node:fs/promises';
 import type { Database } from 'sql.js';
 import type { FileTracker } from './capture';
 import type { CheckpointHooks } from './checkpoint';
+import type { DiskFile } from './disk-file';
 import { Checkpointer } from './checkpointer';
 import { StorageCaptureError } from './errors';
 import { fsyncDir } from './fs-util';
@@ -48,10 +49,16 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const lock = await lockDir(dir);
   let db: Database | undefined;
   let tracker: FileTracker | undefined;
+  let file: DiskFile | undefined;
   let store: Store | undefined;
   const engineP = loadSqlEngine(options.wasmPath);
   try {
-    const [{ SQL, hub }, recovered] = await Promise.all([engineP, recover(dir)]);
+    const [engineR, recoveredR] = await Promise.allSettled([engineP, recover(dir)]);
+    if (recoveredR.status === 'fulfilled') file = recoveredR.value.file;
+    if (engineR.status === 'rejected') throw engineR.reason;
+    if (recoveredR.status === 'rejected') throw recoveredR.reason;
+    const { SQL, hub } = engineR.value;
+    const recovered = recoveredR.value;
     tracker = hub.adoptNextOpen(recovered.file);
     db = new SQL.Database();
     if (!hub.finishAdoption(tracker, `/${(db as Database & { filename: string }).filename}`)) {
@@ -88,6 +95,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     } else {
       if (tracker) (await engineP).hub.release(tracker);
       if (db) closeDb(db);
+      file?.close();
       await lock.release();
     }
     throw err;

@@ -2,26 +2,27 @@
  * Start-up recovery: pult.sqlite plus every remaining journal generation, applied in
  * order, give the database image as of the last acknowledged write. Frames are absolute
  * byte images, so replaying a generation that was already (partly) checkpointed is
- * harmless.
+ * harmless. pult.sqlite itself is not read: the replayed pages lie over it in memory
+ * until the first checkpoint has written them in place.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CheckpointPlan } from './checkpoint';
+import type { CheckpointJob } from './checkpoint';
+import { DiskFile } from './disk-file';
 import { StorageCorruptError } from './errors';
-import { isNotFound } from './fs-util';
+import { fsyncDir } from './fs-util';
 import { DB_FILE, journalPath, parseJournalName } from './journal-file';
-import { PagedFile } from './paged-file';
 import { FILE_HEADER_SIZE, findGroupMagic, parseFileHeader, parseGroup, type ParsedGroup } from './journal-format';
 
 export interface Recovered {
-  /** The database file as of the last acknowledged write. */
-  file: PagedFile;
+  /** The database file as of the last acknowledged write (open: close it if not used). */
+  file: DiskFile;
   /** Sequence number of the last group applied (0 if none). */
   lastSeq: number;
   /** First free generation number. */
   nextGeneration: number;
   /** What the first checkpoint must write, with the journal files it retires. */
-  replay: { plan: CheckpointPlan; journals: string[] } | undefined;
+  replay: CheckpointJob | undefined;
   /** The unacknowledged tail of the newest journal, to cut off before going on. */
   tornTail: { file: string; validLength: number; droppedBytes: number } | undefined;
   /** Newest journal whose creation was interrupted (no valid header, no data). */
@@ -40,10 +41,6 @@ export async function recover(dir: string): Promise<Recovered> {
     .map(parseJournalName)
     .filter((g): g is number => g !== undefined)
     .sort((a, b) => a - b);
-  const base = await readFile(path.join(dir, DB_FILE)).catch((err: unknown) => {
-    if (isNotFound(err)) return Buffer.alloc(0);
-    throw err;
-  });
 
   const scans: GenerationScan[] = [];
   let tornTail: Recovered['tornTail'];
@@ -82,13 +79,23 @@ export async function recover(dir: string): Promise<Recovered> {
   }
 
   const groups = scans.flatMap((s) => s.groups);
-  const { file: dbFile, plan } = applyGroups(base, groups);
+  const { file: dbFile, created } = DiskFile.open(path.join(dir, DB_FILE));
+  let replayed: Omit<CheckpointJob, 'journals'>;
+  try {
+    // A checkpoint deletes journals once pult.sqlite is durable: its name must be too.
+    if (created) await fsyncDir(dir);
+    replayed = applyGroups(dbFile, groups);
+  } catch (err) {
+    dbFile.close();
+    throw err;
+  }
+  if (scans.length === 0) replayed.settle?.();
   const last = groups.at(-1);
   return {
     file: dbFile,
     lastSeq: last ? last.seq : (expectedSeq ?? 1) - 1,
     nextGeneration: (generations.at(-1) ?? 0) + 1,
-    replay: scans.length > 0 ? { plan, journals: scans.map((s) => s.file) } : undefined,
+    replay: scans.length > 0 ? { ...replayed, journals: scans.map((s) => s.file) } : undefined,
     tornTail,
     emptyJournal,
     groups: groups.length,
@@ -134,44 +141,20 @@ function hasValidGroupAfter(buf: Buffer, pos: number): boolean {
 }
 
 /**
- * Replays groups over `base` in a PagedFile (no second copy of the database, so a 300 MB
- * file needs 300 MB, not 600). Returns it with a checkpoint plan holding copies of every
- * replayed range (the file itself becomes SQLite's and will change).
+ * Replays groups into the file's top layer and freezes it as the first checkpoint's plan
+ * (its pages are views of that layer, which nothing writes again).
  */
-function applyGroups(base: Buffer, groups: ParsedGroup[]): { file: PagedFile; plan: CheckpointPlan } {
-  const file = PagedFile.fromImage(base);
-  let minSize = base.length;
-  const ranges: Array<[number, number]> = [];
+function applyGroups(file: DiskFile, groups: ParsedGroup[]): Omit<CheckpointJob, 'journals'> {
   for (const g of groups) {
     if (g.minSize < file.size) file.truncate(g.minSize);
-    minSize = Math.min(minSize, g.minSize);
     for (const f of g.frames) {
-      file.write(f.offset, f.bytes);
-      ranges.push([f.offset, f.offset + f.bytes.length]);
+      if (!file.write(f.offset, f.bytes)) throw new StorageCorruptError('журнал', f.offset, `невыровненный кадр ${f.bytes.length} байт`);
     }
     if (g.size !== file.size) file.truncate(g.size);
   }
-  return { file, plan: { runs: copyRanges(file, ranges), minSize, size: file.size } };
-}
-
-const MAX_RUN = 4 * 1024 * 1024;
-
-function copyRanges(file: PagedFile, ranges: Array<[number, number]>): CheckpointPlan['runs'] {
-  ranges.sort((a, b) => a[0] - b[0]);
-  const merged: Array<[number, number]> = [];
-  for (const [start, end] of ranges) {
-    const last = merged.at(-1);
-    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
-    else merged.push([start, end]);
-  }
-  const runs: CheckpointPlan['runs'] = [];
-  for (const [start, rawEnd] of merged) {
-    const end = Math.min(rawEnd, file.size);
-    for (let at = start; at < end; at += MAX_RUN) {
-      const chunk = Buffer.allocUnsafe(Math.min(end, at + MAX_RUN) - at);
-      file.read(at, chunk, 0, chunk.length);
-      runs.push({ offset: at, length: chunk.length, chunks: [chunk] });
-    }
-  }
-  return runs;
+  const layer = file.retire();
+  return {
+    plan: { runs: layer.pages.runs(file.size), minSize: layer.minSize, size: file.size },
+    settle: () => file.settle(layer),
+  };
 }

@@ -196,7 +196,7 @@ export class Store {
         const generation = tracker.takeGeneration();
         await journal.close();
         const plan = { runs: generation.pages.runs(generation.size), minSize: generation.minSize, size: generation.size };
-        checkpointer.submit({ plan, journals: [journal.path] });
+        checkpointer.submit({ plan, journals: [journal.path], settle: () => tracker.settle(generation) });
         await checkpointer.drain();
       }
     } catch (err) {
@@ -209,6 +209,7 @@ export class Store {
     forgetStatements(this.p.db);
     closeDb(this.p.db);
     this.p.hub.release(tracker);
+    tracker.file.close();
     await this.p.onClosed();
     if (error) throw error;
   }
