@@ -3,7 +3,8 @@
 //
 //   package.json                 the monitor's fields only (no scripts, no dependency lists)
 //   dist/pult.js                 one esbuild bundle of src/index.ts WITH its dependencies
-//   dist/sql-wasm-debug.wasm     sql.js's debug wasm (the storage engine needs the debug build)
+//   dist/sql-wasm.js, .wasm      sql.js's release build, read by the storage engine at start-up
+//                                (a build it knows: sqljs-builds.ts; packaging refuses another)
 //   templates/**                 pages and static/ assets
 //
 // The layout is the developer-mode folder's, so the code finds templates (../templates) and the
@@ -13,10 +14,11 @@ import { cp, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { knownRelease } from '../src/storage/engine/sqljs-builds';
 import { pluginFileName, writePluginFile } from './plugins/file-format';
 
 const REPO = path.resolve(__dirname, '..');
-const WASM = 'sql-wasm-debug.wasm';
+const SQLJS_FILES = ['sql-wasm.js', 'sql-wasm.wasm'];
 /** The package.json fields the production file keeps. */
 const KEPT_FIELDS = ['name', 'version', 'description', 'license', 'main', 'engines', 'required_licenses', 'process', 'pult'];
 
@@ -56,13 +58,18 @@ export async function packagePult(opts: PackageOptions = {}): Promise<PackageRes
       platform: 'node',
       target: 'node20',
       format: 'cjs',
-      // Only resolved when no wasm sits beside the bundle, which never happens in the file.
-      external: [`sql.js/dist/${WASM}`],
+      // The release files sit beside the bundle; the debug build is only the fallback of a
+      // development checkout with an sql.js the engine does not know.
+      external: ['sql.js/dist/sql-wasm-debug.js', 'sql.js/dist/sql-wasm-debug.wasm', 'sql.js/dist/sql-wasm.wasm'],
       plugins: opts.esbuildPlugins ?? [],
       legalComments: 'eof',
       logLevel: 'warning',
     });
-    await copyFile(require.resolve(`sql.js/dist/${WASM}`, { paths: [REPO] }), path.join(stage, path.dirname(main), WASM));
+    const sqlJs = SQLJS_FILES.map((f) => require.resolve(`sql.js/dist/${f}`, { paths: [REPO] }));
+    if (!knownRelease(await readFile(sqlJs[0]!), await readFile(sqlJs[1]!))) {
+      throw new Error('sql.js в node_modules — не та сборка, которую знает движок хранения (src/storage/engine/sqljs-builds.ts)');
+    }
+    for (const [i, f] of SQLJS_FILES.entries()) await copyFile(sqlJs[i]!, path.join(stage, path.dirname(main), f));
     await cp(path.join(REPO, 'templates'), path.join(stage, 'templates'), {
       recursive: true,
       filter: (src) => !path.basename(src).startsWith('.'),

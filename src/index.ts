@@ -11,14 +11,13 @@ const g = globalThis as unknown as Record<string, unknown>;
 const log = createLogger();
 // dist/pult.js sits one level below the package root, beside templates/.
 const templatesDir = path.resolve(__dirname, '..', 'templates');
-// The production file carries sql.js's wasm beside the bundle; in development it comes from node_modules.
-const bundledWasm = path.join(__dirname, 'sql-wasm-debug.wasm');
-const wasmPath = fs.existsSync(bundledWasm) ? bundledWasm : undefined;
+// The production file carries sql.js's release files beside the bundle; in development they come from node_modules.
+const sqlJsDir = fs.existsSync(path.join(__dirname, 'sql-wasm.wasm')) ? __dirname : undefined;
 
 // package.json is at the package root, as templates/ are (developer folder and production file alike).
 const packageJson = path.resolve(__dirname, '..', 'package.json');
 
-const started = startPlugin(g, { templatesDir, wasmPath, packageJson }, log);
+const started = startPlugin(g, { templatesDir, sqlJsDir, packageJson }, log);
 g.onShutdown = async () => {
   const plugin = await started.catch(() => undefined);
   await plugin?.shutdown();

@@ -34,8 +34,8 @@ import type { PickKServerInfo } from './web/session';
 export interface PluginLayout {
   /** Folder with the nunjucks templates and static/ assets. */
   templatesDir: string;
-  /** sql.js's sql-wasm-debug.wasm when it is not in node_modules (the production file). */
-  wasmPath?: string | undefined;
+  /** The folder of sql.js's sql-wasm.js and sql-wasm.wasm when not node_modules (the production file). */
+  sqlJsDir?: string | undefined;
   /** pult's own package.json beside its bundle, for a host whose Info lacks it. */
   packageJson?: string | undefined;
 }
@@ -76,7 +76,7 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
     if (missing.length) log.warn(`монитор не предоставляет методы: ${missing.join(', ')}`);
     const settings = SettingsStore.open(host.StoragePath);
     const started = Date.now();
-    const store = await openStore({ dir: path.join(host.StoragePath, 'db'), migrations: MIGRATIONS, log: storageLog(log), wasmPath: layout.wasmPath });
+    const store = await openStore({ dir: path.join(host.StoragePath, 'db'), migrations: MIGRATIONS, log: storageLog(log), sqlJsDir: layout.sqlJsDir });
     const zips = new ZipStore(path.join(host.StoragePath, 'zips'));
     await recoverStorage(store, zips, log);
     dbOpenMs = Date.now() - started;

@@ -7,7 +7,9 @@
  * (sql.js instantiates its module once).
  */
 import type { DiskFile, Layer } from './disk-file';
+import { StorageCaptureError } from './errors';
 import { PageMap } from './page-map';
+import type { Captured, ImportNames } from './sqljs-builds';
 
 type Fn = (...args: never[]) => unknown;
 type ImportTable = Record<string, Fn | WebAssembly.ImportValue>;
@@ -115,12 +117,6 @@ export class CaptureHub {
   private byFd = new Map<number, FileTracker>();
   private byPath = new Map<string, FileTracker>();
 
-  /** Imports this hub must wrap; checked before instantiation. */
-  static readonly required = {
-    env: ['__syscall_openat', '__syscall_ftruncate64', '__syscall_fstat64', '__syscall_stat64', '__syscall_lstat64', '_mmap_js'],
-    wasi_snapshot_preview1: ['fd_seek', 'fd_read', 'fd_write', 'fd_close'],
-  } as const;
-
   setMemory(memory: WebAssembly.Memory): void {
     this.memory = memory;
   }
@@ -146,24 +142,38 @@ export class CaptureHub {
     for (const [fd, t] of this.byFd) if (t === tracker) this.byFd.delete(fd);
   }
 
-  /** Returns a copy of `imports` with the file-system calls for adopted files replaced. */
-  wrap(imports: WasmImports): WasmImports {
-    const env = { ...imports.env };
-    const wasi = { ...imports.wasi_snapshot_preview1 };
+  /**
+   * Returns a copy of `imports` with the file-system calls for adopted files replaced;
+   * `names` says where each call is in this build's import object.
+   */
+  wrap(imports: WasmImports, names: ImportNames): WasmImports {
+    const out: WasmImports = {};
+    for (const [ns, table] of Object.entries(imports)) out[ns] = { ...table };
+    const get = <F>(key: Captured): F => {
+      const { module, name, arity } = names[key];
+      const fn = out[module]?.[name];
+      if (typeof fn !== 'function' || fn.length !== arity) {
+        throw new StorageCaptureError(`в импорте WASM нет функции ${module}.${name} (${key}) с ${arity} параметрами`);
+      }
+      return fn as F;
+    };
+    const set = (key: Captured, fn: Fn): void => {
+      out[names[key].module]![names[key].name] = fn;
+    };
     const orig = {
-      openat: env.__syscall_openat as (dirfd: number, path: number, flags: number, va: number) => number,
-      ftruncate: env.__syscall_ftruncate64 as (fd: number, length: bigint) => number,
-      fstat: env.__syscall_fstat64 as (fd: number, buf: number) => number,
-      stat: env.__syscall_stat64 as (path: number, buf: number) => number,
-      lstat: env.__syscall_lstat64 as (path: number, buf: number) => number,
-      mmap: env._mmap_js as MmapJs,
-      seek: wasi.fd_seek as (fd: number, offset: bigint, whence: number, out: number) => number,
-      read: wasi.fd_read as (fd: number, iovs: number, count: number, out: number) => number,
-      write: wasi.fd_write as (fd: number, iovs: number, count: number, out: number) => number,
-      close: wasi.fd_close as (fd: number) => number,
+      openat: get<(dirfd: number, path: number, flags: number, va: number) => number>('openat'),
+      ftruncate: get<(fd: number, length: bigint) => number>('ftruncate'),
+      fstat: get<(fd: number, buf: number) => number>('fstat'),
+      stat: get<(path: number, buf: number) => number>('stat'),
+      lstat: get<(path: number, buf: number) => number>('lstat'),
+      mmap: get<MmapJs>('mmap'),
+      seek: get<(fd: number, offset: bigint, whence: number, out: number) => number>('seek'),
+      read: get<(fd: number, iovs: number, count: number, out: number) => number>('read'),
+      write: get<(fd: number, iovs: number, count: number, out: number) => number>('write'),
+      close: get<(fd: number) => number>('close'),
     };
 
-    env.__syscall_openat = (dirfd: number, pathPtr: number, flags: number, va: number): number => {
+    set('openat', (dirfd: number, pathPtr: number, flags: number, va: number): number => {
       const fd = orig.openat(dirfd, pathPtr, flags, va);
       if (fd >= 0 && this.adopting) {
         const path = this.readString(pathPtr);
@@ -176,13 +186,13 @@ export class CaptureHub {
         }
       }
       return fd;
-    };
-    env.__syscall_fstat64 = (fd: number, buf: number): number => {
+    });
+    set('fstat', (fd: number, buf: number): number => {
       const rc = orig.fstat(fd, buf);
       const t = this.byFd.get(fd);
       if (rc === 0 && t) this.patchStatSize(buf, t.size);
       return rc;
-    };
+    });
     const byPath = (call: (path: number, buf: number) => number) => (pathPtr: number, buf: number): number => {
       const rc = call(pathPtr, buf);
       if (rc === 0 && this.byPath.size > 0) {
@@ -191,19 +201,19 @@ export class CaptureHub {
       }
       return rc;
     };
-    env.__syscall_stat64 = byPath(orig.stat);
-    env.__syscall_lstat64 = byPath(orig.lstat);
+    set('stat', byPath(orig.stat));
+    set('lstat', byPath(orig.lstat));
     // Memory-mapping would bypass us; refusing it makes SQLite fall back to reads.
-    env._mmap_js = (len: number, prot: number, flags: number, fd: number, offset: bigint, allocated: number, addr: number): number =>
-      this.byFd.has(fd) ? -ENODEV : orig.mmap(len, prot, flags, fd, offset, allocated, addr);
-    env.__syscall_ftruncate64 = (fd: number, length: bigint): number => {
+    set('mmap', (len: number, prot: number, flags: number, fd: number, offset: bigint, allocated: number, addr: number): number =>
+      this.byFd.has(fd) ? -ENODEV : orig.mmap(len, prot, flags, fd, offset, allocated, addr));
+    set('ftruncate', (fd: number, length: bigint): number => {
       const t = this.byFd.get(fd);
       if (!t) return orig.ftruncate(fd, length);
       if (length < 0n) return -EINVAL;
       t.truncate(Number(length));
       return 0;
-    };
-    wasi.fd_seek = (fd: number, offset: bigint, whence: number, out: number): number => {
+    });
+    set('seek', (fd: number, offset: bigint, whence: number, out: number): number => {
       const t = this.byFd.get(fd);
       if (!t) return orig.seek(fd, offset, whence, out);
       const base = whence === 0 ? 0 : whence === 1 ? t.position : whence === 2 ? t.size : NaN;
@@ -214,8 +224,8 @@ export class CaptureHub {
       u32[out >>> 2] = position % 2 ** 32;
       u32[(out >>> 2) + 1] = Math.floor(position / 2 ** 32);
       return 0;
-    };
-    wasi.fd_read = (fd: number, iovs: number, count: number, out: number): number => {
+    });
+    set('read', (fd: number, iovs: number, count: number, out: number): number => {
       const t = this.byFd.get(fd);
       if (!t) return orig.read(fd, iovs, count, out);
       const { u8, u32 } = this.views();
@@ -230,8 +240,8 @@ export class CaptureHub {
       t.position += total;
       u32[out >>> 2] = total;
       return 0;
-    };
-    wasi.fd_write = (fd: number, iovs: number, count: number, out: number): number => {
+    });
+    set('write', (fd: number, iovs: number, count: number, out: number): number => {
       const t = this.byFd.get(fd);
       if (!t) return orig.write(fd, iovs, count, out);
       const { u8, u32 } = this.views();
@@ -246,12 +256,12 @@ export class CaptureHub {
       t.position += total;
       u32[out >>> 2] = total;
       return 0;
-    };
-    wasi.fd_close = (fd: number): number => {
+    });
+    set('close', (fd: number): number => {
       this.byFd.delete(fd);
       return orig.close(fd);
-    };
-    return { ...imports, env, wasi_snapshot_preview1: wasi };
+    });
+    return out;
   }
 
   /** struct stat: st_size is an i64 at offset 24, st_blocks an i32 at 36. */

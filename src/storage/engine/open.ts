@@ -28,8 +28,8 @@ export interface OpenStoreOptions {
   /** A journal generation is checkpointed once it grows past this. Default 64 MiB. */
   journalLimitBytes?: number;
   log?: StorageLogger;
-  /** Where sql-wasm-debug.wasm is, if not resolvable from node_modules (bundled builds). */
-  wasmPath?: string;
+  /** The folder of sql-wasm.js and sql-wasm.wasm, if not node_modules (the production file). */
+  sqlJsDir?: string;
   /** @internal fault injection for tests */
   checkpointHooks?: CheckpointHooks;
 }
@@ -51,13 +51,13 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   let tracker: FileTracker | undefined;
   let file: DiskFile | undefined;
   let store: Store | undefined;
-  const engineP = loadSqlEngine(options.wasmPath);
+  const engineP = loadSqlEngine(options.sqlJsDir);
   try {
     const [engineR, recoveredR] = await Promise.allSettled([engineP, recover(dir)]);
     if (recoveredR.status === 'fulfilled') file = recoveredR.value.file;
     if (engineR.status === 'rejected') throw engineR.reason;
     if (recoveredR.status === 'rejected') throw recoveredR.reason;
-    const { SQL, hub } = engineR.value;
+    const { SQL, hub, build } = engineR.value;
     const recovered = recoveredR.value;
     tracker = hub.adoptNextOpen(recovered.file);
     db = new SQL.Database();
@@ -77,6 +77,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       dir,
       db,
       hub,
+      build,
       tracker,
       journal,
       nextSeq: recovered.lastSeq + 1,

@@ -1,59 +1,102 @@
 /**
- * Loads sql.js with page capture installed.
- *
- * The debug build is used on purpose: the release build minifies the names of the WASM
- * imports ("a.b"), the debug build keeps the standard ones (fd_write, fd_read, fd_seek,
- * ...), which is what CaptureHub replaces for the database file. sql.js instantiates its module once per process, so this is
- * a process-wide singleton; nothing else in the process may initialise the debug build.
+ * Loads sql.js with page capture installed: the release build when its files are one we
+ * know (sqljs-builds.ts), the debug build otherwise. sql.js instantiates its module once
+ * per module instance, so the release build's JavaScript is evaluated here as a private
+ * copy: a plain `require('sql.js')` elsewhere in the process (an admin script, a test
+ * reading pult.sqlite) gets its own, uncaptured instance. One engine serves the process.
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { CaptureHub, type WasmImports } from './capture';
 import { StorageCaptureError } from './errors';
+import { DEBUG_NAMES, knownRelease, type ImportNames } from './sqljs-builds';
 
 export interface SqlEngine {
   SQL: SqlJsStatic;
   hub: CaptureHub;
+  /** Which build runs, for the status page: "release 1.16.0" or "debug". */
+  build: string;
 }
 
 type InitSqlJs = (config: {
   instantiateWasm: (imports: WasmImports, receive: (instance: WebAssembly.Instance) => void) => object;
 }) => Promise<SqlJsStatic>;
 
-/** File access through any of these would bypass CaptureHub. */
+interface Build {
+  init: InitSqlJs;
+  wasm: Buffer<ArrayBuffer>;
+  names: ImportNames;
+  label: string;
+  debug: boolean;
+}
+
+/** File access through any of these would bypass CaptureHub (checked where names are standard). */
 const FORBIDDEN_IMPORTS = /pwrite|pread|writev|readv|copy_file_range|fallocate|sendfile/;
 
 let loading: Promise<SqlEngine> | undefined;
 
-/** Returns the process-wide sql.js instance with capture hooks. */
-export function loadSqlEngine(wasmPath?: string): Promise<SqlEngine> {
-  loading ??= load(wasmPath ?? require.resolve('sql.js/dist/sql-wasm-debug.wasm'));
+/**
+ * Returns the process-wide sql.js instance with capture hooks. `dir` holds sql-wasm.js and
+ * sql-wasm.wasm when they are not in node_modules (the production file ships them beside
+ * the bundle). PULT_SQLJS_BUILD=debug forces the debug build (diagnosis, its own test).
+ */
+export function loadSqlEngine(dir?: string): Promise<SqlEngine> {
+  loading ??= chooseBuild(dir).then(load);
   return loading;
 }
 
-async function load(wasmPath: string): Promise<SqlEngine> {
-  const init = require('sql.js/dist/sql-wasm-debug.js') as InitSqlJs;
+/** The release build if its files are known, else the debug build from node_modules. */
+export async function chooseBuild(dir?: string): Promise<Build> {
+  if (process.env.PULT_SQLJS_BUILD !== 'debug') {
+    const base = dir ?? path.dirname(require.resolve('sql.js/dist/sql-wasm.wasm'));
+    const [js, wasm] = await Promise.all([readFile(path.join(base, 'sql-wasm.js')), readFile(path.join(base, 'sql-wasm.wasm'))]).catch(() => []);
+    const known = js && wasm ? knownRelease(js, wasm) : undefined;
+    if (js && wasm && known) {
+      return { init: privateInstance(js.toString('utf8'), path.join(base, 'sql-wasm.js')), wasm, names: known.names, label: `release ${known.version}`, debug: false };
+    }
+  }
+  let init: InitSqlJs;
+  let wasm: Buffer<ArrayBuffer>;
+  try {
+    init = require('sql.js/dist/sql-wasm-debug.js') as InitSqlJs;
+    wasm = await readFile(require.resolve('sql.js/dist/sql-wasm-debug.wasm'));
+  } catch (err) {
+    throw new StorageCaptureError(`нет известной движку сборки sql.js (sql-wasm.js и sql-wasm.wasm${dir ? ` в ${dir}` : ''}) и нет отладочной сборки`, { cause: err });
+  }
+  return { init, wasm, names: DEBUG_NAMES, label: 'debug', debug: true };
+}
+
+/** Evaluates sql.js's CommonJS file as a module of its own (its own one-time init). */
+function privateInstance(source: string, file: string): InitSqlJs {
+  const module = { exports: {} as unknown };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the file's bytes are checked against a known hash first
+  const evaluate = new Function('module', 'exports', 'require', '__filename', '__dirname', source) as (...args: unknown[]) => void;
+  evaluate(module, module.exports, require, file, path.dirname(file));
+  if (typeof module.exports !== 'function') throw new StorageCaptureError('sql-wasm.js не экспортирует функцию инициализации');
+  return module.exports as InitSqlJs;
+}
+
+async function load(build: Build): Promise<SqlEngine> {
   const hub = new CaptureHub();
-  const wasm = await readFile(wasmPath);
-  const module = await WebAssembly.compile(wasm);
-  checkImports(module);
+  const module = await WebAssembly.compile(build.wasm);
+  if (build.debug) checkImports(module, build.names);
 
   let fail!: (err: unknown) => void;
   // sql.js never settles its promise if instantiation fails; this one does.
   const failed = new Promise<never>((_, reject) => (fail = reject));
   const SQL = await Promise.race([
-    init({
+    build.init({
       instantiateWasm(imports, receive) {
-        for (const [ns, names] of Object.entries(CaptureHub.required)) {
-          for (const name of names) {
-            if (typeof imports[ns]?.[name] !== 'function') {
-              fail(new StorageCaptureError(`в импорте WASM нет функции ${ns}.${name}`));
-              return {};
-            }
-          }
+        let wrapped: WasmImports;
+        try {
+          wrapped = hub.wrap(imports, build.names);
+        } catch (err) {
+          fail(err);
+          return {};
         }
-        WebAssembly.instantiate(module, quietHeapResize(hub.wrap(imports)) as WebAssembly.Imports).then((instance) => {
-          const memory = instance.exports.memory;
+        WebAssembly.instantiate(module, (build.debug ? quietHeapResize(wrapped) : wrapped) as WebAssembly.Imports).then((instance) => {
+          const memory = Object.values(instance.exports).find((e) => e instanceof WebAssembly.Memory);
           if (!(memory instanceof WebAssembly.Memory)) throw new StorageCaptureError('модуль не экспортирует memory');
           hub.setMemory(memory);
           receive(instance);
@@ -63,7 +106,7 @@ async function load(wasmPath: string): Promise<SqlEngine> {
     }),
     failed,
   ]);
-  return { SQL, hub };
+  return { SQL, hub, build: build.label };
 }
 
 /**
@@ -86,13 +129,11 @@ function quietHeapResize(imports: WasmImports): WasmImports {
   return { ...imports, env: { ...imports.env, emscripten_resize_heap: quiet } };
 }
 
-function checkImports(module: WebAssembly.Module): void {
+function checkImports(module: WebAssembly.Module, names: ImportNames): void {
   const imports = WebAssembly.Module.imports(module);
-  for (const [ns, names] of Object.entries(CaptureHub.required)) {
-    for (const name of names) {
-      if (!imports.some((i) => i.module === ns && i.name === name)) {
-        throw new StorageCaptureError(`модуль sql.js не импортирует ${ns}.${name}`);
-      }
+  for (const { module: ns, name } of Object.values(names)) {
+    if (!imports.some((i) => i.module === ns && i.name === name)) {
+      throw new StorageCaptureError(`модуль sql.js не импортирует ${ns}.${name}`);
     }
   }
   const bypass = imports.find((i) => FORBIDDEN_IMPORTS.test(i.name));

@@ -36,11 +36,15 @@ export interface StoreStats {
   lastCheckpointMs: number;
   lastCheckpointError: string | undefined;
   failed: boolean;
+  /** The sql.js build that runs: "release 1.16.0" or "debug". */
+  engine: string;
 }
 
 export interface StoreParts extends GroupCommitParts {
   db: Database;
   hub: CaptureHub;
+  /** The sql.js build, as SqlEngine.build says. */
+  build: string;
   onClosed: () => Promise<void>;
 }
 
@@ -148,6 +152,7 @@ export class Store {
       lastCheckpointMs: c.lastMs,
       lastCheckpointError: c.lastError === undefined ? undefined : String(c.lastError),
       failed: this.group.failure !== undefined,
+      engine: this.p.build,
     };
   }
 

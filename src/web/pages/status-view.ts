@@ -55,6 +55,8 @@ export function presentStatus(s: Status) {
       lastCheckpoint: st.checkpoints > 0 ? ms(st.lastCheckpointMs) : undefined,
       lastCheckpointError: st.lastCheckpointError,
       failed: st.failed,
+      // "release 1.16.0" / "debug": the debug build is the slow fallback for an unknown sql.js.
+      engine: st.engine.startsWith('release') ? `sql.js ${st.engine.replace('release ', '')}` : 'sql.js, отладочная сборка (медленнее: установлена неизвестная движку версия sql.js)',
     },
   };
 }
