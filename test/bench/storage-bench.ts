@@ -1,7 +1,9 @@
 /**
  * Storage engine benchmark.
- *   node --import tsx test/bench/storage-bench.ts [--rows N] [--writes W] [--build-rows B]
+ *   node --import tsx test/bench/storage-bench.ts [--rows N] [--writes W] [--build-rows B] [--compare <checkout>]
  * Without --rows it runs 100k and 1M rows. Each phase runs in its own child process.
+ * --compare runs the same phases with another checkout's engine right after, on a database
+ * of the same size, and prints both side by side (ratios are of this run only).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -36,6 +38,13 @@ async function main(): Promise<void> {
       const m = child({ phase: 'measure', dir, rows: String(rows), writes: String(writes) });
       const rec = child({ phase: 'recover', dir });
       printSize(rows, writes, pre, m, rec);
+      if (args.compare) {
+        const other = path.join(dir, 'before');
+        child({ phase: 'prefill', dir: other, rows: String(rows) }, args.compare);
+        const mb = child({ phase: 'measure', dir: other, rows: String(rows), writes: String(writes) }, args.compare);
+        const rb = child({ phase: 'recover', dir: other }, args.compare);
+        printCompare(m, rec, mb, rb);
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -56,9 +65,16 @@ async function main(): Promise<void> {
 
 type Json = Record<string, any>;
 
-function child(a: Record<string, string>): Json {
-  const argv = ['--import', 'tsx', __filename, ...Object.entries(a).flatMap(([k, v]) => [`--${k}`, v])];
-  const out = execFileSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+/** Runs one phase in a fresh process, with this checkout's engine or `checkout`'s. */
+function child(a: Record<string, string>, checkout?: string): Json {
+  const script = checkout ? path.join(path.resolve(checkout), 'test', 'bench', 'storage-bench.ts') : __filename;
+  const argv = ['--import', 'tsx', script, ...Object.entries(a).flatMap(([k, v]) => [`--${k}`, v])];
+  const out = execFileSync(process.execPath, argv, {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: checkout ? path.resolve(checkout) : process.cwd(),
+  });
   const line = out.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) throw new Error(`phase ${a.phase} printed no result:\n${out}`);
   return JSON.parse(line.slice(7)) as Json;
@@ -84,6 +100,24 @@ function printSize(rows: number, writes: number, pre: Json, m: Json, rec: Json):
   console.log(
     `open after a crash with ${f(m.leftJournalMB)} MB journal (fresh process): ${f(rec.openMs)} ms, RSS ${f(rec.rssMB)} MB; ` +
       `close with checkpoint ${f(rec.closeMs)} ms, peak RSS ${f(rec.maxRssMB)} MB`,
+  );
+}
+
+function printCompare(m: Json, rec: Json, mb: Json, rb: Json): void {
+  console.log(`beside ${args.compare} (same size, its own engine, run right after):`);
+  const row = (label: string, a: number, b: number): string[] => [label, f(a), f(b), r(a, b)];
+  table(
+    ['', 'this', 'before', 'this/before'],
+    [
+      row('open ms', m.openMs, mb.openMs),
+      row('RSS after open MB', m.rssAfterOpenMB, mb.rssAfterOpenMB),
+      row('peak RSS MB', m.maxRssMB, mb.maxRssMB),
+      row('writes/s c=1', m.c1.opsPerSec, mb.c1.opsPerSec),
+      row('writes/s c=32', m.c32.opsPerSec, mb.c32.opsPerSec),
+      row('checkpoint ms', m.checkpoint.ms, mb.checkpoint.ms),
+      row('open after crash ms', rec.openMs, rb.openMs),
+      row('RSS after crash open MB', rec.rssMB, rb.rssMB),
+    ],
   );
 }
 

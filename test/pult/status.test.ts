@@ -35,6 +35,7 @@ describe('GET /pult/s/status', () => {
     assert.equal(s.requests.sinceStart.pushReport?.count, 1);
     assert.equal(s.requests.sinceStart.getInfo?.count, 1);
     assert.ok(s.storage.commits >= 1);
+    assert.equal(s.storage.engine, 'release 1.16.0', 'the plugin runs the fast build of sql.js');
     assert.deepEqual(s.totals, { errors: 1, reports: 1, pendingNotices: s.totals.pendingNotices });
     assert.equal(s.incomingZips, 0, 'the zip was settled into its shard folder');
   });
@@ -49,6 +50,7 @@ describe('GET /pult/s/status', () => {
     assert.equal((await json(SESSION.reader)).storage.checkpoints, 0, 'a fresh store has had no checkpoint yet');
     assert.match(page.text, /Контрольные точки<\/th><td>ещё не было/, 'no "последняя 0 мс" before any checkpoint');
     assert.match(page.text, /\d\d:\d\d МСК/, 'times say their zone');
+    assert.match(page.text, /на диске; SQLite sql\.js 1\.16\.0<\/td>/, 'which build of sql.js runs');
     assert.match(page.text, /aria-current="page">Состояние/);
     assert.doesNotMatch(page.text, /s\/status\/reset/);
     assert.doesNotMatch(page.text, /pid \d|Node v/, 'a reader does not see the process id or the Node version');
