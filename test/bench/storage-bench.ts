@@ -6,7 +6,7 @@
  * of the same size, and prints both side by side (ratios are of this run only).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildCost, measure, prefill, recoverPhase } from './bench-phases';
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       printSize(rows, writes, pre, m, rec);
       if (args.compare) {
         const other = path.join(dir, 'before');
+        await mkdir(other);
         child({ phase: 'prefill', dir: other, rows: String(rows) }, args.compare);
         const mb = child({ phase: 'measure', dir: other, rows: String(rows), writes: String(writes) }, args.compare);
         const rb = child({ phase: 'recover', dir: other }, args.compare);
