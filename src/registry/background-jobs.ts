@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from 'sql.js';
 import type { Logger } from '../log';
 import { advanceJob, finishJob, jobOf, runningJobs, type JobKind, type JobProgress, type JobRow, type JobRun } from '../storage/jobs-repo';
+import { mergeSearchSegments } from '../storage/search-repo';
 import type { Store } from '../storage/store';
 import type { ZipStore } from '../storage/zip-store';
 import { finishPendingDeletes } from './pending-deletes';
@@ -36,6 +37,8 @@ export interface BackgroundJobsDeps {
 
 const DEFAULT_BATCH_MS = 8;
 const DEFAULT_PAUSE_MS = 5;
+/** Search-index merging after each batch (see mergeSearchSegments): removals add segments. */
+const MERGE_MS = 4;
 
 /**
  * Runs the jobs recorded in the jobs table — background clear and retention — as small
@@ -96,6 +99,7 @@ export class BackgroundJobs {
       const job = jobOf(db, def.kind);
       if (!job) return undefined;
       const { progress, done } = def.batch(db, job, started + this.batchMs);
+      mergeSearchSegments(db, performance.now() + MERGE_MS);
       advanceJob(db, def.kind, { ...progress, busyMs: performance.now() - started });
       return { removed: progress.reports > 0, finished: done ? finishJob(db, def.kind, new Date().toISOString()) : undefined };
     });

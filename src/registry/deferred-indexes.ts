@@ -1,6 +1,6 @@
 import type { Logger } from '../log';
 import { syncSortKeys, syncSortKeysFrom } from '../storage/problems-repo';
-import { indexNextReports } from '../storage/search-repo';
+import { indexNextReports, mergeSearchSegments } from '../storage/search-repo';
 import type { Store } from '../storage/store';
 
 /** How often the batches run while reports arrive, ms: longer batches share more pages of the journal (measured: 52 → 43 KB per report from 1 s to 5 s); a reader never waits for the timer. */
@@ -9,6 +9,9 @@ export const CATCH_UP_MS = 5000;
 const REPORTS_PER_BATCH = 500;
 /** Problems whose place in the list is refreshed per transaction: ≈ 10–20 ms at 100k problems (2000 held the loop 80–270 ms). */
 const PROBLEMS_PER_BATCH = 250;
+/** Search-index merging per transaction, and transactions of it per run (see mergeSearchSegments). */
+const MERGE_MS = 8;
+const MERGE_WRITES = 25;
 /** Problems looked at per transaction by the start-up refresh (most have nothing to change). */
 const FULL_SYNC_PER_BATCH = 10_000;
 
@@ -26,6 +29,7 @@ export class DeferredIndexes {
   private fullSyncDone = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private merging: Promise<unknown> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -39,7 +43,12 @@ export class DeferredIndexes {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.catchUp().catch((err: unknown) => this.log?.warn(`поисковый индекс и порядок списка: ${(err as Error).message}`)), CATCH_UP_MS);
+    this.timer ??= setInterval(() => {
+      this.merging ??= this.catchUp()
+        .then(() => this.mergeSegments())
+        .catch((err: unknown) => this.log?.warn(`поисковый индекс и порядок списка: ${(err as Error).message}`))
+        .finally(() => (this.merging = undefined));
+    }, CATCH_UP_MS);
     this.timer.unref();
   }
 
@@ -47,7 +56,20 @@ export class DeferredIndexes {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    await this.merging;
     await this.catchUp();
+  }
+
+  /**
+   * Merges the search indexes' segments a little at a time, each step its own short
+   * transaction (storage/search-repo.ts says why). Only from the timer: a reader's catchUp
+   * never waits for it. Returns true while merge work is left after this run.
+   */
+  async mergeSegments(): Promise<boolean> {
+    for (let i = 0; i < MERGE_WRITES; i++) {
+      if (!(await this.store.write((db) => mergeSearchSegments(db, performance.now() + MERGE_MS)))) return false;
+    }
+    return true;
   }
 
   /**
@@ -90,5 +112,6 @@ export class DeferredIndexes {
       this.reportsPending = true;
       throw err;
     }
+
   }
 }

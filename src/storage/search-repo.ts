@@ -65,3 +65,33 @@ export function indexNextReports(db: Database, limit: number): number {
 function searchedUpTo(db: Database): number {
   return get<{ v: number }>(db, "SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = 'report_search_upto'")?.v ?? 0;
 }
+
+/**
+ * FTS4 keeps an index as segments in levels and merges a level all at once when it holds
+ * 16 segments — inside whichever commit adds the 17th. At a million reports the top level is
+ * most of the index: such a merge held the loop 450–620 ms (bench:pages retention). Merging
+ * levels of ≥ MERGE_MIN segments a few blocks per call ('merge=X,Y', resumable) keeps every
+ * level below 16, so that merge never comes.
+ */
+const MERGE_STEPS = [
+  "INSERT INTO report_search (report_search) VALUES ('merge=32,8')",
+  "INSERT INTO error_search (error_search) VALUES ('merge=32,8')",
+] as const;
+
+/** Merges search-index segments step by step until `deadline`; true while work is left. */
+export function mergeSearchSegments(db: Database, deadline: number): boolean {
+  for (const sql of MERGE_STEPS) {
+    for (;;) {
+      if (performance.now() >= deadline) return true;
+      const before = totalChanges(db);
+      run(db, sql);
+      // SQLite's advice: a step that changed fewer than two rows found nothing to merge.
+      if (totalChanges(db) - before < 2) break;
+    }
+  }
+  return false;
+}
+
+function totalChanges(db: Database): number {
+  return get<{ n: number }>(db, 'SELECT total_changes() AS n')!.n;
+}

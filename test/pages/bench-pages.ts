@@ -29,6 +29,8 @@ import { trendWindow } from '../../src/registry/trend';
 const ERRORS = Number(process.argv[2] ?? 100_000);
 const REPORTS = Number(process.argv[3] ?? 1_000_000);
 const PER_PROBLEM = 4;
+/** registry/deferred-indexes.ts's REPORTS_PER_BATCH. */
+const SEARCH_BATCH = 500;
 const HISTORY = 150;
 
 function fill(db: Database, from: number, to: number, reportsPer: (id: number) => number, nextReport: { id: number }) {
@@ -193,10 +195,12 @@ async function main() {
       const to = Math.min(ERRORS + 1, from + BATCH);
       await app.store.write((db) => {
         fill(db, from, to, (id) => (id === 1 ? hotReports : perError), nextReport);
-        // What the plugin's batches (registry/deferred-indexes.ts) would have done meanwhile.
-        indexNextReports(db, Number.MAX_SAFE_INTEGER);
         syncSortKeysFrom(db, 0, Number.MAX_SAFE_INTEGER);
       });
+      // What the plugin's batches (registry/deferred-indexes.ts) would have done meanwhile, in
+      // its batch size: the search index gets the segments a running pult gives it (FTS4 merges
+      // by segment count, so the layout decides what a later merge costs).
+      while ((await app.store.write((db) => indexNextReports(db, SEARCH_BATCH))) === SEARCH_BATCH);
     }
     // A long history on the hot problem: every kind of event, comments included.
     await app.store.write((db) => {
@@ -316,11 +320,13 @@ async function main() {
       await app.settings.update({ configurations: [], userMessage: '', dumpType: 0, retention: { enabled: true, days: 30, keepLatest: 10 } });
       const now = new Date(Date.UTC(2026, 0, 1) + (ERRORS / 2) * 60_000 + 30 * 86_400_000);
       const t = performance.now();
+      const segments = () => JSON.stringify(app.store.read((db) => db.exec('SELECT level, count(*) FROM report_search_segdir GROUP BY level')[0]?.values));
+      const before = segments();
       const stalls = stallProbe();
       await startRetentionPass(app.store, app.settings.get(), now);
       app.jobs.kick();
       await app.jobs.idle();
-      console.log(`retention pass: ${JSON.stringify(rowCounts(app))} left in ${(performance.now() - t).toFixed(0)} ms; longest event-loop stall ${stalls.stop().toFixed(0)} ms`);
+      console.log(`retention pass: ${JSON.stringify(rowCounts(app))} left in ${(performance.now() - t).toFixed(0)} ms; longest event-loop stall ${stalls.stop().toFixed(0)} ms; search-index segments per level ${before} → ${segments()}`);
     }
     const mem = process.memoryUsage();
     console.log(`rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB`);
