@@ -201,6 +201,8 @@ async function main() {
       // its batch size: the search index gets the segments a running pult gives it (FTS4 merges
       // by segment count, so the layout decides what a later merge costs).
       while ((await app.store.write((db) => indexNextReports(db, SEARCH_BATCH))) === SEARCH_BATCH);
+      // And the merging its timer does between batches (mergeSegments: short steps).
+      while (await app.indexes.mergeSegments());
     }
     // A long history on the hot problem: every kind of event, comments included.
     await app.store.write((db) => {
