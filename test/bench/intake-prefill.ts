@@ -16,7 +16,7 @@ import { addsComputerToday, dayNumber, dayOf } from '../../src/registry/days';
 import { countInProblem } from '../../src/registry/problem-intake';
 import { problemKeyOf } from '../../src/registry/problem-key';
 import { syncSortKeysFrom } from '../../src/storage/problems-repo';
-import { indexNextReports } from '../../src/storage/search-repo';
+import { indexNextReports, mergeSearchSegments } from '../../src/storage/search-repo';
 import { countDay, findComputerReport, countReport, insertError, insertReport, rememberUid } from '../../src/storage/registry-repo';
 import { prefilledClient, reportJson, reportsOfError } from './intake-data';
 
@@ -77,9 +77,12 @@ export async function prefillDatabase(dbDir: string, errors: number, reports: nu
     }
     written += count;
   }
-  // What the plugin's batches (registry/deferred-indexes.ts) write a second after intake.
+  // What the plugin's batches (registry/deferred-indexes.ts) write a second after intake,
+  // and the merging of the search index its timer does meanwhile (levels kept below 8
+  // segments: a running pult's index, not one with levels about to be merged in one go).
   indexNextReports(db, Number.MAX_SAFE_INTEGER);
   syncSortKeysFrom(db, 0, Number.MAX_SAFE_INTEGER);
+  while (mergeSearchSegments(db, performance.now() + 60_000));
   db.run('COMMIT');
   const bytes = db.export();
   db.close();
