@@ -99,7 +99,12 @@ export class BackgroundJobs {
       const job = jobOf(db, def.kind);
       if (!job) return undefined;
       const { progress, done } = def.batch(db, job, started + this.batchMs);
-      mergeSearchSegments(db, performance.now() + MERGE_MS);
+      try {
+        mergeSearchSegments(db, performance.now() + MERGE_MS);
+      } catch (err) {
+        // Merging is upkeep: a failed step must not undo the batch (SQLite undid only the step).
+        this.deps.log.warn(`слияние поискового индекса: ${(err as Error).message}`);
+      }
       advanceJob(db, def.kind, { ...progress, busyMs: performance.now() - started });
       return { removed: progress.reports > 0, finished: done ? finishJob(db, def.kind, new Date().toISOString()) : undefined };
     });

@@ -78,15 +78,19 @@ const MERGE_STEPS = [
   "INSERT INTO error_search (error_search) VALUES ('merge=32,8')",
 ] as const;
 
-/** Merges search-index segments step by step until `deadline`; true while work is left. */
+/**
+ * Merges search-index segments step by step until `deadline`, one step of each index in turn
+ * (neither waits for the other's backlog); true while work is left.
+ */
 export function mergeSearchSegments(db: Database, deadline: number): boolean {
-  for (const sql of MERGE_STEPS) {
-    for (;;) {
+  const pending = new Set(MERGE_STEPS);
+  while (pending.size > 0) {
+    for (const sql of pending) {
       if (performance.now() >= deadline) return true;
       const before = totalChanges(db);
       run(db, sql);
       // SQLite's advice: a step that changed fewer than two rows found nothing to merge.
-      if (totalChanges(db) - before < 2) break;
+      if (totalChanges(db) - before < 2) pending.delete(sql);
     }
   }
   return false;

@@ -64,6 +64,23 @@ describe('the database file on disk with layers in memory', () => {
     void retired;
   });
 
+  it('a read longer than a page takes each part from the newest layer that has it', async (t) => {
+    const { dir } = await scratch(t);
+    const { file: f } = DiskFile.open(path.join(dir, 'pult.sqlite'));
+    t.after(() => f.close());
+    f.write(0, page(2));
+    f.retire();
+    f.write(1024, new Uint8Array(1024).fill(3));
+    const all = Buffer.alloc(PAGE);
+    f.read(0, all, 0, PAGE);
+    assert.deepEqual([all[0], all[1023], all[1024], all[2047], all[2048]], [2, 2, 3, 3, 2], 'the newer 1 KiB inside the older page');
+    f.truncate(PAGE + 1024);
+    f.truncate(2 * PAGE);
+    const second = Buffer.alloc(PAGE);
+    f.read(PAGE, second, 0, PAGE);
+    assert.equal(second[2048], 0, 'past the newer cut: zeros');
+  });
+
   it('reads past the end of a shorter pult.sqlite as zeros, and a read across layers and disk in one call', async (t) => {
     const { dir } = await scratch(t);
     const { file: f, created } = DiskFile.open(path.join(dir, 'pult.sqlite'));
@@ -158,5 +175,35 @@ describe('the store keeps only what is not yet checkpointed in memory', () => {
     await store.checkpoint();
     assert.equal(store.stats().heldBytes, 0);
     assert.equal(store.read((db) => db.exec("SELECT count(*) FROM items WHERE payload LIKE '%y'")[0]!.values[0]![0]), 200);
+  });
+
+  it('a read of pult.sqlite that fails fails one statement; the next reads are right again', async (t) => {
+    const { dir, defer } = await scratch(t);
+    const first = await openItems(dir);
+    for (let id = 1; id <= 300; id++) await insertItem(first, id, `${id} `.repeat(50));
+    await first.close();
+    const store = await openItems(dir);
+    defer(() => store.close());
+    store.read((db) => db.run('PRAGMA cache_size = 4'));
+    const fs = require('node:fs') as typeof import('node:fs');
+    const readSync = fs.readSync;
+    let failNext = 3;
+    fs.readSync = ((...args: Parameters<typeof readSync>) => {
+      if (--failNext === 0) throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+      return readSync(...args);
+    }) as typeof readSync;
+    try {
+      // SQLite names it as it sees it (an I/O error, or a page it could not read whole).
+      assert.throws(() => store.read((db) => db.exec('SELECT count(*), total(length(payload)) FROM items')));
+    } finally {
+      fs.readSync = readSync;
+    }
+    assert.equal(store.stats().readErrors, 1);
+    assert.match(String(store.stats().lastReadError), /EIO/);
+    assert.deepEqual(store.read((db) => db.exec('SELECT count(*) FROM items')[0]!.values[0]), [300]);
+    assert.equal(store.read((db) => db.exec('PRAGMA integrity_check')[0]!.values[0]![0]), 'ok');
+    await insertItem(store, 301);
+    await store.write((db) => db.run("UPDATE items SET payload = 'x' WHERE id % 7 = 0"));
+    assert.equal(store.read((db) => db.exec("SELECT count(*) FROM items WHERE payload = 'x'")[0]!.values[0]![0]), 43);
   });
 });

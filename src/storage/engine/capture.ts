@@ -32,6 +32,8 @@ export interface Generation extends FileDelta {
 type MmapJs = (len: number, prot: number, flags: number, fd: number, offset: bigint, allocated: number, addr: number) => number;
 
 const EINVAL = 28;
+/** WASI errno for an I/O error (fd_read returns it, SQLite reports SQLITE_IOERR_READ). */
+const WASI_EIO = 29;
 const ENODEV = 43;
 /** The file sql.js's Database opens: "/dbfile_<random>". */
 const DB_PATH = /^\/dbfile_\d+$/;
@@ -44,6 +46,9 @@ export class FileTracker {
   serial = 0;
   /** Set instead of throwing: an exception must never unwind through SQLite's C frames. */
   broken: Error | null = null;
+  /** Reads of the file that failed (each failed one statement), and the last reason. */
+  readErrors = 0;
+  lastReadError: unknown;
   position = 0;
   private pending = new PageMap();
   /** An encoded delta's map, emptied, for the next takeDelta (its slabs are reused). */
@@ -230,12 +235,21 @@ export class CaptureHub {
       if (!t) return orig.read(fd, iovs, count, out);
       const { u8, u32 } = this.views();
       let total = 0;
-      for (let i = 0; i < count; i++) {
-        const ptr = u32[(iovs >>> 2) + i * 2]!;
-        const len = u32[(iovs >>> 2) + i * 2 + 1]!;
-        const n = t.file.read(t.position + total, u8, ptr, len);
-        total += n;
-        if (n < len) break;
+      try {
+        for (let i = 0; i < count; i++) {
+          const ptr = u32[(iovs >>> 2) + i * 2]!;
+          const len = u32[(iovs >>> 2) + i * 2 + 1]!;
+          const n = t.file.read(t.position + total, u8, ptr, len);
+          total += n;
+          if (n < len) break;
+        }
+      } catch (err) {
+        // A failed read of pult.sqlite (EIO, a locked file) must not unwind through SQLite's C
+        // frames: it would leave a half-read page in its cache for the life of the process.
+        // EIO fails that one statement; the next read tries the disk again.
+        t.readErrors++;
+        t.lastReadError = err;
+        return WASI_EIO;
       }
       t.position += total;
       u32[out >>> 2] = total;

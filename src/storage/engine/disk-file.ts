@@ -122,7 +122,10 @@ export class DiskFile {
       const block = layer.pages.blockAt(at);
       const inBlock = block ? at - block.offset : -1;
       if (block && inBlock < block.bytes.length) {
-        const take = Math.min(end - at, block.bytes.length - inBlock);
+        // An older layer answers only up to the next 512 bytes: a newer one may hold a
+        // smaller block, or a cut, further into this one.
+        const blockEnd = i === this.layers.length - 1 ? block.offset + block.bytes.length : Math.min(block.offset + block.bytes.length, nextGranule(at, end));
+        const take = Math.min(end, blockEnd) - at;
         dst.set(block.bytes.subarray(inBlock, inBlock + take), dstOff);
         return take;
       }

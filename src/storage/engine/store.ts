@@ -38,6 +38,9 @@ export interface StoreStats {
   failed: boolean;
   /** The sql.js build that runs: "release 1.16.0" or "debug". */
   engine: string;
+  /** Reads of pult.sqlite that failed since open (each failed one statement), and the last reason. */
+  readErrors: number;
+  lastReadError: string | undefined;
 }
 
 export interface StoreParts extends GroupCommitParts {
@@ -153,6 +156,8 @@ export class Store {
       lastCheckpointError: c.lastError === undefined ? undefined : String(c.lastError),
       failed: this.group.failure !== undefined,
       engine: this.p.build,
+      readErrors: this.p.tracker.readErrors,
+      lastReadError: this.p.tracker.lastReadError === undefined ? undefined : String(this.p.tracker.lastReadError),
     };
   }
 

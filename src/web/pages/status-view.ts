@@ -55,6 +55,7 @@ export function presentStatus(s: Status) {
       lastCheckpoint: st.checkpoints > 0 ? ms(st.lastCheckpointMs) : undefined,
       lastCheckpointError: st.lastCheckpointError,
       failed: st.failed,
+      readErrors: st.readErrors > 0 ? `${formatCount(st.readErrors)}; последняя: ${st.lastReadError ?? ''}` : undefined,
       // "release 1.16.0" / "debug": the debug build is the slow fallback for an unknown sql.js.
       engine: st.engine.startsWith('release') ? `sql.js ${st.engine.replace('release ', '')}` : 'sql.js, отладочная сборка (медленнее: установлена неизвестная движку версия sql.js)',
     },
