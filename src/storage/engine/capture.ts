@@ -6,7 +6,8 @@
  * files, /dev/urandom) stay with Emscripten's MEMFS. One hub serves the whole process
  * (sql.js instantiates its module once).
  */
-import type { DiskFile, Layer } from './disk-file';
+import type { RetiredPages } from './checkpoint';
+import type { DiskFile } from './disk-file';
 import { StorageCaptureError } from './errors';
 import { PageMap } from './page-map';
 import type { Captured, ImportNames } from './sqljs-builds';
@@ -22,11 +23,6 @@ export interface FileDelta {
   minSize: number;
   /** File size now. */
   size: number;
-}
-
-/** What a checkpoint takes: a generation's pages, frozen, until settled. */
-export interface Generation extends FileDelta {
-  layer: Layer;
 }
 
 type MmapJs = (len: number, prot: number, flags: number, fd: number, offset: bigint, allocated: number, addr: number) => number;
@@ -103,15 +99,10 @@ export class FileTracker {
 
   /**
    * Everything written since the previous call: what a checkpoint writes in place. Its
-   * pages keep serving reads until `settle` says the checkpoint made them durable.
+   * pages keep serving reads until the checkpoint settles them.
    */
-  takeGeneration(): Generation {
-    const layer = this.file.retire();
-    return { pages: layer.pages, minSize: layer.minSize, size: this.size, layer };
-  }
-
-  settle(generation: Generation): void {
-    this.file.settle(generation.layer);
+  takeGeneration(): RetiredPages {
+    return this.file.retire();
   }
 }
 

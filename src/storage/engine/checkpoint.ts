@@ -18,12 +18,16 @@ export interface CheckpointPlan {
   size: number;
 }
 
-export interface CheckpointJob {
+/** A generation's pages, frozen for a checkpoint (DiskFile.retire): what it writes in place. */
+export interface RetiredPages {
   plan: CheckpointPlan;
+  /** Called once the plan is durable in pult.sqlite: its pages leave memory, reads go to the file. */
+  settle: () => void;
+}
+
+export interface CheckpointJob extends RetiredPages {
   /** Journal files whose content the plan covers, oldest first. */
   journals: string[];
-  /** Called once the plan is durable in pult.sqlite (its pages may then leave memory). */
-  settle?: () => void;
 }
 
 /** Fault injection for tests. */

@@ -94,7 +94,7 @@ export class Checkpointer {
     const started = performance.now();
     try {
       await runCheckpoint(this.dir, job, this.controller.signal, this.hooks);
-      job.settle?.();
+      job.settle();
       this.queue.shift();
       this.count++;
       this.lastMs = performance.now() - started;

@@ -13,6 +13,7 @@
  * layer's `minSize`, below which nothing older than the layer is consulted.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import type { RetiredPages } from './checkpoint';
 import { PageMap, MIN_GRANULE } from './page-map';
 
 /** One generation's pages, and the smallest size the file had while they were written. */
@@ -92,15 +93,20 @@ export class DiskFile {
     this.length = size;
   }
 
-  /** The top layer, now frozen for a checkpoint; later writes go to a fresh one. */
-  retire(): Layer {
+  /**
+   * Freezes the top layer for a checkpoint (later writes go to a fresh one): the plan that
+   * writes its pages in place, and `settle`, which drops the layer once that is durable.
+   */
+  retire(): RetiredPages {
     const layer = this.top;
     this.layers.push({ pages: new PageMap(), minSize: this.length });
-    return layer;
+    return {
+      plan: { runs: layer.pages.runs(this.length), minSize: layer.minSize, size: this.length },
+      settle: () => this.drop(layer),
+    };
   }
 
-  /** A retired layer's pages are durable in the file: reads go there from now on. */
-  settle(layer: Layer): void {
+  private drop(layer: Layer): void {
     const i = this.layers.indexOf(layer);
     if (i >= 0 && i < this.layers.length - 1) this.layers.splice(i, 1);
   }

@@ -4,7 +4,7 @@
  * and hands the retired generation to the checkpointer.
  */
 import type { FileTracker } from './capture';
-import type { CheckpointJob } from './checkpoint';
+import type { RetiredPages } from './checkpoint';
 import type { Checkpointer } from './checkpointer';
 import { StorageFailedError } from './errors';
 import { encodeGroup } from './journal-format';
@@ -100,7 +100,7 @@ export class GroupCommit {
       while (this.batch) {
         const batch = this.batch;
         this.batch = undefined;
-        let rotation: Omit<CheckpointJob, 'journals'> | undefined;
+        let rotation: RetiredPages | undefined;
         try {
           rotation = await this.flush(batch.commits);
           batch.resolve();
@@ -116,7 +116,7 @@ export class GroupCommit {
   }
 
   /** Appends everything captured since the last flush; returns a generation to retire. */
-  private async flush(commits: number): Promise<Omit<CheckpointJob, 'journals'> | undefined> {
+  private async flush(commits: number): Promise<RetiredPages | undefined> {
     if (this.failure) throw this.failure;
     const { tracker, checkpointer, journalLimitBytes } = this.p;
     // Taken in one synchronous step: the generation handed to a checkpoint must hold
@@ -148,13 +148,10 @@ export class GroupCommit {
     }
     if (!generation) return undefined;
     this.rotateRequested = false;
-    return {
-      plan: { runs: generation.pages.runs(generation.size), minSize: generation.minSize, size: generation.size },
-      settle: () => tracker.settle(generation),
-    };
+    return generation;
   }
 
-  private async rotate(retired: Omit<CheckpointJob, 'journals'>): Promise<void> {
+  private async rotate(retired: RetiredPages): Promise<void> {
     this.abort.signal.throwIfAborted();
     const old = this.current;
     this.current = await JournalWriter.create(this.p.dir, old.generation + 1, this.nextSeq);

@@ -7,7 +7,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CheckpointJob } from './checkpoint';
+import type { CheckpointJob, RetiredPages } from './checkpoint';
 import { DiskFile } from './disk-file';
 import { StorageCorruptError } from './errors';
 import { fsyncDir } from './fs-util';
@@ -80,7 +80,7 @@ export async function recover(dir: string): Promise<Recovered> {
 
   const groups = scans.flatMap((s) => s.groups);
   const { file: dbFile, created } = DiskFile.open(path.join(dir, DB_FILE));
-  let replayed: Omit<CheckpointJob, 'journals'>;
+  let replayed: RetiredPages;
   try {
     // A checkpoint deletes journals once pult.sqlite is durable: its name must be too.
     if (created) await fsyncDir(dir);
@@ -89,7 +89,7 @@ export async function recover(dir: string): Promise<Recovered> {
     dbFile.close();
     throw err;
   }
-  if (scans.length === 0) replayed.settle?.();
+  if (scans.length === 0) replayed.settle();
   const last = groups.at(-1);
   return {
     file: dbFile,
@@ -144,7 +144,7 @@ function hasValidGroupAfter(buf: Buffer, pos: number): boolean {
  * Replays groups into the file's top layer and freezes it as the first checkpoint's plan
  * (its pages are views of that layer, which nothing writes again).
  */
-function applyGroups(file: DiskFile, groups: ParsedGroup[]): Omit<CheckpointJob, 'journals'> {
+function applyGroups(file: DiskFile, groups: ParsedGroup[]): RetiredPages {
   for (const g of groups) {
     if (g.minSize < file.size) file.truncate(g.minSize);
     for (const f of g.frames) {
@@ -152,9 +152,5 @@ function applyGroups(file: DiskFile, groups: ParsedGroup[]): Omit<CheckpointJob,
     }
     if (g.size !== file.size) file.truncate(g.size);
   }
-  const layer = file.retire();
-  return {
-    plan: { runs: layer.pages.runs(file.size), minSize: layer.minSize, size: file.size },
-    settle: () => file.settle(layer),
-  };
+  return file.retire();
 }

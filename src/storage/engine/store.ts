@@ -203,10 +203,9 @@ export class Store {
     try {
       if (!crash && !this.group.failure) {
         await checkpointer.drain();
-        const generation = tracker.takeGeneration();
+        const retired = tracker.takeGeneration();
         await journal.close();
-        const plan = { runs: generation.pages.runs(generation.size), minSize: generation.minSize, size: generation.size };
-        checkpointer.submit({ plan, journals: [journal.path], settle: () => tracker.settle(generation) });
+        checkpointer.submit({ ...retired, journals: [journal.path] });
         await checkpointer.drain();
       }
     } catch (err) {
