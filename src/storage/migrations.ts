@@ -449,4 +449,36 @@ export const MIGRATIONS: Migration[] = [
     description: 'smaller report rows: the environment once in report_envs, uid and zip name as 16 bytes',
     up: compactReports,
   },
+  {
+    version: 19,
+    description: 'the search index of reports in shards of 131,072 report numbers (FTS4 languageid), rebuilt in the background',
+    up(db) {
+      // FTS4 merges a word's whole list of reports in one step: a word in every report of a
+      // million (a user, a common phrase) held the event loop 130–330 ms in a merge step.
+      // Each shard (report id >> 17, storage/search-repo.ts) has segments and word lists of
+      // its own, so a step handles at most one shard's share of a word. The index is rebuilt
+      // from the mark 0 by registry/deferred-indexes.ts in batches, the loop free between
+      // them; the view shows only reports below the mark, so index and content agree at
+      // every commit meanwhile.
+      db.exec(`
+        DROP TABLE report_search;
+        DROP VIEW report_doc;
+        UPDATE meta SET value = '0' WHERE key = 'report_search_upto';
+        CREATE VIEW report_doc AS
+          SELECT reports.id AS rowid, reports.id AS id, report_envs.user_name AS user_name,
+                 (SELECT group_concat(json_extract(value, '$[1]'), ' ') FROM json_each(descriptions)) AS descriptions,
+                 additional_info, client_id, reports.id >> 17 AS shard
+            FROM reports LEFT JOIN report_envs ON report_envs.id = reports.env_id
+           WHERE reports.id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'report_search_upto');
+        CREATE VIRTUAL TABLE report_search USING fts4(content="report_doc", user_name, descriptions, additional_info, client_id,
+          languageid="shard", matchinfo=fts3, tokenize=unicode61);
+        DROP TRIGGER report_search_refold;
+        CREATE TRIGGER report_search_refold AFTER UPDATE OF descriptions ON reports
+          WHEN new.id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'report_search_upto') BEGIN
+          INSERT INTO report_search (docid, user_name, descriptions, additional_info, client_id, shard)
+            SELECT rowid, user_name, descriptions, additional_info, client_id, shard FROM report_doc WHERE rowid = new.id;
+        END;
+      `);
+    },
+  },
 ];

@@ -19,16 +19,33 @@ export function errorsByText(db: Database, match: string, limit: number): number
 }
 
 /**
+ * Reports per shard of report_search (migration 19: `shard` = id >> 17): a merge step of
+ * the index handles at most one shard's list of a word, and a search reads the newest
+ * shard first and stops when it has `limit` matches.
+ */
+export const REPORT_SHARD_SIZE = 2 ** 17;
+
+/**
  * The errors of the newest reports whose user, descriptions, additionalInfo or computer
- * hold every word: one entry per matching report (so the caller sees whether `limit` was reached).
+ * hold every word: one entry per matching report (so the caller sees whether `limit` was
+ * reached), newest first — shard by shard from the newest indexed report down to the oldest
+ * stored one, since shards are ranges of report numbers.
  */
 export function errorsByReportText(db: Database, match: string, limit: number): number[] {
-  return all<{ error_id: number }>(
-    db,
-    `SELECT r.error_id FROM (SELECT docid FROM report_search WHERE report_search MATCH ? ORDER BY docid DESC LIMIT ?) m
-       JOIN reports r ON r.id = m.docid`,
-    [match, limit],
-  ).map((r) => r.error_id);
+  const range = get<{ low: number | null }>(db, 'SELECT MIN(id) AS low FROM reports')!;
+  const newest = Math.floor(searchedUpTo(db) / REPORT_SHARD_SIZE);
+  const oldest = Math.floor((range.low ?? 0) / REPORT_SHARD_SIZE);
+  const found: number[] = [];
+  for (let shard = newest; shard >= oldest && found.length < limit; shard--) {
+    const rows = all<{ error_id: number }>(
+      db,
+      `SELECT r.error_id FROM (SELECT docid FROM report_search WHERE report_search MATCH ? AND shard = ? ORDER BY docid DESC LIMIT ?) m
+         JOIN reports r ON r.id = m.docid`,
+      [match, shard, limit - found.length],
+    );
+    for (const r of rows) found.push(r.error_id);
+  }
+  return found;
 }
 
 /** The error of a report by the platform's report id, or by pult's report number; the error by its number. */
@@ -55,8 +72,8 @@ export function indexNextReports(db: Database, limit: number): number {
   run(db, "UPDATE meta SET value = ? WHERE key = 'report_search_upto'", [last.id]);
   run(
     db,
-    `INSERT INTO report_search (docid, user_name, descriptions, additional_info, client_id)
-       SELECT rowid, user_name, descriptions, additional_info, client_id FROM report_doc WHERE rowid > ? AND rowid <= ?`,
+    `INSERT INTO report_search (docid, user_name, descriptions, additional_info, client_id, shard)
+       SELECT rowid, user_name, descriptions, additional_info, client_id, shard FROM report_doc WHERE rowid > ? AND rowid <= ?`,
     [upto, last.id],
   );
   return last.n;

@@ -52,6 +52,10 @@ function readNew(db: Database) {
   };
 }
 
+function searchPetrova(db: Database): number[] {
+  return all<{ docid: number }>(db, "SELECT docid FROM report_search WHERE report_search MATCH 'Петрова' AND shard = 0").map((r) => r.docid);
+}
+
 /** report_uids as the sweep of removing jobs walks it, one row at a time from the start. */
 function walkUids(db: Database): string[] {
   const seen: string[] = [];
@@ -85,18 +89,26 @@ describe('migration 18: compact report rows', () => {
       }
       // Each uid names its report; one more (a repeat folded into report 1) names it too.
       run(db, "INSERT INTO report_uids (uid, report_id) SELECT uid, id FROM reports WHERE uid IS NOT NULL UNION ALL SELECT '9b2f6c1e-0000-4000-8000-00000000000a', 1");
-      // The search index takes them in its batch (migration 14), as a running pult would have.
-      indexNextReports(db, 100);
+      // The search index takes them in its batch (migration 14's statement), as a running pult would have.
+      run(db, "UPDATE meta SET value = (SELECT MAX(id) FROM reports) WHERE key = 'report_search_upto'");
+      run(db, 'INSERT INTO report_search (docid, user_name, descriptions, additional_info, client_id) SELECT rowid, user_name, descriptions, additional_info, client_id FROM report_doc');
     });
     const before = old.read(readOld);
     await old.close();
 
-    const store = await openStore({ dir, migrations: MIGRATIONS, log: quiet });
-    defer(() => store.close());
-    const after = store.read(readNew);
+    const converted = await openStore({ dir, migrations: MIGRATIONS.slice(0, 18), log: quiet });
+    const after = converted.read(readNew);
+    await converted.close();
     assert.deepEqual(after, before);
     assert.deepEqual(after.search, [2]);
     assert.equal(after.uids.length, 4);
+
+    // Migration 19 shards the index and rebuilds it from the start in batches.
+    const store = await openStore({ dir, migrations: MIGRATIONS, log: quiet });
+    defer(() => store.close());
+    assert.deepEqual(store.read(searchPetrova), [], 'nothing indexed before the first batch');
+    await store.write((db) => indexNextReports(db, 100));
+    assert.deepEqual(store.read(searchPetrova), [2], 'the rebuilt index finds the converted report');
     const stored = store.read((db) =>
       all<{ u: string; z: string; a: string; t: string }>(db, 'SELECT typeof(uid_own) AS u, typeof(zip_own) AS z, typeof(received_own) AS a, typeof(time_own) AS t FROM reports ORDER BY id'),
     );
@@ -117,7 +129,7 @@ describe('migration 18: compact report rows', () => {
     const id = await store.write((db) => insertReport(db, { errorId: 1, facts, groupable: false, ip: undefined, receivedAt: '2026-01-03T00:00:01.5+03:00', zipName: 'aa'.repeat(16) + '.zip', zipSize: 1 }));
     assert.equal(store.read((db) => all(db, 'SELECT id FROM report_envs')).length, 4, 'no second row for the same user and environment');
     await store.write((db) => indexNextReports(db, 100));
-    assert.deepEqual(store.read((db) => all<{ docid: number }>(db, "SELECT docid FROM report_search WHERE report_search MATCH 'Петрова'").map((r) => r.docid)), [2, id], 'the search finds the new report by its user');
+    assert.deepEqual(store.read(searchPetrova), [2, id], 'the search finds the new report by its user');
     const row = store.read((db) => findReport(db, id))!;
     assert.deepEqual([row.app_version, row.dbms, row.change_enabled, row.user_agent, row.zip_name], ['8.3.24.1548', 'PostgreSQL', 0, null, 'aa'.repeat(16) + '.zip']);
     assert.deepEqual(
