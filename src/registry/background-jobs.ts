@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from 'sql.js';
 import type { Logger } from '../log';
 import { advanceJob, finishJob, jobOf, runningJobs, type JobKind, type JobProgress, type JobRow, type JobRun } from '../storage/jobs-repo';
-import { mergeSearchSegments } from '../storage/search-repo';
+import { mergeAlongside } from '../storage/search-repo';
 import type { Store } from '../storage/store';
 import type { ZipStore } from '../storage/zip-store';
 import { finishPendingDeletes } from './pending-deletes';
@@ -99,12 +99,7 @@ export class BackgroundJobs {
       const job = jobOf(db, def.kind);
       if (!job) return undefined;
       const { progress, done } = def.batch(db, job, started + this.batchMs);
-      try {
-        mergeSearchSegments(db, performance.now() + MERGE_MS);
-      } catch (err) {
-        // Merging is upkeep: a failed step must not undo the batch (SQLite undid only the step).
-        this.deps.log.warn(`слияние поискового индекса: ${(err as Error).message}`);
-      }
+      mergeAlongside(db, MERGE_MS, (m) => this.deps.log.warn(m));
       advanceJob(db, def.kind, { ...progress, busyMs: performance.now() - started });
       return { removed: progress.reports > 0, finished: done ? finishJob(db, def.kind, new Date().toISOString()) : undefined };
     });

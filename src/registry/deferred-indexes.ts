@@ -1,6 +1,7 @@
+import type { Database } from 'sql.js';
 import type { Logger } from '../log';
 import { syncSortKeys, syncSortKeysFrom } from '../storage/problems-repo';
-import { indexNextReports, mergeSearchSegments } from '../storage/search-repo';
+import { indexNextReports, mergeAlongside, mergeSearchSegments } from '../storage/search-repo';
 import type { Store } from '../storage/store';
 
 /** How often the batches run while reports arrive, ms: longer batches share more pages of the journal (measured: 52 → 43 KB per report from 1 s to 5 s); a reader never waits for the timer. */
@@ -12,6 +13,8 @@ const PROBLEMS_PER_BATCH = 250;
 /** Search-index merging per transaction, and transactions of it per run (see mergeSearchSegments). */
 const MERGE_MS = 8;
 const MERGE_WRITES = 25;
+/** Merging inside each batch of new reports' search words, ms. */
+const BATCH_MERGE_MS = 4;
 /** Problems looked at per transaction by the start-up refresh (most have nothing to change). */
 const FULL_SYNC_PER_BATCH = 10_000;
 
@@ -107,7 +110,14 @@ export class DeferredIndexes {
     this.reportsPending = false;
     try {
       // A short batch was the last one: reports stored since have set the flag again.
-      while ((await this.store.write((db) => indexNextReports(db, REPORTS_PER_BATCH))) === REPORTS_PER_BATCH);
+      // Each batch merges a little too: a long run of batches (the rebuild after migration 19,
+      // a backlog) would otherwise fill a level to 16 segments, which FTS4 merges all at once.
+      const batch = (db: Database): number => {
+        const added = indexNextReports(db, REPORTS_PER_BATCH);
+        if (added > 0) mergeAlongside(db, BATCH_MERGE_MS, (m) => this.log?.warn(m));
+        return added;
+      };
+      while ((await this.store.write(batch)) === REPORTS_PER_BATCH);
     } catch (err) {
       this.reportsPending = true;
       throw err;

@@ -60,7 +60,7 @@ export function setErrorProblem(db: Database, errorId: number, problemId: number
 
 /** "не исправлять" with "больше не принимать": a report of it is counted, not stored. */
 export function takesNoMoreReports(db: Database, problemId: number): boolean {
-  return get(db, "SELECT 1 AS x FROM problems WHERE id = ? AND status = 'wontfix' AND no_more_reports = 1", [problemId]) !== undefined;
+  return get(db, "SELECT 1 AS x FROM problems INDEXED BY problems_taking_no_more WHERE id = ? AND status = 'wontfix' AND no_more_reports = 1", [problemId]) !== undefined;
 }
 
 export function problemOfError(db: Database, errorId: number): number | undefined {

@@ -19,11 +19,11 @@ export function errorsByText(db: Database, match: string, limit: number): number
 }
 
 /**
- * Reports per shard of report_search (migration 19: `shard` = id >> 17): a merge step of
+ * Reports per shard of report_search (migration 19: `shard` = id >> 15): a merge step of
  * the index handles at most one shard's list of a word, and a search reads the newest
  * shard first and stops when it has `limit` matches.
  */
-export const REPORT_SHARD_SIZE = 2 ** 17;
+export const REPORT_SHARD_SIZE = 2 ** 15;
 
 /**
  * The errors of the newest reports whose user, descriptions, additionalInfo or computer
@@ -111,6 +111,19 @@ export function mergeSearchSegments(db: Database, deadline: number): boolean {
     }
   }
   return false;
+}
+
+/**
+ * A few milliseconds of merging inside another batch (a removal, a batch of new reports,
+ * each adds segments): upkeep, so a failed step is told and does not undo the batch
+ * (SQLite undid only the step).
+ */
+export function mergeAlongside(db: Database, ms: number, warn: (message: string) => void): void {
+  try {
+    mergeSearchSegments(db, performance.now() + ms);
+  } catch (err) {
+    warn(`слияние поискового индекса: ${(err as Error).message}`);
+  }
 }
 
 function totalChanges(db: Database): number {

@@ -14,6 +14,7 @@ import {
   findProblemByKey,
   problemOfError,
   readProblem,
+  takesNoMoreReports,
   writeProblemState,
   type ProblemRow,
 } from '../../src/storage/problems-repo';
@@ -209,11 +210,14 @@ describe('query plans of the pages', () => {
 
   it('intake finds the error of a key with its problem, and what the error has from a computer, by index only', async () => {
     const db = await schemaDb();
-    const [error, computer] = plansOf(db, (d) => {
+    const [error, computer, noMore] = plansOf(db, (d) => {
       findErrorOfKey(d, 'k');
       findComputerReport(d, 1, 'pc');
+      takesNoMoreReports(d, 1);
     });
-    assert.match(error!.join(' | '), /^SEARCH e USING INDEX sqlite_autoindex_errors_1 \(key_hash=\?\) \| SEARCH p USING INTEGER PRIMARY KEY \(rowid=\?\)( LEFT-JOIN)?$/);
+    assert.deepEqual(noMore, ['SEARCH problems USING COVERING INDEX problems_taking_no_more (id=? AND rowid=?)']);
+    // "No more reports" from the small index of such problems, never the problem's row.
+    assert.match(error!.join(' | '), /^SEARCH e USING INDEX sqlite_autoindex_errors_1 \(key_hash=\?\) \| CORRELATED SCALAR SUBQUERY \d+ \| SEARCH p USING COVERING INDEX problems_taking_no_more \(id=\? AND rowid=\?\)$/);
     // The other reports only answer "seen": from the index alone.
     assert.match(computer!.join(' | '), /USING INDEX reports_groupable_once \(error_id=\? AND client_id=\?\).*USING COVERING INDEX reports_by_computer_ungrouped \(error_id=\? AND client_id=\?\)/);
     for (const plan of [error!, computer!]) assert.doesNotMatch(plan.join(' | '), /TEMP B-TREE|SCAN/);
