@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'sql.js';
 import type { Logger } from '../log';
-import { nextErrorOf, oldestReportsOf, removeErrorRow, removeReports, reportTotalsOf, workedOnErrorsOf } from '../storage/clear-repo';
+import { nextErrorOf, oldestReportsOf, removeErrorRow, removeReports, reportCountOf, reportTotalsOf, workedOnErrorsOf } from '../storage/clear-repo';
 import { jobOf, lastRunOf, startJob, type JobRow, type JobRun } from '../storage/jobs-repo';
 import { errorFacets } from '../storage/pages-repo';
 import { problemsOfErrors, recountProblem } from '../storage/problems-repo';
@@ -82,7 +82,7 @@ export async function startClear(store: Store, settings: Settings, digest: strin
       const last = lastRunOf(db, 'clear');
       return last?.plan !== undefined && digestOfJobPlan(last.plan) === digest ? 'already' : 'changed';
     }
-    const total = unaccepted.reduce((n, g) => n + reportTotalsOf(db, g.configName, g.configVersion).reports, 0);
+    const total = unaccepted.reduce((n, g) => n + reportCountOf(db, g.configName, g.configVersion), 0);
     const plan: ClearJobPlan = { groups: unaccepted.map((g) => [g.configName, g.configVersion]) };
     startJob(db, 'clear', plan, total, new Date().toISOString());
     return 'started';

@@ -26,6 +26,22 @@ export function reportTotalsOf(db: Database, configName: string, configVersion: 
 }
 
 /**
+ * Stored reports of one configuration and version, counted in the index by error alone (no
+ * report row is read): what a confirmed clear needs to show progress. At 1M reports the
+ * totals with bytes, which read every row, held the loop 240 ms inside that write.
+ */
+export function reportCountOf(db: Database, configName: string, configVersion: string): number {
+  return (
+    get<{ n: number }>(
+      db,
+      `SELECT COUNT(*) AS n FROM errors e JOIN reports r INDEXED BY reports_by_error ON r.error_id = e.id
+        WHERE e.config_name = ? AND e.config_version = ?`,
+      [configName, configVersion],
+    )?.n ?? 0
+  );
+}
+
+/**
  * Errors of one configuration and version that someone is working on: their problem is
  * «в работе» or «регрессия» (the clear plan warns that they go too).
  */

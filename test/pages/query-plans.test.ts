@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import initSqlJs, { type Database } from 'sql.js';
-import { nextErrorOf, oldestReportsOf, pendingDeletes, reportTotalsOf, reportUidsAfter } from '../../src/storage/clear-repo';
+import { nextErrorOf, oldestReportsOf, pendingDeletes, reportCountOf, reportTotalsOf, reportUidsAfter } from '../../src/storage/clear-repo';
 import { firstReportId, kthNewestReportId, reportsAfter } from '../../src/storage/retention-repo';
 import { hasProblemsBeyond, listProblems, problemIdsAmong, problemsAmong, problemWindowCounts, type ProblemFilter } from '../../src/storage/problem-list-repo';
 import {
@@ -230,7 +230,10 @@ describe('query plans of the pages', () => {
       reportTotalsOf(d, 'К', '1');
       pendingDeletes(d, '', 500);
       oldestReportsOf(d, 1, 200);
+      reportCountOf(d, 'К', '1');
     });
+    // A confirmed clear counts its reports in the index alone.
+    assert.match(plans[4]!.join(' | '), /SEARCH e USING COVERING INDEX errors_by_config(_version_problem)? .*SEARCH r USING COVERING INDEX reports_by_error \(error_id=\?\)$/);
     assert.match(plans[0]!.join(' | '), /^SEARCH errors USING COVERING INDEX errors_by_config(_version_problem)? \(config_name=\? AND config_version=\? AND (?:row)?id>\?\)$/);
     assert.match(plans[3]!.join(' | '), /^SEARCH reports USING INDEX reports_by_error \(error_id=\?\)$/);
     assert.match(plans[1]!.join(' | '), /SEARCH e USING COVERING INDEX errors_by_config(_version_problem)? .*SEARCH r USING INDEX reports_by_(error|computer)/);
