@@ -491,4 +491,25 @@ export const MIGRATIONS: Migration[] = [
       db.exec(`CREATE INDEX problems_taking_no_more ON problems (id) WHERE status = 'wontfix' AND no_more_reports = 1;`);
     },
   },
+  {
+    version: 21,
+    description: 'the search index of error texts in shards of 32,768 error numbers, as the reports’ (migration 19)',
+    up(db) {
+      // A word in the texts of all 100k errors held the loop 66 ms in one merge step of a
+      // background clear. Rebuilt here at once (2.6 s at 100k errors): new errors are indexed
+      // by their trigger, so there is no batch to leave it to.
+      db.exec(`
+        DROP TABLE error_search;
+        DROP VIEW error_doc;
+        CREATE VIEW error_doc AS
+          SELECT id AS rowid, id, (SELECT group_concat(value, ' ') FROM json_each(texts)) AS texts, stack_hash, id >> 15 AS shard FROM errors;
+        CREATE VIRTUAL TABLE error_search USING fts4(content="error_doc", texts, stack_hash, languageid="shard", matchinfo=fts3, tokenize=unicode61);
+        DROP TRIGGER error_search_insert;
+        CREATE TRIGGER error_search_insert AFTER INSERT ON errors BEGIN
+          INSERT INTO error_search (docid, texts, stack_hash, shard) SELECT rowid, texts, stack_hash, shard FROM error_doc WHERE rowid = new.id;
+        END;
+        INSERT INTO error_search (error_search) VALUES ('rebuild');
+      `);
+    },
+  },
 ];

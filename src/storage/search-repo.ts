@@ -8,44 +8,54 @@ import { all, get, run } from './sql';
  * user name must not cost a walk over a million reports.
  */
 
-/** Errors whose texts or stack hash hold every word (each hit checked in the small index, not the half-kilobyte row). */
+/** Errors whose texts or stack hash hold every word (each hit checked in the small index, not the half-kilobyte row), newest first, shard by shard. */
 export function errorsByText(db: Database, match: string, limit: number): number[] {
-  return all<{ id: number }>(
-    db,
-    `SELECT e.id FROM (SELECT docid FROM error_search WHERE error_search MATCH ? ORDER BY docid DESC LIMIT ?) m
-       JOIN errors e INDEXED BY errors_problem_by_id ON e.id = m.docid`,
-    [match, limit],
-  ).map((r) => r.id);
+  const range = get<{ low: number | null; high: number | null }>(db, 'SELECT MIN(id) AS low, MAX(id) AS high FROM errors')!;
+  return newestInShards(range.low ?? 0, range.high ?? 0, limit, (shard, left) =>
+    all<{ id: number }>(
+      db,
+      `SELECT e.id FROM (SELECT docid FROM error_search WHERE error_search MATCH ? AND shard = ? ORDER BY docid DESC LIMIT ?) m
+         JOIN errors e INDEXED BY errors_problem_by_id ON e.id = m.docid`,
+      [match, shard, left],
+    ).map((r) => r.id),
+  );
 }
 
 /**
- * Reports per shard of report_search (migration 19: `shard` = id >> 15): a merge step of
- * the index handles at most one shard's list of a word, and a search reads the newest
- * shard first and stops when it has `limit` matches.
+ * Up to `limit` matches, newest first, from the shards (ranges of SHARD_SIZE numbers, see
+ * migrations 19 and 21) between the numbers `low` and `high`: the newest shard first, an
+ * older one only while the limit is not reached.
  */
-export const REPORT_SHARD_SIZE = 2 ** 15;
+function newestInShards(low: number, high: number, limit: number, matches: (shard: number, left: number) => number[]): number[] {
+  const found: number[] = [];
+  for (let shard = Math.floor(high / SHARD_SIZE); shard >= Math.floor(low / SHARD_SIZE) && found.length < limit; shard--) {
+    for (const id of matches(shard, limit - found.length)) found.push(id);
+  }
+  return found;
+}
+
+/**
+ * Reports (errors) per shard of report_search (error_search): `shard` = id >> 15, migrations
+ * 19 and 21. A merge step of an index handles at most one shard's list of a word, and a
+ * search reads the newest shard first and stops when it has `limit` matches.
+ */
+export const SHARD_SIZE = 2 ** 15;
 
 /**
  * The errors of the newest reports whose user, descriptions, additionalInfo or computer
  * hold every word: one entry per matching report (so the caller sees whether `limit` was
- * reached), newest first — shard by shard from the newest indexed report down to the oldest
- * stored one, since shards are ranges of report numbers.
+ * reached), newest first, from the newest indexed report down to the oldest stored one.
  */
 export function errorsByReportText(db: Database, match: string, limit: number): number[] {
   const range = get<{ low: number | null }>(db, 'SELECT MIN(id) AS low FROM reports')!;
-  const newest = Math.floor(searchedUpTo(db) / REPORT_SHARD_SIZE);
-  const oldest = Math.floor((range.low ?? 0) / REPORT_SHARD_SIZE);
-  const found: number[] = [];
-  for (let shard = newest; shard >= oldest && found.length < limit; shard--) {
-    const rows = all<{ error_id: number }>(
+  return newestInShards(range.low ?? 0, searchedUpTo(db), limit, (shard, left) =>
+    all<{ error_id: number }>(
       db,
       `SELECT r.error_id FROM (SELECT docid FROM report_search WHERE report_search MATCH ? AND shard = ? ORDER BY docid DESC LIMIT ?) m
          JOIN reports r ON r.id = m.docid`,
-      [match, shard, limit - found.length],
-    );
-    for (const r of rows) found.push(r.error_id);
-  }
-  return found;
+      [match, shard, left],
+    ).map((r) => r.error_id),
+  );
 }
 
 /** The error of a report by the platform's report id, or by pult's report number; the error by its number. */

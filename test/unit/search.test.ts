@@ -13,7 +13,7 @@ import { SettingsStore } from '../../src/registry/settings-store';
 import { openStore } from '../../src/storage/engine';
 import { MIGRATIONS } from '../../src/storage/migrations';
 import { all, run } from '../../src/storage/sql';
-import { errorsByReportText, REPORT_SHARD_SIZE } from '../../src/storage/search-repo';
+import { errorsByReportText, errorsByText, SHARD_SIZE } from '../../src/storage/search-repo';
 import { ZipStore } from '../../src/storage/zip-store';
 import { buildReportZip, type ReportChanges } from '../helpers/build-report';
 import { MED_SETTINGS } from '../helpers/pult-sim';
@@ -137,7 +137,7 @@ describe('searchErrors and the day counters on a real store', () => {
   });
 });
 
-describe('the search index of reports in shards of report numbers (migration 19)', () => {
+describe('the search indexes in shards of report and error numbers (migrations 19 and 21)', () => {
   let dir: string;
   let deps: RegisterDeps;
   let indexes: DeferredIndexes;
@@ -149,6 +149,8 @@ describe('the search index of reports in shards of report numbers (migration 19)
   };
   const inShard = (match: string, shard: number) =>
     deps.store.read((db) => all<{ docid: number }>(db, 'SELECT docid FROM report_search WHERE report_search MATCH ? AND shard = ? ORDER BY docid', [match, shard]).map((r) => r.docid));
+  /** The number of the i-th error made here. */
+  const e = (i: number) => SHARD_SIZE - 3 + i;
   const whole = () => {
     assert.ok(deps.store.read((db) => all(db, "INSERT INTO report_search (report_search) VALUES ('integrity-check') RETURNING 1 AS x")));
     assert.deepEqual(deps.store.read((db) => all(db, 'PRAGMA integrity_check')), [{ integrity_check: 'ok' }]);
@@ -161,8 +163,8 @@ describe('the search index of reports in shards of report numbers (migration 19)
     await settings.update(MED_SETTINGS as never);
     indexes = new DeferredIndexes(store);
     deps = { store, zips: new ZipStore(path.join(dir, 'zips')), settings, log: silent, indexes };
-    // The next report numbers straddle the first shard boundary: two below it, two above.
-    await store.write((db) => run(db, "UPDATE meta SET value = ? WHERE key = 'reports_high_water'", [REPORT_SHARD_SIZE - 3]));
+    // The next report and error numbers straddle the first shard boundary: two below it, two above.
+    await store.write((db) => run(db, "UPDATE meta SET value = ? WHERE key IN ('reports_high_water', 'errors_high_water')", [SHARD_SIZE - 3]));
     for (let i = 1; i <= 4; i++) await send({ texts: [`Ошибка шарда ${i}`], userName: 'Шардов', clientId: `pc-${i}`, userDescription: `описание ${i}` });
   });
   after(async () => {
@@ -173,30 +175,37 @@ describe('the search index of reports in shards of report numbers (migration 19)
   it('puts each report in the shard of its number', async () => {
     await indexes.catchUp();
     const ids = deps.store.read((db) => all<{ id: number }>(db, 'SELECT id FROM reports ORDER BY id').map((r) => r.id));
-    assert.deepEqual(ids, [REPORT_SHARD_SIZE - 2, REPORT_SHARD_SIZE - 1, REPORT_SHARD_SIZE, REPORT_SHARD_SIZE + 1]);
+    assert.deepEqual(ids, [SHARD_SIZE - 2, SHARD_SIZE - 1, SHARD_SIZE, SHARD_SIZE + 1]);
     assert.deepEqual(inShard('шардов', 0), ids.slice(0, 2));
     assert.deepEqual(inShard('шардов', 1), ids.slice(2));
+    const errorsIn = (shard: number) =>
+      deps.store.read((db) => all<{ docid: number }>(db, "SELECT docid FROM error_search WHERE error_search MATCH 'шарда' AND shard = ? ORDER BY docid", [shard]).map((r) => r.docid));
+    assert.deepEqual([errorsIn(0), errorsIn(1)], [[e(1), e(2)], [e(3), e(4)]]);
+    assert.ok(deps.store.read((db) => all(db, "INSERT INTO error_search (error_search) VALUES ('integrity-check') RETURNING 1 AS x")));
     whole();
   });
   it('finds the newest matches first across shards, and stops at the limit', async () => {
-    assert.deepEqual(await find('шардов'), [4, 3, 2, 1]);
-    assert.deepEqual(await find('шардов', 3), [4, 3, 2], 'the limit reaches into the older shard');
-    assert.deepEqual(await find('шардов', 2), [4, 3], 'the newest shard alone fills it');
-    assert.deepEqual(await find('описание 1'), [1]);
+    assert.deepEqual(await find('шардов'), [e(4), e(3), e(2), e(1)]);
+    assert.deepEqual(await find('шардов', 3), [e(4), e(3), e(2)], 'the limit reaches into the older shard');
+    assert.deepEqual(await find('шардов', 2), [e(4), e(3)], 'the newest shard alone fills it');
+    assert.deepEqual(await find('описание 1'), [e(1)]);
+    await indexes.catchUp();
+    assert.deepEqual(deps.store.read((db) => searchErrors(db, parseSearch('ошибка шарда')!).errorIds), [e(4), e(3), e(2), e(1)], 'error texts too, newest first across shards');
+    assert.deepEqual(deps.store.read((db) => errorsByText(db, 'шарда', 3)), [e(4), e(3), e(2)]);
   });
   it('re-indexes a folded description in its own shard', async () => {
     await send({ texts: ['Ошибка шарда 4'], userName: 'Шардов', clientId: 'pc-4', userDescription: 'дополнение' }); // folds into the report above the boundary
-    assert.deepEqual(await find('дополнение'), [4]);
-    assert.deepEqual(inShard('дополнение', 1), [REPORT_SHARD_SIZE + 1]);
+    assert.deepEqual(await find('дополнение'), [e(4)]);
+    assert.deepEqual(inShard('дополнение', 1), [SHARD_SIZE + 1]);
     assert.deepEqual(inShard('дополнение', 0), []);
-    assert.deepEqual(await find('описание 4'), [4], 'the earlier description is kept');
+    assert.deepEqual(await find('описание 4'), [e(4)], 'the earlier description is kept');
     whole();
   });
   it('forgets a removed report of either shard, and searches only the shards that still hold reports', async () => {
-    await deps.store.write((db) => run(db, 'DELETE FROM reports WHERE id IN (?, ?)', [REPORT_SHARD_SIZE - 2, REPORT_SHARD_SIZE]));
-    assert.deepEqual(await find('шардов'), [4, 2]);
-    await deps.store.write((db) => run(db, 'DELETE FROM reports WHERE id = ?', [REPORT_SHARD_SIZE - 1]));
-    assert.deepEqual(await find('шардов'), [4]);
+    await deps.store.write((db) => run(db, 'DELETE FROM reports WHERE id IN (?, ?)', [SHARD_SIZE - 2, SHARD_SIZE]));
+    assert.deepEqual(await find('шардов'), [e(4), e(2)]);
+    await deps.store.write((db) => run(db, 'DELETE FROM reports WHERE id = ?', [SHARD_SIZE - 1]));
+    assert.deepEqual(await find('шардов'), [e(4)]);
     assert.deepEqual(inShard('шардов', 0), []);
     whole();
   });
