@@ -74,6 +74,16 @@ export function planClear(store: Store, settings: Settings): ClearPlan {
  * (clearJob); the caller wakes the runner.
  */
 export async function startClear(store: Store, settings: Settings, digest: string): Promise<ClearStart> {
+  // The reports to go, for the progress: counted before the transaction, a group at a time
+  // with the loop free between (all at once held it 120–240 ms at 1M reports). The groups
+  // are ones the rules refuse, so no report joins them meanwhile; if the groups changed,
+  // the digest below says so.
+  const groups = store.read((db) => unacceptedGroups(db, settings));
+  let total = 0;
+  for (const g of groups) {
+    await new Promise((resolve) => setImmediate(resolve));
+    total += store.read((db) => reportCountOf(db, g.configName, g.configVersion));
+  }
   return store.write((db) => {
     const job = jobOf(db, 'clear');
     if (job) return digestOfJobPlan(job.plan) === digest ? 'already' : 'running';
@@ -82,7 +92,6 @@ export async function startClear(store: Store, settings: Settings, digest: strin
       const last = lastRunOf(db, 'clear');
       return last?.plan !== undefined && digestOfJobPlan(last.plan) === digest ? 'already' : 'changed';
     }
-    const total = unaccepted.reduce((n, g) => n + reportCountOf(db, g.configName, g.configVersion), 0);
     const plan: ClearJobPlan = { groups: unaccepted.map((g) => [g.configName, g.configVersion]) };
     startJob(db, 'clear', plan, total, new Date().toISOString());
     return 'started';

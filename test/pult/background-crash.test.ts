@@ -79,6 +79,9 @@ describe('kill -9 in the middle of background work', () => {
     const { dir, storage } = await prepared(async (store, settings) => {
       const plan = planClear(store, settings);
       assert.equal(await startClear(store, settings, plan.digest), 'started');
+      const job = store.read((db) => db.exec("SELECT total FROM jobs WHERE kind = 'clear'")[0]!.values[0]![0]);
+      assert.ok(plan.totals.reports > 0);
+      assert.equal(job, plan.totals.reports, 'the progress counts every report of the plan');
     }, MED_SETTINGS);
     t.after(() => rm(dir, { recursive: true, force: true }));
     const pult = await startPultSim({ dir, sim: { restartDelayMs: 5 } });
