@@ -7,7 +7,7 @@ import { MIGRATIONS } from '../../src/storage/migrations';
 import { findReport, findReportFile, listReports } from '../../src/storage/pages-repo';
 import { reportUidsAfter } from '../../src/storage/clear-repo';
 import { insertReport, isUidKnown } from '../../src/storage/registry-repo';
-import { indexNextReports } from '../../src/storage/search-repo';
+import { errorsByText, indexNextReports } from '../../src/storage/search-repo';
 import { all, run } from '../../src/storage/sql';
 import { scratch } from './helpers';
 
@@ -103,10 +103,11 @@ describe('migration 18: compact report rows', () => {
     assert.deepEqual(after.search, [2]);
     assert.equal(after.uids.length, 4);
 
-    // Migration 19 shards the index and rebuilds it from the start in batches.
+    // Migrations 19 and 21 shard the indexes: the reports' is rebuilt from the start in batches, the errors' at once.
     const store = await openStore({ dir, migrations: MIGRATIONS, log: quiet });
     defer(() => store.close());
     assert.deepEqual(store.read(searchPetrova), [], 'nothing indexed before the first batch');
+    assert.deepEqual(store.read((db) => errorsByText(db, 'деление', 10)), [1], 'migration 21 rebuilt the error texts index at once');
     await store.write((db) => indexNextReports(db, 100));
     assert.deepEqual(store.read(searchPetrova), [2], 'the rebuilt index finds the converted report');
     const stored = store.read((db) =>
