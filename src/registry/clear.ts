@@ -73,12 +73,12 @@ export function planClear(store: Store, settings: Settings): ClearPlan {
  * confirmed (`digest`) and no clear is running. The removal itself runs in the background
  * (clearJob); the caller wakes the runner.
  */
-export async function startClear(store: Store, settings: Settings, digest: string): Promise<ClearStart> {
+export async function startClear(store: Store, settings: { get(): Settings }, digest: string): Promise<ClearStart> {
   // The reports to go, for the progress: counted before the transaction, a group at a time
   // with the loop free between (all at once held it 120–240 ms at 1M reports). The groups
-  // are ones the rules refuse, so no report joins them meanwhile; if the groups changed,
-  // the digest below says so.
-  const groups = store.read((db) => unacceptedGroups(db, settings));
+  // are ones the rules refuse, so no report joins them meanwhile; if the rules or the groups
+  // changed, the digest below — under the rules as they are then — says so.
+  const groups = store.read((db) => unacceptedGroups(db, settings.get()));
   let total = 0;
   for (const g of groups) {
     await new Promise((resolve) => setImmediate(resolve));
@@ -87,7 +87,7 @@ export async function startClear(store: Store, settings: Settings, digest: strin
   return store.write((db) => {
     const job = jobOf(db, 'clear');
     if (job) return digestOfJobPlan(job.plan) === digest ? 'already' : 'running';
-    const unaccepted = unacceptedGroups(db, settings);
+    const unaccepted = unacceptedGroups(db, settings.get());
     if (digestOf(unaccepted) !== digest || unaccepted.length === 0) {
       const last = lastRunOf(db, 'clear');
       return last?.plan !== undefined && digestOfJobPlan(last.plan) === digest ? 'already' : 'changed';

@@ -312,7 +312,7 @@ async function main() {
       console.log(`planClear: ${plan.totals.errors} errors, ${plan.totals.reports} reports in ${(performance.now() - t).toFixed(0)} ms`);
       t = performance.now();
       const stalls = stallProbe();
-      if ((await startClear(app.store, app.settings.get(), plan.digest)) !== 'started') throw new Error('clear not started');
+      if ((await startClear(app.store, app.settings, plan.digest)) !== 'started') throw new Error('clear not started');
       app.jobs.kick();
       await app.jobs.idle();
       console.log(`background clear: ${JSON.stringify(rowCounts(app))} left in ${(performance.now() - t).toFixed(0)} ms; longest event-loop stall ${stalls.stop().toFixed(0)} ms`);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { describe, it } from 'node:test';
+import { planClear, startClear } from '../../src/registry/clear';
 import { finishPendingDeletes } from '../../src/registry/pending-deletes';
 import { oldestReportsOf, removeErrorRow, removeReports } from '../../src/storage/clear-repo';
 import { writeProblemState } from '../../src/storage/problems-repo';
@@ -149,6 +150,19 @@ describe('POST /pult/s/clear', () => {
     assert.match(res.text, /<td data-label="Версия">2\.0\.6\.46<\/td>/);
     assert.equal(count(app, 'errors'), 2);
     assert.doesNotMatch((await browser.get(CLEAR)).text, /Ничего не удалено/, 'said once');
+  });
+
+  it('when the rules change while the confirmation counts its reports, starts nothing', async (t) => {
+    const app = await narrowed(t);
+    const plan = planClear(app.store, app.settings.get());
+    assert.equal(plan.groups.length, 1);
+    // The counting reads see the narrowed rules; by the transaction everything is accepted again.
+    let asked = 0;
+    const rules = { get: () => (asked++ === 0 ? app.settings.get() : MED_SETTINGS) };
+    assert.equal(await startClear(app.store, rules, plan.digest), 'changed');
+    assert.ok(asked >= 2, 'the rules are read again inside the transaction');
+    assert.equal(count(app, 'jobs'), 0, 'no job for a plan the rules no longer give');
+    assert.equal(count(app, 'errors'), 2);
   });
 
   it('when a reader posts (with a valid token), answers 403 and removes nothing', async (t) => {

@@ -175,7 +175,7 @@ describe('errorsList: with screenshot / attached files / crash, and category', (
     // The rules no longer take 2.0.6.46: the clear removes error 2 and its screenshot report.
     await app.settings.update({ ...MED_SETTINGS, configurations: [{ name: 'МедицинаБольница', versions: ['2.0.6.45'], recipients: [] }] });
     const plan = planClear(app.store, app.settings.get());
-    assert.equal(await startClear(app.store, app.settings.get(), plan.digest), 'started');
+    assert.equal(await startClear(app.store, app.settings, plan.digest), 'started');
     app.jobs.kick();
     await app.jobs.idle();
     assert.deepEqual(counts(app), [{ id: 1, screenshots: 0, files: 0, crashes: 0 }]);

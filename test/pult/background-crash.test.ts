@@ -78,7 +78,7 @@ describe('kill -9 in the middle of background work', () => {
   it('a background clear resumes after each kill and ends with the unaccepted version gone, whole, and nothing else touched', async (t) => {
     const { dir, storage } = await prepared(async (store, settings) => {
       const plan = planClear(store, settings);
-      assert.equal(await startClear(store, settings, plan.digest), 'started');
+      assert.equal(await startClear(store, { get: () => settings }, plan.digest), 'started');
       const job = store.read((db) => db.exec("SELECT total FROM jobs WHERE kind = 'clear'")[0]!.values[0]![0]);
       assert.ok(plan.totals.reports > 0);
       assert.equal(job, plan.totals.reports, 'the progress counts every report of the plan');

@@ -33,7 +33,7 @@ export function clearRoutes(router: Router, { app, pages, facets, flash }: Staff
       await render(ctx, { problem: 'Отметьте подтверждение, чтобы удалить данные.' }, 400);
       return;
     }
-    const outcome = await startClear(app.store, app.settings.get(), body.plan);
+    const outcome = await startClear(app.store, app.settings, body.plan);
     if (outcome === 'started') {
       app.jobs.kick();
       facets.invalidate();
