@@ -78,7 +78,7 @@ export async function startClear(store: Store, settings: { get(): Settings }, di
   // with the loop free between (all at once held it 120–240 ms at 1M reports). The groups
   // are ones the rules refuse, so no report joins them meanwhile; if the rules or the groups
   // changed, the digest below — under the rules as they are then — says so.
-  const groups = store.read((db) => unacceptedGroups(db, settings.get()));
+  const groups = store.read((db) => (jobOf(db, 'clear') ? [] : unacceptedGroups(db, settings.get()))); // a running clear answers below
   let total = 0;
   for (const g of groups) {
     await new Promise((resolve) => setImmediate(resolve));
