@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import type { Database } from 'sql.js';
 import type { Logger } from '../log';
 import { nextErrorOf, oldestReportsOf, removeErrorRow, removeReports, reportCountOf, reportTotalsOf, workedOnErrorsOf } from '../storage/clear-repo';
@@ -81,7 +82,7 @@ export async function startClear(store: Store, settings: { get(): Settings }, di
   const groups = store.read((db) => (jobOf(db, 'clear') ? [] : unacceptedGroups(db, settings.get()))); // a running clear answers below
   let total = 0;
   for (const g of groups) {
-    await new Promise((resolve) => setImmediate(resolve));
+    await setImmediate();
     total += store.read((db) => reportCountOf(db, g.configName, g.configVersion));
   }
   return store.write((db) => {

@@ -122,6 +122,5 @@ export class DeferredIndexes {
       this.reportsPending = true;
       throw err;
     }
-
   }
 }

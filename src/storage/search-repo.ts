@@ -97,7 +97,7 @@ function searchedUpTo(db: Database): number {
  * FTS4 keeps an index as segments in levels and merges a level all at once when it holds
  * 16 segments — inside whichever commit adds the 17th. At a million reports the top level is
  * most of the index: such a merge held the loop 450–620 ms (bench:pages retention). Merging
- * levels of ≥ MERGE_MIN segments a few blocks per call ('merge=X,Y', resumable) keeps every
+ * levels of ≥ 8 segments, at most 32 blocks per call ('merge=32,8', resumable) keeps every
  * level below 16, so that merge never comes.
  */
 const MERGE_STEPS = [

@@ -38,6 +38,16 @@ describe('parseSearch: any input is words or a Russian refusal, never FTS syntax
   });
 });
 
+/** A real store in a fresh folder with intake's dependencies and its deferred indexes, wired as pult wires them. */
+async function realStore(prefix: string): Promise<{ dir: string; deps: RegisterDeps; indexes: DeferredIndexes }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const store = await openStore({ dir: path.join(dir, 'db'), migrations: MIGRATIONS, log: () => {} });
+  const settings = SettingsStore.open(dir);
+  await settings.update(MED_SETTINGS as never);
+  const indexes = new DeferredIndexes(store);
+  return { dir, indexes, deps: { store, zips: new ZipStore(path.join(dir, 'zips')), settings, log: silent, indexes } };
+}
+
 describe('searchErrors and the day counters on a real store', () => {
   let dir: string;
   let deps: RegisterDeps;
@@ -51,12 +61,7 @@ describe('searchErrors and the day counters on a real store', () => {
   };
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pult-search-'));
-    const store = await openStore({ dir: path.join(dir, 'db'), migrations: MIGRATIONS, log: () => {} });
-    const settings = SettingsStore.open(dir);
-    await settings.update(MED_SETTINGS as never);
-    indexes = new DeferredIndexes(store);
-    deps = { store, zips: new ZipStore(path.join(dir, 'zips')), settings, log: silent, indexes };
+    ({ dir, deps, indexes } = await realStore('pult-search-'));
     await send({ texts: ['Не заполнено поле «Лечащий врач»'], userName: 'Петрова А.', clientId: 'pc-a', id: 'report-uid-1' }); // error 1
     await send({ texts: ['Деление на 0'], userName: 'Иванов И.', userDescription: 'нажал кнопку\nОтменить', clientId: 'pc-b', edit: (j) => (j.additionalInfo = 'Склад: Главный') }); // error 2
     await send({ texts: ['Деление на 0'], clientId: 'pc-b', userDescription: 'снова упало при записи' }); // folds into error 2's report
@@ -157,14 +162,9 @@ describe('the search indexes in shards of report and error numbers (migrations 1
   };
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pult-shards-'));
-    const store = await openStore({ dir: path.join(dir, 'db'), migrations: MIGRATIONS, log: () => {} });
-    const settings = SettingsStore.open(dir);
-    await settings.update(MED_SETTINGS as never);
-    indexes = new DeferredIndexes(store);
-    deps = { store, zips: new ZipStore(path.join(dir, 'zips')), settings, log: silent, indexes };
+    ({ dir, deps, indexes } = await realStore('pult-shards-'));
     // The next report and error numbers straddle the first shard boundary: two below it, two above.
-    await store.write((db) => run(db, "UPDATE meta SET value = ? WHERE key IN ('reports_high_water', 'errors_high_water')", [SHARD_SIZE - 3]));
+    await deps.store.write((db) => run(db, "UPDATE meta SET value = ? WHERE key IN ('reports_high_water', 'errors_high_water')", [SHARD_SIZE - 3]));
     for (let i = 1; i <= 4; i++) await send({ texts: [`Ошибка шарда ${i}`], userName: 'Шардов', clientId: `pc-${i}`, userDescription: `описание ${i}` });
   });
   after(async () => {
