@@ -4,6 +4,7 @@ import {
   addProblemUser,
   countProblemReport,
   enqueueProblemNotice,
+  fixedProblemState,
   findProblemByKey,
   insertEvent,
   insertProblem,
@@ -38,13 +39,15 @@ export interface CountedReport {
  * The problem's share of registering a report, inside the report's transaction: a new
  * error joins the problem its key points to (or a new one); every report counts for the
  * problem; a report of version ≥ X of a problem fixed in X reopens it as a regression and
- * queues a mail. Cost per report: index lookups and one UPDATE … RETURNING, no scan.
+ * queues a mail. Cost per report: index lookups and one UPDATE, no scan; the state is read
+ * only of a problem "исправлена".
  */
 export function countInProblem(db: Database, r: CountedReport): { problemId: number; reopened: boolean } {
   const problemId = r.linked && r.problemId !== undefined ? r.problemId : join(db, r);
   const newComputer = r.stored && r.newComputer && r.clientId !== undefined && addProblemComputer(db, problemId, r.clientId);
   const newUser = r.stored && !!r.userName && addProblemUser(db, problemId, r.userName);
-  const state = countProblemReport(db, problemId, r.time, newComputer, newUser, r.stored ? r.flags : undefined);
+  countProblemReport(db, problemId, r.time, newComputer, newUser, r.stored ? r.flags : undefined);
+  const state = fixedProblemState(db, problemId);
   const reopened = !!state && isRegression(state.status, state.fixed_in, r.key.configVersion) && reopen(db, problemId, state, r);
   return { problemId, reopened };
 }

@@ -512,4 +512,19 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 22,
+    description: 'intake’s two lookups per report from small indexes: the error of a key with its problem, and the problems fixed in a version',
+    up(db) {
+      // findErrorOfKey read the error's half-kilobyte row for its problem_id (twice per
+      // report: the look and the write); this index answers it alone. The regression check
+      // asks only whether the problem is "исправлена": the few such problems, by their own
+      // index, instead of RETURNING the whole state from every report's counter update
+      // (measured per report between writes: 26 → 20 µs and 19 → 10 µs).
+      db.exec(`
+        CREATE INDEX errors_by_key_problem ON errors (key_hash, problem_id);
+        CREATE INDEX problems_fixed ON problems (id) WHERE status = 'fixed';
+      `);
+    },
+  },
 ];

@@ -18,13 +18,13 @@ export interface ReportFlags {
 /** Intake's UPDATE of a problem per report, for a report without any flag. */
 export const COUNT_REPORT = `UPDATE problems SET reports_total = reports_total + 1, computers = computers + ?, users = users + ?,
        last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END
-     WHERE id = ? RETURNING status, owner_login, owner_name, fixed_in, reason, no_more_reports, rev, config_name`;
+     WHERE id = ?`;
 
 /** The same with the flag counts: their partial indexes move only for a report that has a flag. */
 export const COUNT_FLAGGED_REPORT = `UPDATE problems SET reports_total = reports_total + 1, computers = computers + ?, users = users + ?,
        last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END,
        screenshots = screenshots + ?, files = files + ?, crashes = crashes + ?
-     WHERE id = ? RETURNING status, owner_login, owner_name, fixed_in, reason, no_more_reports, rev, config_name`;
+     WHERE id = ?`;
 
 /** A merge: the stored reports move with their errors, so their counts add up. */
 export function addProblemFlags(db: Database, from: number, into: number): void {

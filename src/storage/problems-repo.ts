@@ -77,21 +77,26 @@ export function addProblemUser(db: Database, problemId: number, userName: string
 }
 
 /**
- * One more report of the problem; returns what the regression check needs. The flag counts
- * ride on the same UPDATE (no statement more per report); removals take them back by the
- * trigger of migration 17.
+ * One more report of the problem. The flag counts ride on the same UPDATE (no statement
+ * more per report); removals take them back by the trigger of migration 17.
  */
-export function countProblemReport(
-  db: Database,
-  problemId: number,
-  time: string,
-  newComputer: boolean,
-  newUser: boolean,
-  flags?: ReportFlags,
-): (ProblemState & { rev: number; config_name: string }) | undefined {
+export function countProblemReport(db: Database, problemId: number, time: string, newComputer: boolean, newUser: boolean, flags?: ReportFlags): void {
   const head = [newComputer ? 1 : 0, newUser ? 1 : 0, time, time];
-  if (!flags || !(flags.screenshot || flags.files || flags.crashed)) return get(db, COUNT_REPORT, [...head, problemId]);
-  return get(db, COUNT_FLAGGED_REPORT, [...head, flags.screenshot ? 1 : 0, flags.files ? 1 : 0, flags.crashed ? 1 : 0, problemId]);
+  if (!flags || !(flags.screenshot || flags.files || flags.crashed)) run(db, COUNT_REPORT, [...head, problemId]);
+  else run(db, COUNT_FLAGGED_REPORT, [...head, flags.screenshot ? 1 : 0, flags.files ? 1 : 0, flags.crashed ? 1 : 0, problemId]);
+}
+
+/**
+ * The state a report may reopen, only of a problem "исправлена" (the regression rule needs
+ * nothing of the others): asked of the small index of such problems (migration 22) first.
+ */
+export function fixedProblemState(db: Database, problemId: number): (ProblemState & { rev: number; config_name: string }) | undefined {
+  return get(
+    db,
+    `SELECT status, owner_login, owner_name, fixed_in, reason, no_more_reports, rev, config_name FROM problems
+      WHERE id = (SELECT f.id FROM problems f INDEXED BY problems_fixed WHERE f.id = ? AND f.status = 'fixed')`,
+    [problemId],
+  );
 }
 
 export function readProblem(db: Database, problemId: number): ProblemRow | undefined {

@@ -26,15 +26,16 @@ export interface KnownError {
 
 /**
  * The error of a key with what intake needs of its problem: one lookup where there were
- * three. "No more reports" comes from the small index of such problems (migration 20), not
- * from the problem's row, which every report rewrites.
+ * three, from indexes only: the error's key and problem (migration 22), and "no more reports"
+ * from the small index of such problems (migration 20), not from the problem's row, which
+ * every report rewrites.
  */
 export function findErrorOfKey(db: Database, keyHash: string): KnownError | undefined {
   return get<KnownError>(
     db,
     `SELECT e.id, e.problem_id, EXISTS (SELECT 1 FROM problems p INDEXED BY problems_taking_no_more
          WHERE p.id = e.problem_id AND p.status = 'wontfix' AND p.no_more_reports = 1) AS no_more
-       FROM errors e WHERE e.key_hash = ?`,
+       FROM errors e INDEXED BY errors_by_key_problem WHERE e.key_hash = ?`,
     [keyHash],
   );
 }

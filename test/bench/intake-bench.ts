@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   console.log(describeMachine(before));
   console.log(
     `load: ${opts.concurrency} concurrent pushReport clients in a separate process, ${opts.warmup} s warm-up per server, then ${opts.rounds} rounds of ` +
-      `${opts.seconds} s per server (baseline, pult, alternating); getInfo at ${opts.getInfoRate}/s from another process during pult's rounds`,
+      `${opts.seconds} s per server (baseline, pult, alternating); getInfo at ${opts.getInfoRate}/s from another process during pult's rounds (and the compared pult's, the same load)`,
   );
   const results: SizeResult[] = [];
   for (const size of sizes) results.push(await runSize(size, opts));
@@ -145,7 +145,8 @@ async function runSize(size: Size, opts: Opts): Promise<SizeResult> {
       load.call<PhaseResult>({ cmd: 'push', url: `${sim!.url}/${target}/pushReport`, concurrency: opts.concurrency, seconds, source });
     if (opts.compare && sim.plugins.get('before')?.status !== 'running') throw new Error(`the compared pult did not start:\n${lines.join('\n')}`);
 
-    const askInfo = (seconds: number) => getInfo.call<PhaseResult>({ cmd: 'getinfo', url: `${base}/getInfo`, rate: opts.getInfoRate, seconds });
+    const askInfo = (seconds: number, target = 'pult') =>
+      getInfo.call<PhaseResult>({ cmd: 'getinfo', url: `${sim!.url}/${target}/getInfo`, rate: opts.getInfoRate, seconds });
     await load.call({ cmd: 'prepare', count: 4000 });
     await push('baseline', opts.warmup, 'reuse');
     const warm = await push('pult', opts.warmup, 'fresh');
@@ -199,7 +200,9 @@ async function runSize(size: Size, opts: Opts): Promise<SizeResult> {
       let beforeText = '';
       if (opts.compare) {
         const cpuE = cpuMark([beforePid!]);
-        const earlier = await push('before', opts.seconds, 'replay');
+        // The same getInfo load as pult's rounds: both builds answer it while they take reports.
+        const [earlier, beforeInfo] = await Promise.all([push('before', opts.seconds, 'replay'), askInfo(opts.seconds - 0.5, 'before')]);
+        check('getInfo of the compared pult', beforeInfo);
         const beforeMs = cpuPerReport(cpuMark([beforePid!], cpuE), earlier) * 1000;
         beforeCpuMs.push(beforeMs);
         check('before', earlier);

@@ -15,6 +15,7 @@ import {
   problemOfError,
   readProblem,
   takesNoMoreReports,
+  fixedProblemState,
   writeProblemState,
   type ProblemRow,
 } from '../../src/storage/problems-repo';
@@ -210,17 +211,20 @@ describe('query plans of the pages', () => {
 
   it('intake finds the error of a key with its problem, and what the error has from a computer, by index only', async () => {
     const db = await schemaDb();
-    const [error, computer, noMore] = plansOf(db, (d) => {
+    const [error, computer, noMore, fixed] = plansOf(db, (d) => {
       findErrorOfKey(d, 'k');
       findComputerReport(d, 1, 'pc');
       takesNoMoreReports(d, 1);
+      fixedProblemState(d, 1);
     });
+    // The regression check: the small index of fixed problems first, a problem's row only for those.
+    assert.match(fixed!.join(' | '), /^SEARCH problems USING INTEGER PRIMARY KEY \(rowid=\?\) \| SCALAR SUBQUERY \d+ \| SEARCH f USING COVERING INDEX problems_fixed \(id=\? AND rowid=\?\)$/);
     assert.deepEqual(noMore, ['SEARCH problems USING COVERING INDEX problems_taking_no_more (id=? AND rowid=?)']);
     // "No more reports" from the small index of such problems, never the problem's row.
-    assert.match(error!.join(' | '), /^SEARCH e USING INDEX sqlite_autoindex_errors_1 \(key_hash=\?\) \| CORRELATED SCALAR SUBQUERY \d+ \| SEARCH p USING COVERING INDEX problems_taking_no_more \(id=\? AND rowid=\?\)$/);
+    assert.match(error!.join(' | '), /^SEARCH e USING COVERING INDEX errors_by_key_problem \(key_hash=\?\) \| CORRELATED SCALAR SUBQUERY \d+ \| SEARCH p USING COVERING INDEX problems_taking_no_more \(id=\? AND rowid=\?\)$/);
     // The other reports only answer "seen": from the index alone.
     assert.match(computer!.join(' | '), /USING INDEX reports_groupable_once \(error_id=\? AND client_id=\?\).*USING COVERING INDEX reports_by_computer_ungrouped \(error_id=\? AND client_id=\?\)/);
-    for (const plan of [error!, computer!]) assert.doesNotMatch(plan.join(' | '), /TEMP B-TREE|SCAN/);
+    for (const plan of [error!, computer!, fixed!]) assert.doesNotMatch(plan.join(' | '), /TEMP B-TREE|SCAN/);
   });
 
   it('clearing finds its errors and reports by index, and pending deletions by name', async () => {
