@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { CREATE_WRITE_THROUGH } from './engine/fs-util';
 
 // The intake path uses plain file descriptors: a FileHandle costs twice the main-thread
 // time per call (promise and handle bookkeeping), and these calls run for every report.
@@ -13,6 +14,7 @@ const close = promisify(fs.close);
 const rename = promisify(fs.rename);
 
 const NAME = /^[0-9a-f]{32}\.zip$/;
+
 
 /**
  * Report zips on disk, byte for byte as received, under names we generate (never a name
@@ -36,11 +38,16 @@ export class ZipStore {
   async put(bytes: Uint8Array): Promise<string> {
     const name = randomUUID().replaceAll('-', '') + '.zip';
     const file = path.join(this.incoming, name);
-    const fd = await open(file, 'wx');
+    // Written through (engine/fs-util.ts): no fsync of the file follows its write. 82–117 →
+    // 39–45 µs of the main thread per put, 8 at once (a scratch benchmark).
+    const fd = await open(file, CREATE_WRITE_THROUGH ?? 'wx');
     try {
-      for (let done = 0; done < bytes.length; ) done += (await write(fd, bytes, done, bytes.length - done, done)).bytesWritten;
       // The file's bytes and its name in incoming/ become durable independently: at once.
-      await Promise.all([fsync(fd), this.syncIncoming()]);
+      // (Awaited below; a failed write must not leave its rejection unhandled.)
+      const named = this.syncIncoming();
+      named.catch(() => {});
+      for (let done = 0; done < bytes.length; ) done += (await write(fd, bytes, done, bytes.length - done, done)).bytesWritten;
+      await Promise.all([CREATE_WRITE_THROUGH === undefined ? fsync(fd) : undefined, named]);
     } catch (err) {
       // A full disk must not leave half a zip behind until the next start.
       fs.closeSync(fd);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { FileHandle } from 'node:fs/promises';
+import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { StorageFailedError } from '../../src/storage/engine';
 import { insertItem, integrity, itemIds, openItems, scratch } from './helpers';
@@ -9,8 +9,12 @@ describe('when the journal cannot be written', () => {
     const { dir, defer } = await scratch(t);
     const store = await openItems(dir);
     await insertItem(store, 1);
-    // Pull the file out from under the journal writer, as a dying disk would.
-    await (store as unknown as { group: { journal: { fh: FileHandle } } }).group.journal.fh.close();
+    // The journal writer's descriptor stops taking writes, as on a dying disk: it is swapped
+    // for one open read-only (closing it instead could let a later open reuse its number).
+    const journal = (store as unknown as { group: { journal: { fd: number } } }).group.journal;
+    const writable = journal.fd;
+    journal.fd = fs.openSync(dir, 'r');
+    t.after(() => fs.closeSync(writable));
 
     await assert.rejects(insertItem(store, 2), StorageFailedError);
     await assert.rejects(insertItem(store, 3), StorageFailedError);

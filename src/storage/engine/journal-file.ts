@@ -1,11 +1,20 @@
 /**
  * The append side of a journal generation: `journal.<n>` files in the data directory.
- * An append resolves only after the bytes are on stable storage (fdatasync).
+ * An append resolves only after the bytes are on stable storage: the file is written
+ * through (O_DSYNC, fs-util.ts), or fdatasync'ed after each write where that flag is missing.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { encodeFileHeader, FILE_HEADER_SIZE } from './journal-format';
-import { fsyncDir } from './fs-util';
+import { CREATE_WRITE_THROUGH, fsyncDir } from './fs-util';
+
+// A plain descriptor, not a FileHandle: a handle's promise bookkeeping costs main-thread time
+// on every append, and there is an append per group commit.
+const open = promisify(fs.open);
+const write = promisify(fs.write);
+const fdatasync = promisify(fs.fdatasync);
+const close = promisify(fs.close);
 
 export const DB_FILE = 'pult.sqlite';
 
@@ -24,7 +33,7 @@ export class JournalWriter {
   private groupCount = 0;
 
   private constructor(
-    private readonly fh: FileHandle,
+    private readonly fd: number,
     readonly path: string,
     readonly generation: number,
   ) {}
@@ -32,16 +41,15 @@ export class JournalWriter {
   /** Creates the file with its header and makes both it and its directory entry durable. */
   static async create(dir: string, generation: number, firstSeq: number): Promise<JournalWriter> {
     const file = journalPath(dir, generation);
-    const fh = await open(file, 'wx');
+    const fd = await open(file, CREATE_WRITE_THROUGH ?? 'wx');
     try {
-      await writeAll(fh, encodeFileHeader({ generation, firstSeq }), 0);
-      await fh.datasync();
+      await writeDurably(fd, encodeFileHeader({ generation, firstSeq }), 0);
       await fsyncDir(dir);
     } catch (err) {
-      await fh.close().catch(() => undefined);
+      await close(fd).catch(() => undefined);
       throw err;
     }
-    return new JournalWriter(fh, file, generation);
+    return new JournalWriter(fd, file, generation);
   }
 
   /** File length in bytes. */
@@ -54,21 +62,22 @@ export class JournalWriter {
   }
 
   async append(group: Buffer): Promise<void> {
-    await writeAll(this.fh, group, this.position);
-    await this.fh.datasync();
+    await writeDurably(this.fd, group, this.position);
     this.position += group.length;
     this.groupCount++;
   }
 
   async close(): Promise<void> {
-    await this.fh.close();
+    await close(this.fd);
   }
 }
 
-async function writeAll(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
+/** Writes all of `buf` at `position` and resolves once it is on stable storage. */
+async function writeDurably(fd: number, buf: Buffer, position: number): Promise<void> {
   let done = 0;
   while (done < buf.length) {
-    const { bytesWritten } = await fh.write(buf, done, buf.length - done, position + done);
+    const { bytesWritten } = await write(fd, buf, done, buf.length - done, position + done);
     done += bytesWritten;
   }
+  if (CREATE_WRITE_THROUGH === undefined) await fdatasync(fd);
 }
