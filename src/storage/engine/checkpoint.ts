@@ -4,8 +4,10 @@
  * the event loop only schedules writes. A crash at any step is repaired by replaying the
  * journals, which still exist until the file is durable.
  */
+import fs from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { DB_FILE } from './journal-file';
 import { fsyncDir, isNotFound } from './fs-util';
 import type { Run } from './page-map';
@@ -60,7 +62,7 @@ export async function runCheckpoint(
     const { plan } = job;
     if (plan.minSize < (await fh.stat()).size) await fh.truncate(plan.minSize);
     await hooks.beforeWrites?.();
-    await writeRuns(fh, plan.runs, signal);
+    await writeRuns(fh.fd, plan.runs, signal);
     signal.throwIfAborted();
     await fh.truncate(plan.size);
     await fh.datasync();
@@ -80,7 +82,12 @@ export async function runCheckpoint(
   }
 }
 
-async function writeRuns(fh: FileHandle, runs: Run[], signal: AbortSignal): Promise<void> {
+// Page runs go through the plain descriptor (the handle stays open around them): a checkpoint
+// writes thousands of runs, and a FileHandle's promise bookkeeping doubles the main-thread
+// time of each call.
+const writev = promisify(fs.writev);
+
+async function writeRuns(fd: number, runs: Run[], signal: AbortSignal): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < runs.length) {
@@ -89,7 +96,7 @@ async function writeRuns(fh: FileHandle, runs: Run[], signal: AbortSignal): Prom
       let position = run.offset;
       let chunks = run.chunks;
       while (chunks.length > 0) {
-        const { bytesWritten } = await fh.writev(chunks, position);
+        const { bytesWritten } = await writev(fd, chunks, position);
         position += bytesWritten;
         chunks = skip(chunks, bytesWritten);
       }
