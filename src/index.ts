@@ -4,11 +4,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createLogger } from './log';
+import { batchedStdout, createLogger } from './log';
 import { startPlugin } from './plugin';
 
 const g = globalThis as unknown as Record<string, unknown>;
-const log = createLogger();
+const stdout = batchedStdout();
+const log = createLogger(stdout);
 // dist/pult.js sits one level below the package root, beside templates/.
 const templatesDir = path.resolve(__dirname, '..', 'templates');
 // The production file carries sql.js's release files beside the bundle; in development they come from node_modules.
@@ -21,6 +22,7 @@ const started = startPlugin(g, { templatesDir, sqlJsDir, packageJson }, log);
 g.onShutdown = async () => {
   const plugin = await started.catch(() => undefined);
   await plugin?.shutdown();
+  stdout.flush?.(); // the last lines before the monitor ends the process
 };
 started.catch((err) => {
   // Without a host object there is nothing to serve; the process ends on its own.
