@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
-import type { FileHandle } from 'node:fs/promises';
 import http from 'node:http';
 import { describe, it } from 'node:test';
 import path from 'node:path';
 import { createLogger } from '../../src/log';
 import { openStore } from '../../src/storage/engine';
 import { MIGRATIONS } from '../../src/storage/migrations';
+import { breakJournal } from '../helpers/break-journal';
 import { sampleReport } from '../helpers/samples';
 import { rows, startApp, type TestApp } from './harness';
 
 const CYRILLIC = /[А-Яа-яЁё]/;
 
 
-/** Pulls the journal file out from under the running store's writer, as a dying disk would. */
-async function breakJournal(app: TestApp): Promise<void> {
-  await (app.store as unknown as { group: { journal: { fh: FileHandle } } }).group.journal.fh.close();
-}
 
 /** A report as the platform sends it (the harness's request() sends text, a zip is bytes). */
 function push(app: TestApp): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
@@ -37,7 +33,7 @@ describe('when the store stops taking writes under a running pult', () => {
     await app.register('client-error');
     const reader = app.browser('reader');
     await reader.get('/pult/s/reports/1'); // a page, for the form token
-    await breakJournal(app);
+    t.after(breakJournal(app.store));
 
     const a = await push(app);
     assert.equal(a.status, 503);

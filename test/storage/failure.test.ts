@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { StorageFailedError } from '../../src/storage/engine';
+import { breakJournal } from '../helpers/break-journal';
 import { insertItem, integrity, itemIds, openItems, scratch } from './helpers';
 
 describe('when the journal cannot be written', () => {
@@ -9,12 +9,7 @@ describe('when the journal cannot be written', () => {
     const { dir, defer } = await scratch(t);
     const store = await openItems(dir);
     await insertItem(store, 1);
-    // The journal writer's descriptor stops taking writes, as on a dying disk: it is swapped
-    // for one open read-only (closing it instead could let a later open reuse its number).
-    const journal = (store as unknown as { group: { journal: { fd: number } } }).group.journal;
-    const writable = journal.fd;
-    journal.fd = fs.openSync(dir, 'r');
-    t.after(() => fs.closeSync(writable));
+    t.after(breakJournal(store));
 
     await assert.rejects(insertItem(store, 2), StorageFailedError);
     await assert.rejects(insertItem(store, 3), StorageFailedError);
