@@ -19,6 +19,9 @@ export interface JobRow {
   busy_ms: number;
 }
 
+/** The columns of JobRow, named: a statement's result columns stay what they were when it was first prepared (sql.ts). */
+const JOB_COLUMNS = 'kind, plan, phase, cursor, text_cursor, started_at, total, errors, reports, bytes, busy_ms';
+
 /** What one batch did: added to the job's counts in the same transaction as its deletions. */
 export interface JobProgress {
   phase: number;
@@ -46,11 +49,11 @@ export interface JobRun {
 }
 
 export function runningJobs(db: Database): JobRow[] {
-  return all<JobRow>(db, 'SELECT * FROM jobs ORDER BY kind');
+  return all<JobRow>(db, `SELECT ${JOB_COLUMNS} FROM jobs ORDER BY kind`);
 }
 
 export function jobOf(db: Database, kind: JobKind): JobRow | undefined {
-  return get<JobRow>(db, 'SELECT * FROM jobs WHERE kind = ?', [kind]);
+  return get<JobRow>(db, `SELECT ${JOB_COLUMNS} FROM jobs WHERE kind = ?`, [kind]);
 }
 
 /** Starts a job; false when one of this kind is already running. */

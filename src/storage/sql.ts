@@ -1,24 +1,26 @@
 import type { Database, SqlValue, Statement } from 'sql.js';
-import { prepared } from './engine/statements';
+import { cached, namesOf } from './engine/statements';
 
 /**
  * Thin helpers over sql.js on the engine's one statement cache: every query is a constant
- * SQL text with bound parameters, never a string built from input.
+ * SQL text with bound parameters, never a string built from input. Each binds (which resets
+ * the statement first) and leaves it reset; rows are built with the column names read once
+ * per statement — a call into WASM and a string decode per column, per row, otherwise.
  */
 export type Params = SqlValue[] | Record<string, SqlValue>;
 
 /** All rows as plain objects. */
 export function all<T>(db: Database, sql: string, params: Params = []): T[] {
-  // What getAsObject does, with the column names read once rather than once per row (a
-  // call into WASM and a string decode per column: most of the cost of a wide row).
-  let names: string[] | undefined;
-  return collect(db, sql, params, (st) => {
-    names ??= st.getColumnNames();
-    const values = st.get();
-    const row: Record<string, SqlValue> = {};
-    for (let i = 0; i < names.length; i++) row[names[i]!] = values[i]!;
-    return row as T;
-  });
+  return collect(db, sql, params, (st) => objectOf<T>(st));
+}
+
+/** The current row as an object: what getAsObject does, without reading the names again. */
+function objectOf<T>(st: Statement): T {
+  const names = namesOf(st);
+  const values = st.get();
+  const row: Record<string, SqlValue> = {};
+  for (let i = 0; i < names.length; i++) row[names[i]!] = values[i]!;
+  return row as T;
 }
 
 /** All rows as arrays of column values: for reads of thousands of rows, where an object per row costs more than the query. */
@@ -27,7 +29,7 @@ export function tuples<T extends SqlValue[]>(db: Database, sql: string, params: 
 }
 
 function collect<T>(db: Database, sql: string, params: Params, row: (st: Statement) => T): T[] {
-  const st = prepared(db, sql);
+  const st = cached(db, sql);
   try {
     st.bind(params);
     const rows: T[] = [];
@@ -40,10 +42,10 @@ function collect<T>(db: Database, sql: string, params: Params, row: (st: Stateme
 
 /** The first row, or undefined. */
 export function get<T>(db: Database, sql: string, params: Params = []): T | undefined {
-  const st = prepared(db, sql);
+  const st = cached(db, sql);
   try {
     st.bind(params);
-    return st.step() ? (st.getAsObject() as T) : undefined;
+    return st.step() ? objectOf<T>(st) : undefined;
   } finally {
     st.reset();
   }
@@ -51,11 +53,12 @@ export function get<T>(db: Database, sql: string, params: Params = []): T | unde
 
 /** Runs a statement; returns how many rows it changed. */
 export function run(db: Database, sql: string, params: Params = []): number {
-  const st = prepared(db, sql);
+  const st = cached(db, sql);
   try {
-    st.run(params);
-  } finally {
+    st.run(params); // binds, steps and resets
+  } catch (err) {
     st.reset();
+    throw err;
   }
   return db.getRowsModified();
 }
