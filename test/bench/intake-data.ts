@@ -6,7 +6,7 @@
  * and (in half of them) a screenshot, zipped by a tiny writer: the load generator makes
  * thousands per second and must not be the bottleneck.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import zlib from 'node:zlib';
 import { sampleReportJson } from '../helpers/samples';
 
@@ -55,6 +55,57 @@ export function reportJson(r: ReportOf): Record<string, any> {
   ];
   json.errorInfo.applicationErrorInfo.stackHash = n.toString(16).toUpperCase().padStart(32, 'F');
   return json;
+}
+
+export type MixKind = 'new-report' | 'folded' | 'new-error';
+
+/**
+ * One report of the benchmark's mix over a database prefilled with `setup`: 75% a new
+ * report of a prefilled error from a new computer (a tenth of them of the hot error), 20% a
+ * repeat from a computer that already reported that error (folds), 5% a brand-new error
+ * (numbered by `nextNewError`). Half carry a screenshot; a quarter a user description.
+ * `rand(n)` is the caller's generator: the same seed gives the same mix.
+ */
+export function mixedReport(
+  rand: (n: number) => number,
+  setup: { errors: number; reports: number },
+  nextNewError: () => number,
+): { kind: MixKind; json: Record<string, any>; screenshot: number | undefined } {
+  const roll = rand(100);
+  let kind: MixKind;
+  let error: number;
+  let clientId: string;
+  if (roll < 75) {
+    kind = 'new-report';
+    error = rand(10) === 0 ? 0 : rand(setup.errors);
+    clientId = randomUUID();
+  } else if (roll < 95) {
+    kind = 'folded';
+    error = rand(setup.errors);
+    clientId = prefilledClient(error, rand(reportsOfError(error, setup.errors, setup.reports)));
+  } else {
+    kind = 'new-error';
+    error = setup.errors + 1_000_000 + nextNewError();
+    clientId = randomUUID();
+  }
+  const json = reportJson({
+    error,
+    uid: randomUUID(),
+    clientId,
+    time: new Date().toISOString(),
+    description: rand(4) === 0 ? `Нажала «Провести и закрыть», запись ${rand(100000)}` : undefined,
+  });
+  return { kind, json, screenshot: rand(2) === 0 ? rand(3) : undefined };
+}
+
+/** A generator of the numbers 0 … 2³²−1 (xorshift32), the same sequence for the same seed. */
+export function xorshift(seed = 2463534242): (n: number) => number {
+  return (n) => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
 }
 
 /** Screenshots: a few incompressible blobs of 20–60 KB, as PNGs are. */

@@ -13,14 +13,14 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { getInfoFor, pushReportBody } from '../../sim/platform/report-client';
-import { prefilledClient, reportJson, reportsOfError, reportZipParts } from './intake-data';
+import { mixedReport, reportJson, reportZipParts, xorshift, type MixKind } from './intake-data';
 
 interface Setup {
   errors: number;
   reports: number;
 }
 
-type Kind = 'new-report' | 'folded' | 'new-error';
+type Kind = MixKind;
 
 interface Body {
   chunks: Buffer[];
@@ -51,46 +51,13 @@ const fresh: Body[] = [];
 const used: Body[] = [];
 let newErrors = 0;
 
-// xorshift: the same mix every run.
-let seed = 2463534242;
-function rand(n: number): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) % n;
-}
+// The same mix every run.
+const rand = xorshift();
 
-/**
- * One pushReport: 75% a new report of a prefilled error from a new computer (a tenth of
- * them of the hot error), 20% a repeat from a computer that already reported that error
- * (folds), 5% a brand-new error. Half carry a screenshot; a quarter a user description.
- */
+/** One pushReport of the mix (intake-data.ts's mixedReport), as the platform frames it. */
 function makeBody(): Body {
-  const roll = rand(100);
-  let kind: Kind;
-  let error: number;
-  let clientId: string;
-  if (roll < 75) {
-    kind = 'new-report';
-    error = rand(10) === 0 ? 0 : rand(setup.errors);
-    clientId = randomUUID();
-  } else if (roll < 95) {
-    kind = 'folded';
-    error = rand(setup.errors);
-    clientId = prefilledClient(error, rand(reportsOfError(error, setup.errors, setup.reports)));
-  } else {
-    kind = 'new-error';
-    error = setup.errors + 1_000_000 + newErrors++;
-    clientId = randomUUID();
-  }
-  const json = reportJson({
-    error,
-    uid: randomUUID(),
-    clientId,
-    time: new Date().toISOString(),
-    description: rand(4) === 0 ? `Нажала «Провести и закрыть», запись ${rand(100000)}` : undefined,
-  });
-  const zip = reportZipParts(json, rand(2) === 0 ? rand(3) : undefined);
+  const { kind, json, screenshot } = mixedReport(rand, setup, () => newErrors++);
+  const zip = reportZipParts(json, screenshot);
   // The platform's multipart framing around the zip, from the one place that knows it.
   const { body: frame, contentType } = pushReportBody(Buffer.alloc(0));
   const tail = frame.indexOf('\r\n--', 2);
