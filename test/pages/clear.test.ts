@@ -35,6 +35,20 @@ describe('GET /pult/s/clear', () => {
     assert.equal(count(app, 'errors'), 2, 'showing removes nothing');
   });
 
+  it('sizes a group by the zips its reports stored, also after part of them was removed', async (t) => {
+    const app = await narrowed(t);
+    const stored = () => rows<{ n: number }>(app.store, 'SELECT COALESCE(SUM(zip_size), 0) AS n FROM reports WHERE error_id = 1')[0]!.n;
+    const onDisk = zipNames(app, 1).reduce((n, name) => n + fs.statSync(app.zips.locate(name)!).size, 0);
+    const planned = () => planClear(app.store, app.settings.get()).groups.find((g) => g.configVersion === '2.0.6.45')!;
+    assert.ok(onDisk > 0);
+    assert.equal(stored(), onDisk, 'the rows carry the sizes of the files');
+    assert.deepEqual({ reports: planned().reports, bytes: planned().bytes }, { reports: 3, bytes: onDisk });
+    // Retention and clear remove reports through removeReports: the error's sum follows.
+    await app.store.write((db) => removeReports(db, oldestReportsOf(db, 1, 1)));
+    assert.deepEqual({ reports: planned().reports, bytes: planned().bytes }, { reports: 2, bytes: stored() });
+    assert.ok(stored() < onDisk);
+  });
+
   it('when everything is accepted, says there is nothing to remove', async (t) => {
     const app = await startApp(t);
     await app.register('client-error');
