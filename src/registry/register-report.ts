@@ -201,7 +201,7 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
   const today = dayNumber(p.receivedAt);
   if (target && errorId !== undefined) {
     foldIntoReport(db, target, facts.time, facts.userDescription, today, STORED.descriptions);
-    countReport(db, errorId, p.receivedAt, false, 0);
+    countReport(db, errorId, p.receivedAt, false);
     countDay(db, errorId, day, addsComputerToday(today, false, target.last_day));
     const problem = countInProblem(db, problemShare(p, errorId, { known, linked: linked !== undefined }, false, false));
     p.indexes?.counted(problem.problemId, false);
@@ -227,7 +227,7 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
     zipName,
     zipSize: p.zipSize,
   });
-  countReport(db, errorId, p.receivedAt, newComputer, p.zipSize);
+  countReport(db, errorId, p.receivedAt, newComputer);
   countDay(db, errorId, day, addsComputerToday(today, newComputer, undefined));
   const problem = countInProblem(db, problemShare(p, errorId, { known, linked: linked !== undefined }, true, newComputer));
   p.indexes?.counted(problem.problemId, true);

@@ -12,17 +12,17 @@ export interface ReportTotals {
   bytes: number;
 }
 
-/**
- * Stored reports of one configuration and version, and the bytes of their zips: the count
- * from the index by error (reportCountOf), the bytes from each error's own sum (migration
- * 23) — no report row is read (reading them took 210 ms per page at 1M reports).
- */
+/** Stored reports of one configuration and version, and the bytes of their zips. */
 export function reportTotalsOf(db: Database, configName: string, configVersion: string): ReportTotals {
-  const bytes = get<{ bytes: number }>(db, 'SELECT COALESCE(SUM(zip_bytes), 0) AS bytes FROM errors WHERE config_name = ? AND config_version = ?', [
-    configName,
-    configVersion,
-  ])!.bytes;
-  return { reports: reportCountOf(db, configName, configVersion), bytes };
+  return (
+    get<ReportTotals>(
+      db,
+      `SELECT COUNT(*) AS reports, COALESCE(SUM(r.zip_size), 0) AS bytes
+         FROM errors e JOIN reports r ON r.error_id = e.id
+        WHERE e.config_name = ? AND e.config_version = ?`,
+      [configName, configVersion],
+    ) ?? { reports: 0, bytes: 0 }
+  );
 }
 
 /**
@@ -89,15 +89,8 @@ export function removeReports(db: Database, reports: RemovableReport[]): void {
   run(db, 'INSERT OR IGNORE INTO pending_deletes (zip_name) SELECT value FROM json_each(?)', [JSON.stringify(reports.map((r) => r.zip_name))]);
   const uids = reports.map((r) => r.uid).filter((u): u is string => u !== null);
   if (uids.length) run(db, FORGET_UIDS, [JSON.stringify(uids)]);
-  const ids = JSON.stringify(reports.map((r) => r.id));
-  // Each error's bytes of stored zips (migration 23) lose the removed ones: one statement a batch.
-  run(db, TAKE_BACK_BYTES, [ids]);
-  run(db, 'DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))', [ids]);
+  run(db, 'DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(reports.map((r) => r.id))]);
 }
-
-const TAKE_BACK_BYTES = `UPDATE errors SET zip_bytes = zip_bytes - s.bytes
-  FROM (SELECT error_id, SUM(zip_size) AS bytes FROM reports WHERE id IN (SELECT value FROM json_each(?)) GROUP BY error_id) AS s
-  WHERE errors.id = s.error_id`;
 
 /** Removes an error that has no reports left, with its notices. */
 export function removeErrorRow(db: Database, errorId: number): void {

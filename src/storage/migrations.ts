@@ -527,19 +527,4 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
-  {
-    version: 23,
-    description: 'the bytes of each error’s stored zips, kept with the error, for the clear plan',
-    up(db) {
-      // The clear plan showed a configuration version's bytes by reading every report row of
-      // it: about 210 ms per opening of s/clear at 1M reports. Intake adds a stored zip's size
-      // in the UPDATE of the error it already runs; removal (storage/clear-repo.ts) takes the
-      // removed rows' sizes back in one statement per batch. Counted here once from the rows.
-      db.exec(`
-        ALTER TABLE errors ADD COLUMN zip_bytes INTEGER NOT NULL DEFAULT 0;
-        UPDATE errors SET zip_bytes = s.bytes
-          FROM (SELECT error_id, SUM(zip_size) AS bytes FROM reports GROUP BY error_id) AS s WHERE errors.id = s.error_id;
-      `);
-    },
-  },
 ];

@@ -49,16 +49,13 @@ export function insertError(db: Database, key: ErrorKey, time: string): number {
   )!.id;
 }
 
-/**
- * One more accepted report of this error; `newComputer` when its clientID is new to it,
- * `storedBytes` the size of its zip when the report was stored (0 for a repeat folded in).
- */
-export function countReport(db: Database, errorId: number, time: string, newComputer: boolean, storedBytes: number): void {
+/** One more accepted report of this error; `newComputer` when its clientID is new to it. */
+export function countReport(db: Database, errorId: number, time: string, newComputer: boolean): void {
   run(
     db,
-    `UPDATE errors SET reports_total = reports_total + 1, computers = computers + ?, zip_bytes = zip_bytes + ?,
+    `UPDATE errors SET reports_total = reports_total + 1, computers = computers + ?,
        last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END WHERE id = ?`,
-    [newComputer ? 1 : 0, storedBytes, time, time, errorId],
+    [newComputer ? 1 : 0, time, time, errorId],
   );
 }
 

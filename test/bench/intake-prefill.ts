@@ -60,7 +60,7 @@ export async function prefillDatabase(dbDir: string, errors: number, reports: nu
         zipSize: 20_000 + (r % 40_000),
       });
       rememberUid(db, uid, reportId);
-      countReport(db, errorId, at, newComputer, 20_000 + (r % 40_000));
+      countReport(db, errorId, at, newComputer);
       countDay(db, errorId, dayOf(at), addsComputerToday(dayNumber(at), newComputer, undefined));
       problemId = countInProblem(db, {
         errorId,

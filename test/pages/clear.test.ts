@@ -43,7 +43,7 @@ describe('GET /pult/s/clear', () => {
     assert.ok(onDisk > 0);
     assert.equal(stored(), onDisk, 'the rows carry the sizes of the files');
     assert.deepEqual({ reports: planned().reports, bytes: planned().bytes }, { reports: 3, bytes: onDisk });
-    // Retention and clear remove reports through removeReports: the error's sum follows.
+    // Retention and clear remove reports through removeReports: the plan counts what is left.
     await app.store.write((db) => removeReports(db, oldestReportsOf(db, 1, 1)));
     assert.deepEqual({ reports: planned().reports, bytes: planned().bytes }, { reports: 2, bytes: stored() });
     assert.ok(stored() < onDisk);

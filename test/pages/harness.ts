@@ -299,7 +299,7 @@ export async function buildErrors(
           zipName: randomUUID().replaceAll('-', '') + '.zip',
           zipSize: 1000,
         });
-        countReport(db, errorId, at, true, 1000);
+        countReport(db, errorId, at, true);
         problemId = countInProblem(db, {
           errorId,
           problemId,
