@@ -21,8 +21,11 @@ const packageJson = path.resolve(__dirname, '..', 'package.json');
 const started = startPlugin(g, { templatesDir, sqlJsDir, packageJson }, log);
 g.onShutdown = async () => {
   const plugin = await started.catch(() => undefined);
-  await plugin?.shutdown();
-  stdout.flush?.(); // the last lines before the monitor ends the process
+  try {
+    await plugin?.shutdown();
+  } finally {
+    stdout.flush?.(); // the last lines before the monitor ends the process
+  }
 };
 started.catch((err) => {
   // Without a host object there is nothing to serve; the process ends on its own.

@@ -47,7 +47,11 @@ export class ZipStore {
       const named = this.syncIncoming();
       named.catch(() => {});
       for (let done = 0; done < bytes.length; ) done += (await write(fd, bytes, done, bytes.length - done, done)).bytesWritten;
-      await Promise.all([CREATE_WRITE_THROUGH === undefined ? fsync(fd) : undefined, named]);
+      // Both settle before the catch may close the descriptor (a sync in flight on a closed,
+      // reused number would reach another file).
+      const synced = await Promise.allSettled([CREATE_WRITE_THROUGH === undefined ? fsync(fd) : undefined, named]);
+      const failed = synced.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (err) {
       // A full disk must not leave half a zip behind until the next start.
       fs.closeSync(fd);

@@ -89,8 +89,9 @@ const writev = promisify(fs.writev);
 
 async function writeRuns(fd: number, runs: Run[], signal: AbortSignal): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < runs.length) {
+    while (!failed && next < runs.length) {
       signal.throwIfAborted();
       const run = runs[next++]!;
       let position = run.offset;
@@ -102,7 +103,15 @@ async function writeRuns(fd: number, runs: Run[], signal: AbortSignal): Promise<
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_WRITES, runs.length) }, worker));
+  // Every worker settles before the caller closes the handle: a write through a closed (and
+  // reused) descriptor number would land in another file.
+  const stopOthers = (err: unknown) => {
+    failed = true;
+    throw err;
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(PARALLEL_WRITES, runs.length) }, () => worker().catch(stopOthers)));
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }
 
 /** Drops the first `n` bytes of a chunk list (after a short write). */

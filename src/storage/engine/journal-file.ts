@@ -67,8 +67,11 @@ export class JournalWriter {
     this.groupCount++;
   }
 
-  async close(): Promise<void> {
-    await close(this.fd);
+  private closing: Promise<void> | undefined;
+
+  /** Closes the descriptor once: a second close would hit whatever reused its number. */
+  close(): Promise<void> {
+    return (this.closing ??= close(this.fd));
   }
 }
 
