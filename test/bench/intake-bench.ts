@@ -10,7 +10,7 @@
  *                              on a copy of the same database: before/after in one run)
  * Needs dist/pult.js (`npm run build`). Prints a table and writes test-artifacts/bench-intake.md.
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
@@ -21,7 +21,7 @@ import type { Status } from '../../src/diagnostics/status';
 import { BASE_CONFIG, SESSION } from '../sim/helpers';
 import { SETTINGS } from './intake-data';
 import type { PhaseResult } from './intake-load';
-import { prefillCacheKey, prefillDatabase } from './intake-prefill';
+import { prefillCacheKey, prefillDatabase, prefillWith } from './intake-prefill';
 import { machine, printSize, printTargets, type Machine, type SizeResult, writeMarkdown } from './intake-report';
 import { parseArgs } from './args';
 
@@ -82,13 +82,6 @@ type Opts = {
   compare: string | undefined;
 };
 
-/** Runs `checkout`'s own test/bench/intake-prefill.ts into `dbDir` (its schema, its rows). */
-function prefillWith(checkout: string, dbDir: string, size: Size): void {
-  const script = `require(${JSON.stringify(path.join(checkout, 'test', 'bench', 'intake-prefill.ts'))})
-    .prefillDatabase(${JSON.stringify(dbDir)}, ${size.errors}, ${size.reports}).catch((e) => { console.error(e); process.exitCode = 1; });`;
-  execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: checkout, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
 async function runSize(size: Size, opts: Opts): Promise<SizeResult> {
   console.log(`\n=== ${size.label}: ${size.reports.toLocaleString('en')} reports, ${size.errors.toLocaleString('en')} errors`);
   const dir = await mkdtemp(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'pult-intake-'));
@@ -107,7 +100,7 @@ async function runSize(size: Size, opts: Opts): Promise<SizeResult> {
       // The compared checkout fills its own database: a copy of ours would have a schema it
       // may not know (an older pult refuses a newer database). Same sizes, same generator.
       const t = performance.now();
-      prefillWith(opts.compare, path.join(other, 'db'), size);
+      prefillWith(opts.compare, path.join(other, 'db'), size.errors, size.reports);
       console.log(`prefilled the compared checkout's database with its own code in ${((performance.now() - t) / 1000).toFixed(0)} s`);
       await writeFile(path.join(other, 'settings.json'), JSON.stringify(SETTINGS));
     }

@@ -5,6 +5,7 @@
  * transaction of sql.js's release build, exported once. Not measured, and much faster than
  * sending the reports. The rows' zips are not written: nothing in intake reads them.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +22,16 @@ import { countDay, findComputerReport, countReport, insertError, insertReport, r
 import { prefilledClient, reportJson, reportsOfError } from './intake-data';
 
 const T0 = Date.UTC(2025, 0, 1);
+
+/**
+ * Runs `checkout`'s own prefill (its test/bench/intake-prefill.ts) into `dbDir`, in a process
+ * of its own: its schema, its rows — an older pult refuses a newer database.
+ */
+export function prefillWith(checkout: string, dbDir: string, errors: number, reports: number): void {
+  const script = `require(${JSON.stringify(path.join(checkout, 'test', 'bench', 'intake-prefill.ts'))})
+    .prefillDatabase(${JSON.stringify(dbDir)}, ${errors}, ${reports}).catch((e) => { console.error(e); process.exitCode = 1; });`;
+  execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: checkout, stdio: ['ignore', 'ignore', 'inherit'] });
+}
 
 /** Writes `<dbDir>/pult.sqlite` with `errors` errors and `reports` reports; returns its size. */
 export async function prefillDatabase(dbDir: string, errors: number, reports: number): Promise<{ bytes: number; ms: number }> {

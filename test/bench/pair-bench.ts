@@ -12,13 +12,13 @@
  * take turns every few hundred reports, the first of each pair alternating, and the ratio is
  * the median of the pairs' ratios of main-thread time (what bounds intake: the event loop).
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from './args';
 import { mixedReport, reportZip, SETTINGS, xorshift } from './intake-data';
+import { prefillWith } from './intake-prefill';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const args = parseArgs(process.argv.slice(2));
@@ -35,20 +35,13 @@ interface Side {
   journaled: number;
 }
 
-/** Runs `checkout`'s own prefill into `dbDir` (its schema, its rows), as intake-bench does. */
-function prefill(checkout: string, dbDir: string, errors: number, reports: number): void {
-  const script = `require(${JSON.stringify(path.join(checkout, 'test', 'bench', 'intake-prefill.ts'))})
-    .prefillDatabase(${JSON.stringify(dbDir)}, ${errors}, ${reports}).catch((e) => { console.error(e); process.exitCode = 1; });`;
-  execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: checkout, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
 /** One checkout's intake in this process: its own modules, store, zips and settings. */
 async function open(checkout: string, errors: number, reports: number): Promise<Side> {
   const req = (p: string) => require(path.join(checkout, p));
   const dir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'pult-pair-'));
   const dbDir = path.join(dir, 'db');
   fs.mkdirSync(dbDir);
-  prefill(checkout, dbDir, errors, reports);
+  prefillWith(checkout, dbDir, errors, reports);
   const store = await req('src/storage/engine').openStore({ dir: dbDir, migrations: req('src/storage/migrations').MIGRATIONS, log: () => {} });
   const settings = req('src/registry/settings-store').SettingsStore.open(dir);
   await settings.update({ ...SETTINGS, retention: { enabled: false, days: 90, keepLatest: 10 } });
