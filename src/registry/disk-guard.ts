@@ -34,8 +34,13 @@ export interface DiskGuardDeps {
  * administrators get one mail per such episode: a durable flag in meta remembers it was
  * sent, across restarts, and is cleared when space returns.
  */
-/** What one report adds to the database journal, at most (see admit). */
-const JOURNAL_BYTES_PER_REPORT = 64 * 1024;
+/**
+ * What one report adds to the database journal (see admit): the changed ranges of its pages,
+ * 5–10 KB in `npm run bench:pair`, more while a young generation writes its pages whole.
+ * An estimate far above it (64 KB, when whole pages were journaled) refused reports while
+ * megabytes were free, and the next statfs took the refusal back.
+ */
+const JOURNAL_BYTES_PER_REPORT = 16 * 1024;
 /** A report's worth for getInfo, which does not know the size yet: most zips are far smaller. */
 const REPORT_ALLOWANCE_BYTES = 1024 * 1024;
 
@@ -83,9 +88,8 @@ export class DiskGuard {
 
   /**
    * pushReport's first step: refuses, or counts the report's bytes as spent — its zip and
-   * the journal pages its rows write (measured ≈ 50–60 KB a report with the search index and
-   * problems): between two statfs a burst writes both, and the zip alone let a burst of 43
-   * reports run a 12 MB disk out of space past a 2 MB reserve.
+   * what its rows add to the journal: between two statfs a burst writes both, and the zip
+   * alone let a burst of 43 reports run a 12 MB disk out of space past a 2 MB reserve.
    */
   admit(bytes: number): void {
     this.take(bytes + JOURNAL_BYTES_PER_REPORT);

@@ -10,6 +10,7 @@ import type { RetiredPages } from './checkpoint';
 import type { DiskFile } from './disk-file';
 import { StorageCaptureError } from './errors';
 import { PageMap } from './page-map';
+import { DIFF_BLOCK } from './page-diff';
 import type { Captured, ImportNames } from './sqljs-builds';
 
 type Fn = (...args: never[]) => unknown;
@@ -19,6 +20,8 @@ export type WasmImports = Record<string, ImportTable>;
 /** What a flush or a checkpoint takes from a tracker. */
 export interface FileDelta {
   pages: PageMap;
+  /** Of some of `pages`, their content before (page-diff.ts): those are journaled as changed ranges. */
+  bases: PageMap;
   /** Smallest file size seen since the previous take (replay truncates to it first). */
   minSize: number;
   /** File size now. */
@@ -47,8 +50,13 @@ export class FileTracker {
   lastReadError: unknown;
   position = 0;
   private pending = new PageMap();
-  /** An encoded delta's map, emptied, for the next takeDelta (its slabs are reused). */
-  private spare: PageMap | undefined;
+  /**
+   * Of each page in `pending` whose earlier content is known, that content as the previous
+   * group left it: the group journals only what differs (page-diff.ts).
+   */
+  private bases = new PageMap();
+  /** An encoded delta's maps, emptied, for the next takeDelta (their slabs are reused). */
+  private spare: { pages: PageMap; bases: PageMap } | undefined;
   private pendingMin: number;
 
   constructor(readonly file: DiskFile) {
@@ -70,6 +78,7 @@ export class FileTracker {
 
   write(offset: number, data: Uint8Array): void {
     this.serial++;
+    if (offset % DIFF_BLOCK === 0 && data.length % DIFF_BLOCK === 0) this.keepBases(offset, data.length);
     if (!this.file.write(offset, data) || !this.pending.put(offset, data)) {
       this.broken ??= new Error(`невыровненная запись ${data.length} байт по смещению ${offset}`);
     }
@@ -79,13 +88,15 @@ export class FileTracker {
     this.serial++;
     this.file.truncate(size);
     this.pending.truncate(size);
+    this.bases.truncate(size);
     if (size < this.pendingMin) this.pendingMin = size;
   }
 
   /** Everything written since the previous call: the content of the next frame group. */
   takeDelta(): FileDelta {
-    const delta = { pages: this.pending, minSize: this.pendingMin, size: this.size };
-    this.pending = this.spare ?? new PageMap();
+    const delta = { pages: this.pending, bases: this.bases, minSize: this.pendingMin, size: this.size };
+    this.pending = this.spare?.pages ?? new PageMap();
+    this.bases = this.spare?.bases ?? new PageMap();
     this.spare = undefined;
     this.pendingMin = this.size;
     return delta;
@@ -94,8 +105,25 @@ export class FileTracker {
   /** A delta taken by takeDelta() whose bytes are now in the journal: its memory is reused. */
   recycleDelta(delta: FileDelta): void {
     delta.pages.reset();
-    this.spare = delta.pages;
+    delta.bases.reset();
+    this.spare = { pages: delta.pages, bases: delta.bases };
   }
+
+  /**
+   * Before the first write of a page since the last takeDelta: keeps its content, for the
+   * group to journal only what changed — but only of a page this generation has written
+   * before. A page's first write in a generation is journaled whole, so that the journals
+   * of a generation hold every page its checkpoint overwrites in place, and repair one the
+   * power cut tore there, whatever the disk left in it.
+   */
+  private keepBases(offset: number, length: number): void {
+    for (let at = offset; at < offset + length; at += DIFF_BLOCK) {
+      if (this.pending.blockAt(at)) continue; // written since the last take: base kept then, or none
+      const earlier = this.file.generationBlock(at);
+      if (earlier) this.bases.put(at, earlier);
+    }
+  }
+
 
   /**
    * Everything written since the previous call: what a checkpoint writes in place. Its

@@ -15,6 +15,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { RetiredPages } from './checkpoint';
 import { PageMap, MIN_GRANULE } from './page-map';
+import { DIFF_BLOCK } from './page-diff';
 
 /** One generation's pages, and the smallest size the file had while they were written. */
 export interface Layer {
@@ -77,6 +78,12 @@ export class DiskFile {
       at = stop;
     }
     return n;
+  }
+
+  /** The whole 4 KiB page at `offset` as this generation (the top layer) last wrote it, if it did. */
+  generationBlock(offset: number): Uint8Array | undefined {
+    const block = this.top.pages.blockAt(offset);
+    return block && block.offset === offset && block.bytes.length === DIFF_BLOCK ? block.bytes : undefined;
   }
 
   /** Records a write in the top layer; false if it is not 512-aligned (SQLite never does that). */

@@ -8,6 +8,7 @@ import type { RetiredPages } from './checkpoint';
 import type { Checkpointer } from './checkpointer';
 import { StorageFailedError } from './errors';
 import { encodeGroup } from './journal-format';
+import { journalRuns } from './page-diff';
 import { JournalWriter } from './journal-file';
 import type { StorageLogger } from './log';
 
@@ -129,14 +130,16 @@ export class GroupCommit {
           size: delta.size,
           minSize: delta.minSize,
           commits,
-          runs: delta.pages.runs(delta.size, MAX_FRAME_CHUNKS),
+          runs: journalRuns(delta.pages, delta.bases, delta.size, MAX_FRAME_CHUNKS),
         })
       : undefined;
     // The group holds its own copy of the pages: the delta's memory serves the next one.
     tracker.recycleDelta(delta);
     const hasGroups = this.current.groups > 0 || group !== undefined;
     if (!hasGroups) this.rotateRequested = false;
-    const full = this.current.bytes + (group?.length ?? 0) >= journalLimitBytes;
+    // Changed ranges are a tenth of their pages: the pages the generation holds in memory
+    // until its checkpoint reach the limit long before the journal does.
+    const full = this.current.bytes + (group?.length ?? 0) >= journalLimitBytes || tracker.generationBytes >= journalLimitBytes;
     const generation = hasGroups && !checkpointer.busy && (this.rotateRequested || full) ? tracker.takeGeneration() : undefined;
     if (group) {
       this.abort.signal.throwIfAborted();

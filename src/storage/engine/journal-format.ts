@@ -13,6 +13,10 @@
  *   32 u64 payload bytes  40 u32 commits in the group  44 u32 reserved
  *   48 frames, each: u64 file offset, u32 length, <length> bytes (an absolute byte image)
  *   then u32 CRC-32 of everything from the group's first byte to the end of the frames.
+ *
+ * Format 1 wrote whole pages only; format 2 also writes the changed ranges of a page
+ * (page-diff.ts), which a pult of format 1 would refuse as unaligned. A file says its format,
+ * so an older pult refuses a newer journal by name; this one reads both.
  */
 import { crc32 } from './crc32';
 import type { Run } from './page-map';
@@ -20,7 +24,8 @@ import type { Run } from './page-map';
 export const FILE_HEADER_SIZE = 40;
 export const GROUP_HEADER_SIZE = 48;
 const FRAME_HEADER_SIZE = 12;
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
+const READABLE_VERSIONS = new Set([1, 2]);
 const FILE_MAGIC = Buffer.from('PULTJRNL', 'latin1');
 const GROUP_MAGIC = Buffer.from('PGRP', 'latin1');
 const TWO_32 = 2 ** 32;
@@ -76,7 +81,7 @@ export function parseFileHeader(buf: Buffer): FileHeader | string {
   if (!buf.subarray(0, 8).equals(FILE_MAGIC)) return 'это не файл журнала pult';
   if (buf.readUInt32LE(32) !== crc32(buf.subarray(0, 32))) return 'контрольная сумма заголовка не совпадает';
   const version = buf.readUInt32LE(8);
-  if (version !== FORMAT_VERSION) return `неизвестная версия формата журнала ${version}`;
+  if (!READABLE_VERSIONS.has(version)) return `неизвестная версия формата журнала ${version}`;
   const generation = readU64(buf, 16);
   const firstSeq = readU64(buf, 24);
   if (generation === undefined || firstSeq === undefined) return 'недопустимые числа в заголовке';

@@ -9,6 +9,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckpointJob, RetiredPages } from './checkpoint';
 import { DiskFile } from './disk-file';
+import { DIFF_BLOCK } from './page-diff';
 import { StorageCorruptError } from './errors';
 import { fsyncDir } from './fs-util';
 import { DB_FILE, journalPath, parseJournalName } from './journal-file';
@@ -141,6 +142,27 @@ function hasValidGroupAfter(buf: Buffer, pos: number): boolean {
 }
 
 /**
+ * Writes a frame that is not whole pages (the changed ranges of a page, page-diff.ts) over
+ * the file as the groups before left it: each 4 KiB block it touches is read, patched and
+ * written back whole. Past the file's end the block reads as zeros; the group's final size,
+ * set after its frames, cuts what lies beyond.
+ */
+function patch(file: DiskFile, offset: number, bytes: Uint8Array): void {
+  const block = new Uint8Array(DIFF_BLOCK);
+  let done = 0;
+  while (done < bytes.length) {
+    const at = offset + done;
+    const start = at - (at % DIFF_BLOCK);
+    const take = Math.min(bytes.length - done, start + DIFF_BLOCK - at);
+    const read = file.read(start, block, 0, DIFF_BLOCK);
+    block.fill(0, read);
+    block.set(bytes.subarray(done, done + take), at - start);
+    if (!file.write(start, block)) throw new StorageCorruptError('журнал', at, `кадр ${bytes.length} байт не удалось наложить`);
+    done += take;
+  }
+}
+
+/**
  * Replays groups into the file's top layer and freezes it as the first checkpoint's plan
  * (its pages are views of that layer, which nothing writes again).
  */
@@ -148,7 +170,7 @@ function applyGroups(file: DiskFile, groups: ParsedGroup[]): RetiredPages {
   for (const g of groups) {
     if (g.minSize < file.size) file.truncate(g.minSize);
     for (const f of g.frames) {
-      if (!file.write(f.offset, f.bytes)) throw new StorageCorruptError('журнал', f.offset, `невыровненный кадр ${f.bytes.length} байт`);
+      if (!file.write(f.offset, f.bytes)) patch(file, f.offset, f.bytes);
     }
     if (g.size !== file.size) file.truncate(g.size);
   }
