@@ -25,7 +25,7 @@ export interface OpenStoreOptions {
   dir: string;
   /** Schema steps in increasing `version` order (tracked in PRAGMA user_version). */
   migrations?: readonly Migration[];
-  /** A journal generation is checkpointed once it, or the pages it holds in memory, grows past this. Default 64 MiB. */
+  /** A journal generation is checkpointed once it grows past this, or the pages it holds in memory past half of it. Default 64 MiB. */
   journalLimitBytes?: number;
   log?: StorageLogger;
   /** The folder of sql-wasm.js and sql-wasm.wasm, if not node_modules (the production file). */

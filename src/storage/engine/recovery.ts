@@ -147,8 +147,10 @@ function hasValidGroupAfter(buf: Buffer, pos: number): boolean {
  * written back whole. Past the file's end the block reads as zeros; the group's final size,
  * set after its frames, cuts what lies beyond.
  */
+const patchBlock = new Uint8Array(DIFF_BLOCK);
+
 function patch(file: DiskFile, offset: number, bytes: Uint8Array): void {
-  const block = new Uint8Array(DIFF_BLOCK);
+  const block = patchBlock; // the file copies what it is given
   let done = 0;
   while (done < bytes.length) {
     const at = offset + done;
