@@ -1,13 +1,12 @@
 /**
  * Checkpoint: brings pult.sqlite up to date by writing captured byte ranges in place,
- * then deletes the journal generations they came from. Runs on the libuv thread pool;
- * the event loop only schedules writes. A crash at any step is repaired by replaying the
- * journals, which still exist until the file is durable.
+ * then deletes the journal generations they came from. The pages are written by a worker
+ * thread, the rest on the libuv thread pool: the event loop only hands work over. A crash at
+ * any step is repaired by replaying the journals, which still exist until the file is durable.
  */
-import fs from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { DB_FILE } from './journal-file';
 import { fsyncDir, isNotFound } from './fs-util';
 import type { Run } from './page-map';
@@ -82,42 +81,116 @@ export async function runCheckpoint(
   }
 }
 
-// Page runs go through the plain descriptor (the handle stays open around them): a checkpoint
-// writes thousands of runs, and a FileHandle's promise bookkeeping doubles the main-thread
-// time of each call.
-const writev = promisify(fs.writev);
+/**
+ * The pages' writes in place run in a worker thread, in batches: at 1M reports a checkpoint
+ * writes some 8000 scattered pages, and one asynchronous write each cost the event loop 16 µs
+ * or more apiece (a thread-pool request, its callback, and on two cores the pool's lock) —
+ * 5–6 % of intake's main thread. Here the loop copies each batch once into a buffer it shares
+ * with the worker, and the worker writes it with plain positional writes.
+ */
+const BATCH_BYTES = 4 * 1024 * 1024;
+/** Batches handed over before the first is written: the copy of the next overlaps the writes. */
+const BATCHES_AHEAD = 2;
 
-async function writeRuns(fd: number, runs: Run[], signal: AbortSignal): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < runs.length) {
-      signal.throwIfAborted();
-      const run = runs[next++]!;
-      let position = run.offset;
-      let chunks = run.chunks;
-      while (chunks.length > 0) {
-        const { bytesWritten } = await writev(fd, chunks, position);
-        position += bytesWritten;
-        chunks = skip(chunks, bytesWritten);
-      }
+const WRITER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { writeSync } = require('node:fs');
+let failed = false;
+parentPort.on('message', ({ fd, buffer, offsets, lengths }) => {
+  if (failed) return parentPort.postMessage({ skipped: true });
+  const bytes = new Uint8Array(buffer); // shared: the loop fills it again only after this reply
+  try {
+    let at = 0;
+    for (let i = 0; i < offsets.length; i++) {
+      const len = lengths[i];
+      for (let done = 0; done < len; ) done += writeSync(fd, bytes, at + done, len - done, offsets[i] + done);
+      at += len;
     }
-  };
-  // Every worker settles before the caller closes the handle: a write through a closed (and
-  // reused) descriptor number would land in another file.
-  const stopOthers = (err: unknown) => {
+    parentPort.postMessage({});
+  } catch (err) {
     failed = true;
-    throw err;
-  };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(PARALLEL_WRITES, runs.length) }, () => worker().catch(stopOthers)));
-  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (rejected) throw rejected.reason;
+    parentPort.postMessage({ message: String(err && err.message), code: err && err.code });
+  }
+});`;
+
+interface WriterReply {
+  skipped?: true;
+  message?: string;
+  code?: string;
 }
 
-/** Drops the first `n` bytes of a chunk list (after a short write). */
-function skip(chunks: Uint8Array[], n: number): Uint8Array[] {
-  let i = 0;
-  while (i < chunks.length && n >= chunks[i]!.length) n -= chunks[i++]!.length;
-  if (i === chunks.length) return [];
-  return [chunks[i]!.subarray(n), ...chunks.slice(i + 1)];
+async function writeRuns(fd: number, runs: Run[], signal: AbortSignal): Promise<void> {
+  if (runs.length === 0) return;
+  const worker = new Worker(WRITER_SOURCE, { eval: true });
+  worker.unref();
+  const replies: Array<(r: WriterReply) => void> = [];
+  let broken: Error | undefined;
+  let finished = false;
+  worker.on('message', (r: WriterReply) => replies.shift()?.(r));
+  const fail = (err: Error): void => {
+    if (finished) return; // the exit that terminate() below asks for
+    broken ??= err;
+    for (const reply of replies.splice(0)) reply({ message: err.message });
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`поток записи контрольной точки завершился (код ${code})`)));
+  const pending: Array<Promise<WriterReply>> = [];
+  let failure: unknown;
+  const settle = async (): Promise<void> => {
+    const r = await pending.shift()!;
+    if (r.message !== undefined && failure === undefined) failure = Object.assign(new Error(r.message), r.code ? { code: r.code } : {});
+  };
+  // Shared, and reused batch after batch: fresh buffers cost the loop more in page faults
+  // than the copy itself (2 ms per MB measured at 1M reports, against 0.1 for the copy).
+  const buffers = Array.from({ length: BATCHES_AHEAD }, () => new SharedArrayBuffer(BATCH_BYTES));
+  try {
+    for (const batch of batches(runs, buffers)) {
+      if (failure !== undefined || signal.aborted || broken) break;
+      pending.push(new Promise<WriterReply>((resolve) => replies.push(resolve)));
+      worker.postMessage({ fd, ...batch });
+      if (pending.length >= BATCHES_AHEAD) await settle();
+    }
+    // Every batch handed over is written or refused before the caller may close the
+    // descriptor: a write through a closed (and reused) number would land in another file.
+    while (pending.length > 0) await settle();
+  } finally {
+    finished = true;
+    await worker.terminate();
+  }
+  if (failure !== undefined) throw failure;
+  if (broken) throw broken;
+  signal.throwIfAborted();
+}
+
+/**
+ * The runs in batches of at most BATCH_BYTES: their bytes laid end to end in the next of the
+ * `buffers` (the caller has the batch written that used it before), and where each goes. A run
+ * longer than a buffer gets one of its own.
+ */
+function* batches(
+  runs: Run[],
+  buffers: SharedArrayBuffer[],
+): Generator<{ buffer: SharedArrayBuffer; offsets: Float64Array; lengths: Float64Array }> {
+  let first = 0;
+  for (let n = 0; first < runs.length; n++) {
+    let end = first;
+    let total = 0;
+    while (end < runs.length && (end === first || total + runs[end]!.length <= BATCH_BYTES)) total += runs[end++]!.length;
+    const buffer = total <= BATCH_BYTES ? buffers[n % buffers.length]! : new SharedArrayBuffer(total);
+    const bytes = new Uint8Array(buffer);
+    const offsets = new Float64Array(end - first);
+    const lengths = new Float64Array(end - first);
+    let at = 0;
+    for (let i = first; i < end; i++) {
+      const run = runs[i]!;
+      offsets[i - first] = run.offset;
+      lengths[i - first] = run.length;
+      for (const chunk of run.chunks) {
+        bytes.set(chunk, at);
+        at += chunk.length;
+      }
+    }
+    yield { buffer, offsets, lengths };
+    first = end;
+  }
 }
