@@ -52,3 +52,14 @@ describe('checkpoint writes (a worker thread, in batches)', () => {
     assert.ok(file.length <= 4096 || file.subarray(8 << 20).every((b) => b === 0), 'the batch after the failure was not written');
   });
 });
+
+describe('checkpoint writes where no worker thread can start', () => {
+  it('fall back to the thread pool and write every page', async (t) => {
+    const dir = tempDir(t);
+    const runs: Run[] = Array.from({ length: 50 }, (_, i) => ({ offset: i * 2 * 4096, length: 4096, chunks: [new Uint8Array(4096).fill(i + 1)] }));
+    const job = { plan: { runs, minSize: 0, size: 100 * 4096 }, settle() {}, journals: [] };
+    await runCheckpoint(dir, job, new AbortController().signal, { writerSource: 'throw new Error("no threads here")' });
+    const file = fs.readFileSync(path.join(dir, 'pult.sqlite'));
+    for (let i = 0; i < 50; i++) assert.equal(file[i * 2 * 4096 + 100], i + 1, `page ${i}`);
+  });
+});

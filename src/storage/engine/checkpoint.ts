@@ -4,8 +4,10 @@
  * thread, the rest on the libuv thread pool: the event loop only hands work over. A crash at
  * any step is repaired by replaying the journals, which still exist until the file is durable.
  */
+import fs from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { DB_FILE } from './journal-file';
 import { fsyncDir, isNotFound } from './fs-util';
@@ -37,6 +39,8 @@ export interface CheckpointHooks {
   beforeWrites?: () => void | Promise<void>;
   /** Runs after pult.sqlite is durable, before journals go. */
   afterDbSynced?: () => void | Promise<void>;
+  /** The page writer's source instead of WRITER_SOURCE (one that cannot start, say). */
+  writerSource?: string;
 }
 
 const PARALLEL_WRITES = 4;
@@ -61,7 +65,7 @@ export async function runCheckpoint(
     const { plan } = job;
     if (plan.minSize < (await fh.stat()).size) await fh.truncate(plan.minSize);
     await hooks.beforeWrites?.();
-    await writeRuns(fh.fd, plan.runs, signal);
+    await writePages(fh.fd, plan.runs, signal, hooks.writerSource);
     signal.throwIfAborted();
     await fh.truncate(plan.size);
     await fh.datasync();
@@ -119,17 +123,48 @@ interface WriterReply {
   code?: string;
 }
 
-async function writeRuns(fd: number, runs: Run[], signal: AbortSignal): Promise<void> {
+/** The worker thread could not start or died before its first answer: nothing says it wrote. */
+class WriterUnavailableError extends Error {}
+
+/** Set once a page writer could not start in this process: later checkpoints go straight to the pool. */
+let poolOnly = false;
+
+/**
+ * Writes the pages by the worker; where none can start (a host that forbids threads), by the
+ * thread pool, as before. Writing a page twice is harmless: the same bytes go to the same place.
+ */
+async function writePages(fd: number, runs: Run[], signal: AbortSignal, source?: string): Promise<void> {
+  if (!poolOnly || source !== undefined) {
+    try {
+      return await writeRuns(fd, runs, signal, source ?? WRITER_SOURCE);
+    } catch (err) {
+      if (!(err instanceof WriterUnavailableError)) throw err;
+      if (source === undefined) poolOnly = true;
+    }
+  }
+  await writeRunsInPool(fd, runs, signal);
+}
+
+async function writeRuns(fd: number, runs: Run[], signal: AbortSignal, source: string): Promise<void> {
   if (runs.length === 0) return;
-  const worker = new Worker(WRITER_SOURCE, { eval: true });
+  let worker: Worker;
+  try {
+    worker = new Worker(source, { eval: true });
+  } catch (err) {
+    throw new WriterUnavailableError(`поток записи контрольной точки не запустился: ${(err as Error).message}`);
+  }
   worker.unref();
+  let answered = false;
   const replies: Array<(r: WriterReply) => void> = [];
   let broken: Error | undefined;
   let finished = false;
-  worker.on('message', (r: WriterReply) => replies.shift()?.(r));
+  worker.on('message', (r: WriterReply) => {
+    answered = true;
+    replies.shift()?.(r);
+  });
   const fail = (err: Error): void => {
     if (finished) return; // the exit that terminate() below asks for
-    broken ??= err;
+    broken ??= answered ? err : new WriterUnavailableError(`поток записи контрольной точки не запустился: ${err.message}`);
     for (const reply of replies.splice(0)) reply({ message: err.message });
   };
   worker.on('error', fail);
@@ -157,6 +192,7 @@ async function writeRuns(fd: number, runs: Run[], signal: AbortSignal): Promise<
     finished = true;
     await worker.terminate();
   }
+  if (broken instanceof WriterUnavailableError) throw broken; // (its replies carry only its message)
   if (failure !== undefined) throw failure;
   if (broken) throw broken;
   signal.throwIfAborted();
@@ -193,4 +229,43 @@ function* batches(
     yield { buffer, offsets, lengths };
     first = end;
   }
+}
+
+// The fallback: page runs through the thread pool, by the plain descriptor (the handle stays
+// open around them; a FileHandle's promise bookkeeping doubled the main-thread time of each call).
+const writev = promisify(fs.writev);
+
+async function writeRunsInPool(fd: number, runs: Run[], signal: AbortSignal): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const writer = async (): Promise<void> => {
+    while (!failed && next < runs.length) {
+      signal.throwIfAborted();
+      const run = runs[next++]!;
+      let position = run.offset;
+      let chunks = run.chunks;
+      while (chunks.length > 0) {
+        const { bytesWritten } = await writev(fd, chunks, position);
+        position += bytesWritten;
+        chunks = skip(chunks, bytesWritten);
+      }
+    }
+  };
+  // Every writer settles before the caller closes the handle: a write through a closed (and
+  // reused) descriptor number would land in another file.
+  const stopOthers = (err: unknown) => {
+    failed = true;
+    throw err;
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(PARALLEL_WRITES, runs.length) }, () => writer().catch(stopOthers)));
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
+}
+
+/** Drops the first `n` bytes of a chunk list (after a short write). */
+function skip(chunks: Uint8Array[], n: number): Uint8Array[] {
+  let i = 0;
+  while (i < chunks.length && n >= chunks[i]!.length) n -= chunks[i++]!.length;
+  if (i === chunks.length) return [];
+  return [chunks[i]!.subarray(n), ...chunks.slice(i + 1)];
 }
