@@ -26,6 +26,8 @@ export interface DiskGuardDeps {
   log: Logger;
   /** How often the background check runs (it sends the one mail). Default 10 s. */
   checkMs?: number;
+  /** Bytes the database journal has written since the store opened (engine Store.stats). */
+  journaled?: () => number;
 }
 
 /**
@@ -36,9 +38,10 @@ export interface DiskGuardDeps {
  */
 /**
  * What one report adds to the database journal (see admit): the changed ranges of its pages,
- * 5–10 KB in `npm run bench:pair`, more while a young generation writes its pages whole.
- * An estimate far above it (64 KB, when whole pages were journaled) refused reports while
- * megabytes were free, and the next statfs took the refusal back.
+ * 5–10 KB in `npm run bench:pair`; what the journal really writes beyond the estimates (up to
+ * ~50 KB a report while a young generation writes its pages whole) is counted as it happens
+ * (isLow). An estimate far above it (64 KB, when whole pages were journaled) refused reports
+ * while megabytes were free, and the next statfs took the refusal back.
  */
 const JOURNAL_BYTES_PER_REPORT = 16 * 1024;
 /** A report's worth for getInfo, which does not know the size yet: most zips are far smaller. */
@@ -49,6 +52,9 @@ export class DiskGuard {
   /** Bytes admitted since the last statfs: counted against the free space until it is read again. */
   private admitted = 0;
   private admittedAt: DiskFigures | undefined;
+  /** The journal's bytes written when the figures were read, and what admit() counted for it since. */
+  private journaledAt = 0;
+  private journalCounted = 0;
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
 
@@ -65,13 +71,19 @@ export class DiskGuard {
   isLow(incomingBytes = 0): boolean {
     const figures = this.space.cached();
     if (!figures) return false;
+    const journaled = this.deps.journaled?.() ?? 0;
     if (figures !== this.admittedAt) {
       this.admittedAt = figures;
       this.admitted = 0;
+      this.journaledAt = journaled;
+      this.journalCounted = 0;
     }
+    // The journal can outgrow the estimate (a young generation writes its pages whole):
+    // what it wrote beyond what was counted is spent too.
+    const beyond = Math.max(0, journaled - this.journaledAt - this.journalCounted);
     const min = diskRules(this.deps.settings.get()).minFreeMb * MB;
     const threshold = this.refusing ? min + Math.max(MB, min / 20) : min;
-    return figures.freeBytes - this.admitted - incomingBytes < threshold;
+    return figures.freeBytes - this.admitted - beyond - incomingBytes < threshold;
   }
 
   /** True from a refusal until space is back above the threshold and its margin. */
@@ -93,6 +105,7 @@ export class DiskGuard {
    */
   admit(bytes: number): void {
     this.take(bytes + JOURNAL_BYTES_PER_REPORT);
+    this.journalCounted += JOURNAL_BYTES_PER_REPORT;
   }
 
   /**

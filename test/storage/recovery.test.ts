@@ -101,6 +101,8 @@ describe('crash during a checkpoint', () => {
       },
     });
     for (let id = 1; id <= 60; id++) await insertItem(store, id, 'p'.repeat(1000));
+    // The checkpoint runs in the background (its pages by a worker thread that takes a moment to start).
+    for (let waited = 0; failures === 0 && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.ok(failures >= 1, 'a checkpoint ran and was interrupted');
     await abandonStore(store);
 
@@ -134,5 +136,35 @@ describe('crash during a checkpoint', () => {
     defer(() => reopened.close());
     assert.equal(itemIds(reopened).length, 40);
     assert.equal(reopened.read(integrity), 'ok');
+  });
+});
+
+describe('a close whose final checkpoint fails', () => {
+  it('leaves nothing running: no retry of it writes into the directory after the next store opened it', async (t) => {
+    const { dir, defer } = await scratch(t);
+    let failing = true;
+    const first = await openItems(dir, {
+      checkpointHooks: {
+        beforeWrites() {
+          if (failing) throw new Error('injected: the disk refuses the final checkpoint');
+        },
+      },
+    });
+    for (let id = 1; id <= 300; id++) await insertItem(first, id, 'x'.repeat(300));
+    await assert.rejects(first.close(), /injected/);
+
+    const second = await openItems(dir);
+    defer(() => second.close());
+    await second.write((db) => db.run('DELETE FROM items WHERE id > 150'));
+    await second.checkpoint();
+    failing = false; // the disk is back: a retry still armed in the first store would now run
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await second.write((db) => db.run("UPDATE items SET payload = 'y' WHERE id < 10"));
+    await second.close();
+
+    const third = await openItems(dir);
+    defer(() => third.close());
+    assert.equal(third.read(integrity), 'ok');
+    assert.deepEqual(itemIds(third), Array.from({ length: 150 }, (_, i) => i + 1));
   });
 });

@@ -93,6 +93,8 @@ export async function runCheckpoint(
  * with the worker, and the worker writes it with plain positional writes.
  */
 const BATCH_BYTES = 4 * 1024 * 1024;
+/** Below this, the pages go through the thread pool (see writePages). */
+const WORKER_MIN_BYTES = 1024 * 1024;
 /** Batches handed over before the first is written: the copy of the next overlaps the writes. */
 const BATCHES_AHEAD = 2;
 
@@ -134,7 +136,11 @@ let poolOnly = false;
  * thread pool, as before. Writing a page twice is harmless: the same bytes go to the same place.
  */
 async function writePages(fd: number, runs: Run[], signal: AbortSignal, source?: string): Promise<void> {
-  if (!poolOnly || source !== undefined) {
+  // A small checkpoint (a young database, the last one at shutdown) costs the pool a few ms:
+  // less than starting a thread for it.
+  let bytes = 0;
+  for (const run of runs) bytes += run.length;
+  if ((!poolOnly && bytes >= WORKER_MIN_BYTES) || source !== undefined) {
     try {
       return await writeRuns(fd, runs, signal, source ?? WRITER_SOURCE);
     } catch (err) {

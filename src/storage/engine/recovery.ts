@@ -172,7 +172,9 @@ function applyGroups(file: DiskFile, groups: ParsedGroup[]): RetiredPages {
   for (const g of groups) {
     if (g.minSize < file.size) file.truncate(g.minSize);
     for (const f of g.frames) {
-      if (!file.write(f.offset, f.bytes)) patch(file, f.offset, f.bytes);
+      // Anything but whole 4 KiB blocks is patched in: a 512-aligned range written as it is
+      // would split the whole recovered layer into 512-byte blocks (correct, but costlier).
+      if (f.offset % DIFF_BLOCK !== 0 || f.bytes.length % DIFF_BLOCK !== 0 || !file.write(f.offset, f.bytes)) patch(file, f.offset, f.bytes);
     }
     if (g.size !== file.size) file.truncate(g.size);
   }

@@ -213,6 +213,10 @@ export class Store {
       this.p.log({ level: 'error', message: 'Заключительная контрольная точка не записана; журнал сохранён', err });
     } finally {
       await journal.close().catch(() => undefined);
+      // Nothing of this store may run once the directory is released: a failed final
+      // checkpoint left its retry armed, which wrote stale pages (and deleted journals) under
+      // the next store of the directory — in this process or another (review, helper-18).
+      await checkpointer.stop();
     }
     this.state = 'closed';
     forgetStatements(this.p.db);
