@@ -101,7 +101,7 @@ export async function startPlugin(g: Record<string, unknown>, layout: PluginLayo
     jobs.kick(); // a clear or retention pass cut short by a stop or a crash goes on
     const retention = new RetentionSchedule({ store, settings, log, kick: () => jobs.kick() });
     retention.start();
-    const disk = new DiskGuard({ storagePath: host.StoragePath, store, settings, kserver, log, journaled: () => store.stats().journaledBytes });
+    const disk = new DiskGuard({ storagePath: host.StoragePath, store, settings, kserver, log, journaled: () => store.journaledBytes });
     await disk.start();
     const unasked = new UnaskedCounts(store, log);
     unasked.start();

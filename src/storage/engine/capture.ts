@@ -118,12 +118,11 @@ export class FileTracker {
    */
   private keepBases(offset: number, length: number): void {
     for (let at = offset; at < offset + length; at += DIFF_BLOCK) {
-      if (this.pending.blockAt(at)) continue; // written since the last take: base kept then, or none
+      if (this.pending.has(at)) continue; // written since the last take: base kept then, or none
       const earlier = this.file.generationBlock(at);
       if (earlier) this.bases.put(at, earlier);
     }
   }
-
 
   /**
    * Everything written since the previous call: what a checkpoint writes in place. Its

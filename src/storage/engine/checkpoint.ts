@@ -103,7 +103,7 @@ const { parentPort } = require('node:worker_threads');
 const { writeSync } = require('node:fs');
 let failed = false;
 parentPort.on('message', ({ fd, buffer, offsets, lengths }) => {
-  if (failed) return parentPort.postMessage({ skipped: true });
+  if (failed) return parentPort.postMessage({ message: 'не записано после ошибки' });
   const bytes = new Uint8Array(buffer); // shared: the loop fills it again only after this reply
   try {
     let at = 0;
@@ -119,8 +119,8 @@ parentPort.on('message', ({ fd, buffer, offsets, lengths }) => {
   }
 });`;
 
+/** The worker's answer to a batch: nothing, or why it was not written. */
 interface WriterReply {
-  skipped?: true;
   message?: string;
   code?: string;
 }
@@ -160,34 +160,36 @@ async function writeRuns(fd: number, runs: Run[], signal: AbortSignal, source: s
     throw new WriterUnavailableError(`поток записи контрольной точки не запустился: ${(err as Error).message}`);
   }
   worker.unref();
+  // Each batch handed over resolves with its error, or undefined once written.
+  const replies: Array<(err: Error | undefined) => void> = [];
   let answered = false;
-  const replies: Array<(r: WriterReply) => void> = [];
-  let broken: Error | undefined;
   let finished = false;
   worker.on('message', (r: WriterReply) => {
     answered = true;
-    replies.shift()?.(r);
+    replies.shift()?.(r.message === undefined ? undefined : Object.assign(new Error(r.message), r.code ? { code: r.code } : {}));
   });
+  // The thread itself failed: every batch still out gets that error.
+  let broken: Error | undefined;
   const fail = (err: Error): void => {
     if (finished) return; // the exit that terminate() below asks for
     broken ??= answered ? err : new WriterUnavailableError(`поток записи контрольной точки не запустился: ${err.message}`);
-    for (const reply of replies.splice(0)) reply({ message: err.message });
+    for (const reply of replies.splice(0)) reply(broken);
   };
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`поток записи контрольной точки завершился (код ${code})`)));
-  const pending: Array<Promise<WriterReply>> = [];
-  let failure: unknown;
+  const pending: Array<Promise<Error | undefined>> = [];
+  let failure: Error | undefined;
   const settle = async (): Promise<void> => {
-    const r = await pending.shift()!;
-    if (r.message !== undefined && failure === undefined) failure = Object.assign(new Error(r.message), r.code ? { code: r.code } : {});
+    const err = await pending.shift()!; // (not inside ??=, which would skip the shift once failed)
+    failure ??= err;
   };
   // Shared, and reused batch after batch: fresh buffers cost the loop more in page faults
   // than the copy itself (2 ms per MB measured at 1M reports, against 0.1 for the copy).
   const buffers = Array.from({ length: BATCHES_AHEAD }, () => new SharedArrayBuffer(BATCH_BYTES));
   try {
     for (const batch of batches(runs, buffers)) {
-      if (failure !== undefined || signal.aborted || broken) break;
-      pending.push(new Promise<WriterReply>((resolve) => replies.push(resolve)));
+      if (failure || broken || signal.aborted) break;
+      pending.push(new Promise<Error | undefined>((resolve) => replies.push(resolve)));
       worker.postMessage({ fd, ...batch });
       if (pending.length >= BATCHES_AHEAD) await settle();
     }
@@ -198,9 +200,8 @@ async function writeRuns(fd: number, runs: Run[], signal: AbortSignal, source: s
     finished = true;
     await worker.terminate();
   }
-  if (broken instanceof WriterUnavailableError) throw broken; // (its replies carry only its message)
-  if (failure !== undefined) throw failure;
-  if (broken) throw broken;
+  const err = failure ?? broken;
+  if (err) throw err;
   signal.throwIfAborted();
 }
 

@@ -82,8 +82,7 @@ export class DiskFile {
 
   /** The whole 4 KiB page at `offset` as this generation (the top layer) last wrote it, if it did. */
   generationBlock(offset: number): Uint8Array | undefined {
-    const block = this.top.pages.blockAt(offset);
-    return block && block.offset === offset && block.bytes.length === DIFF_BLOCK ? block.bytes : undefined;
+    return this.top.pages.exactBlock(offset, DIFF_BLOCK);
   }
 
   /** Records a write in the top layer; false if it is not 512-aligned (SQLite never does that). */

@@ -35,10 +35,10 @@ export function journalRuns(pages: PageMap, bases: PageMap, size: number, maxChu
     for (const chunk of run.chunks) {
       for (let at = 0; at < chunk.length; at += DIFF_BLOCK) {
         const page = chunk.subarray(at, Math.min(chunk.length, at + DIFF_BLOCK));
-        const base = page.length === DIFF_BLOCK ? bases.blockAt(offset) : undefined;
-        if (base && base.offset === offset && base.bytes.length === DIFF_BLOCK) {
+        const base = page.length === DIFF_BLOCK ? bases.exactBlock(offset, DIFF_BLOCK) : undefined;
+        if (base) {
           whole = undefined;
-          changedRanges(base.bytes, page, offset, out);
+          changedRanges(base, page, offset, out);
         } else if (whole && whole.offset + whole.length === offset && whole.chunks.length < maxChunks) {
           whole.chunks.push(page);
           whole.length += page.length;

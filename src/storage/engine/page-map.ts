@@ -93,6 +93,18 @@ export class PageMap {
     }
   }
 
+  /** Whether a captured block contains `offset`. */
+  has(offset: number): boolean {
+    return this.blocks.has(Math.floor(offset / this.granule));
+  }
+
+  /** The captured block that starts at `offset` and is `length` bytes long, if there is one. */
+  exactBlock(offset: number, length: number): Uint8Array | undefined {
+    if (offset % this.granule !== 0) return undefined;
+    const bytes = this.blocks.get(offset / this.granule);
+    return bytes?.length === length ? bytes : undefined;
+  }
+
   /** The block that contains `offset`, if captured (used by the start-up self-test). */
   blockAt(offset: number): { offset: number; bytes: Uint8Array } | undefined {
     const key = Math.floor(offset / this.granule);

@@ -141,16 +141,17 @@ function hasValidGroupAfter(buf: Buffer, pos: number): boolean {
   return false;
 }
 
+/** patch's block (the file copies what it is given). */
+const patchBlock = new Uint8Array(DIFF_BLOCK);
+
 /**
  * Writes a frame that is not whole pages (the changed ranges of a page, page-diff.ts) over
  * the file as the groups before left it: each 4 KiB block it touches is read, patched and
  * written back whole. Past the file's end the block reads as zeros; the group's final size,
  * set after its frames, cuts what lies beyond.
  */
-const patchBlock = new Uint8Array(DIFF_BLOCK);
-
 function patch(file: DiskFile, offset: number, bytes: Uint8Array): void {
-  const block = patchBlock; // the file copies what it is given
+  const block = patchBlock;
   let done = 0;
   while (done < bytes.length) {
     const at = offset + done;

@@ -139,12 +139,17 @@ export class Store {
     }
   }
 
+  /** Bytes appended to the journal since open (the disk guard asks on every pushReport and getInfo). */
+  get journaledBytes(): number {
+    return this.group.journaledBytes;
+  }
+
   stats(): StoreStats {
     const c = this.p.checkpointer;
     const { flushes } = this.group;
     return {
       journalBytes: this.group.journal.bytes,
-      journaledBytes: this.group.journaledBytes,
+      journaledBytes: this.journaledBytes,
       journalGenerations: c.pendingJournals + (this.state === 'closed' ? 0 : 1),
       heldBytes: this.p.tracker.generationBytes,
       dbBytes: this.p.tracker.size,
