@@ -2,7 +2,9 @@
 // in the simulator. Each is refused cheaply, leaves nothing stored and the plugin
 // answering, while ordinary reports keep arriving. The figures go to the test's output.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { getInfo, pushReport, pushReportBody } from '../../sim/platform/report-client';
@@ -12,6 +14,7 @@ import { craftedZip, rawRequest, slowUpload } from '../helpers/hostile-client';
 import { rows, withDatabase } from '../helpers/inspect';
 import { MED_SETTINGS, readOutbox, startPultSim, waitFor, type PultSim } from '../helpers/pult-sim';
 import { cookieOf, SESSION } from '../sim/helpers';
+import { LINGER_MS } from '../../src/web/lingering-close';
 
 const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 
@@ -82,6 +85,38 @@ describe('hostile clients: slow bodies', () => {
   it('a getInfo body that trickles is cut off with 408 too', async () => {
     const s = slowUpload(`${t.base}/getInfo`, { from: '127.0.0.70', chunked: true, everyMs: 1000 });
     assert.equal((await s.answer).status, 408);
+  });
+
+  it('a slow body cut off with 408 is read for a moment after the answer, then closed: the monitor forwarding it loses no answer in a reset', async () => {
+    // Straight to the plugin's socket, as the monitor forwards: a chunk written right after
+    // the answer must not meet a closed socket (EPIPE made the simulator answer 502 now and then).
+    const socketPath = t.sim.plugins.get('pult')?.socketPath;
+    assert.ok(socketPath, 'the plugin has a socket');
+    const conn = net.connect({ path: socketPath, allowHalfOpen: true });
+    await once(conn, 'connect');
+    let received = '';
+    let writeError: Error | undefined;
+    conn.on('data', (c: Buffer) => (received += c.toString('latin1')));
+    conn.on('error', (err) => (writeError ??= err));
+    const ended = new Promise((r) => conn.once('end', r));
+    conn.write('POST /pult/getInfo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n' +
+      'x-kodeks-monitor-remote-addr: 127.0.0.71\r\n\r\n');
+    const chunk = () => conn.write('1\r\n{\r\n');
+    const trickle = setInterval(chunk, 100);
+    try {
+      await ended;
+      const answeredAt = Date.now();
+      assert.match(received, /^HTTP\/1\.1 408 /, received.slice(0, 200));
+      assert.match(received, /\r\nconnection: close\r\n/i);
+      // The monitor keeps forwarding the body: the writes land for a while, then the plugin closes.
+      while (!writeError && Date.now() - answeredAt < LINGER_MS + 3000) await new Promise((r) => setTimeout(r, 20));
+      const closedAfter = Date.now() - answeredAt;
+      assert.ok(writeError, 'the plugin closed the connection in the end');
+      assert.ok(closedAfter >= LINGER_MS - 500 && closedAfter < LINGER_MS + 1500, `the first write that failed came ${closedAfter} ms after the answer`);
+    } finally {
+      clearInterval(trickle);
+      conn.destroy();
+    }
   });
 });
 

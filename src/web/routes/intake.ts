@@ -17,6 +17,7 @@ import { RequestTimeoutError, TooManyRequestsError, ValidationError } from '../.
 import { DISK_RETRY_AFTER_SECONDS, DiskLowError } from '../../registry/disk-guard';
 import { DiskSpace } from '../../storage/disk-space';
 import { timed } from '../request-timing';
+import { closeAfterAnswer } from '../lingering-close';
 
 /** getInfo and pushReport as the 1C platform calls them: anonymous, JSON answers. */
 export function intakeRoutes(app: AppContext): Router {
@@ -35,9 +36,10 @@ export function intakeRoutes(app: AppContext): Router {
       leave = gate.enter(clientAddress(ctx.get('x-kodeks-monitor-remote-addr')));
       return await readBody(ctx.req, { ...bodyLimits(maxBytes), reservation });
     } catch (err) {
-      // A slow client is not waited for: the connection closes after the answer. Other
-      // refusals let Node read and drop the rest, so the client reads the answer.
-      if (err instanceof RequestTimeoutError) ctx.set('Connection', 'close');
+      // A slow client is not waited for: the connection closes shortly after the answer
+      // (lingering-close.ts). Other refusals let Node read and drop the rest, so the client
+      // reads the answer.
+      if (err instanceof RequestTimeoutError) closeAfterAnswer(ctx);
       if (err instanceof ServiceBusyError || err instanceof TooManyRequestsError) ctx.set('Retry-After', '10');
       throw err;
     } finally {
