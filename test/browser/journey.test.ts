@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { getInfo } from '../../sim/platform/report-client';
-import { browserDescription, launchBrowser } from '../helpers/browser';
+import { browserDescription, launchBrowser, saveScreenshot } from '../helpers/browser';
 import { buildReportZip } from '../helpers/build-report';
 import { REPO, startPultSim, type PultSim } from '../helpers/pult-sim';
 import { SAMPLE_ORDER, SAMPLES, sampleReport } from '../helpers/samples';
@@ -26,7 +26,7 @@ describe('in headless Chromium, through the simulator', { timeout: 180_000 }, ()
   const pageErrors: string[] = [];
 
   const shot = async (name: string) => {
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    await saveScreenshot(page, { path: path.join(SHOTS, `${name}.png`), fullPage: true });
   };
   const noSideways = async () =>
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, 'no horizontal page scroll');

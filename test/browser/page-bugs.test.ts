@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, saveScreenshot } from '../helpers/browser';
 import { REPO } from '../helpers/pult-sim';
 import { startApp, type TestApp, type Who } from '../pages/harness';
 
@@ -84,7 +84,7 @@ describe('page bugs in headless Chromium', { timeout: 180_000 }, () => {
         assert.equal(fetched, 200, `${url}: the favicon is served`);
         assert.ok(!icons.some((s) => s >= 400), `${url}: no favicon request failed (${icons.join(', ')})`);
         assert.equal(await sideways(page), 0, `${who} ${url} at ${width}px scrolls sideways`);
-        await page.screenshot({ path: path.join(SHOTS, `${shot}-${width}.png`), fullPage: true });
+        await saveScreenshot(page, { path: path.join(SHOTS, `${shot}-${width}.png`), fullPage: true });
         // Everything but the 403/404 document itself must load; that status is the page's answer.
         assert.deepEqual(
           problems.filter((p) => !(status >= 400 && /Failed to load resource: the server responded with a status of (403|404)/.test(p))),
@@ -107,7 +107,7 @@ describe('page bugs in headless Chromium', { timeout: 180_000 }, () => {
     const ok = await page.$eval('#userMessage', (el) => getComputedStyle(el).borderTopColor);
     assert.notEqual(border, ok, 'the field in error has a border of its own colour');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'dumpType', 'focus on the first field in error');
-    await page.screenshot({ path: path.join(SHOTS, 'settings-refused-1366.png'), fullPage: false });
+    await saveScreenshot(page, { path: path.join(SHOTS, 'settings-refused-1366.png'), fullPage: false });
 
     // Two errors: the one higher on the page wins.
     await page.fill('#recipients_0', 'не-адрес');
@@ -157,7 +157,7 @@ describe('page bugs in headless Chromium', { timeout: 180_000 }, () => {
     for (const [width, height] of WIDTHS) {
       await page.setViewportSize({ width, height });
       assert.equal(await sideways(page), 0);
-      await page.screenshot({ path: path.join(SHOTS, `clear-done-${width}.png`), fullPage: true });
+      await saveScreenshot(page, { path: path.join(SHOTS, `clear-done-${width}.png`), fullPage: true });
     }
     assert.deepEqual(problems, []);
     await context.close();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, saveScreenshot } from '../helpers/browser';
 import { REPO } from '../helpers/pult-sim';
 import { buildErrors, startApp, type TestApp } from '../pages/harness';
 
@@ -61,7 +61,7 @@ describe('the problem list in headless Chromium', { timeout: 180_000 }, () => {
           cut: [...document.querySelectorAll('button, .button')].filter((b) => b.getBoundingClientRect().right > width).length,
         };
       });
-      await page.screenshot({ path: path.join(SHOTS, `${url.includes('view=errors') ? 'errors' : url.includes('q=') ? 'search' : 'problems'}-1366.png`) });
+      await saveScreenshot(page, { path: path.join(SHOTS, `${url.includes('view=errors') ? 'errors' : url.includes('q=') ? 'search' : 'problems'}-1366.png`) });
       assert.deepEqual(m, { sideways: 0, table: 0, cut: 0 }, url);
       assert.deepEqual(problems, []);
       await close();
@@ -94,7 +94,7 @@ describe('the problem list in headless Chromium', { timeout: 180_000 }, () => {
     const top = await page.$eval('table.dense thead th', (th) => th.getBoundingClientRect().top);
     assert.ok(Math.abs(top) < 1, `header at ${top}px`);
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: path.join(SHOTS, 'dense-1366.png') });
+    await saveScreenshot(page, { path: path.join(SHOTS, 'dense-1366.png') });
     await close();
   });
 
@@ -140,7 +140,7 @@ describe('the problem list in headless Chromium', { timeout: 180_000 }, () => {
           rows: document.querySelectorAll('table.dense tbody tr').length,
         };
       });
-      await page.screenshot({ path: path.join(SHOTS, `filters-${width}.png`) });
+      await saveScreenshot(page, { path: path.join(SHOTS, `filters-${width}.png`) });
       assert.deepEqual(m, { sideways: 0, form: 0, outside: 0, checked: true, category: 'ExceptionRaisedFromScript', rows: 1 }, `${width}px`);
       assert.deepEqual(problems, []);
       await close();
@@ -153,7 +153,7 @@ describe('the problem list in headless Chromium', { timeout: 180_000 }, () => {
     assert.equal(sideways, 0);
     const display = await page.$eval('table.dense tbody tr', (r) => getComputedStyle(r).display);
     assert.equal(display, 'block');
-    await page.screenshot({ path: path.join(SHOTS, 'phone-375.png'), fullPage: false });
+    await saveScreenshot(page, { path: path.join(SHOTS, 'phone-375.png'), fullPage: false });
     await close();
   });
 });

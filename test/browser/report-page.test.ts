@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, saveScreenshot } from '../helpers/browser';
 import { hostileReportZip } from '../helpers/hostile-report';
 import { REPO } from '../helpers/pult-sim';
 import { startApp, type TestApp } from '../pages/harness';
@@ -57,8 +57,8 @@ describe('s/report/R and s/reports/N in headless Chromium', { timeout: 120_000 }
         .map((el) => `${el.tagName}.${el.className}: ${el.scrollWidth - el.clientWidth}px`);
       return { page: d.scrollWidth - d.clientWidth, wide };
     });
-    await page.screenshot({ path: path.join(SHOTS, `${shot}-${width}.png`), fullPage: true });
-    await page.screenshot({ path: path.join(SHOTS, `${shot}-${width}-top.png`) });
+    await saveScreenshot(page, { path: path.join(SHOTS, `${shot}-${width}.png`), fullPage: true });
+    await saveScreenshot(page, { path: path.join(SHOTS, `${shot}-${width}-top.png`) });
     return { page, context, overflow, problems };
   }
 

@@ -5,7 +5,7 @@
 // that says what to install.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
 import { REPO } from './pult-sim';
 
 /**
@@ -138,4 +138,22 @@ async function prepareNpmChromium() {
     LD_LIBRARY_PATH: [lib, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
   };
   return { executablePath: path.join(dir, 'chromium'), env, args: ['--no-zygote', '--use-gl=angle', '--use-angle=swiftshader'] };
+}
+
+/**
+ * A screenshot for people to look at (test-artifacts/), not an assertion. Under a loaded
+ * machine Chromium now and then answers a full-page capture with "Unable to capture
+ * screenshot" (its compositor missed a frame); the capture is tried again, twice at most,
+ * and any other error, or the third failure, fails the test as before.
+ */
+export async function saveScreenshot(page: Page, options: NonNullable<Parameters<Page['screenshot']>[0]>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.screenshot(options);
+      return;
+    } catch (err) {
+      if (attempt >= 3 || !/Unable to capture screenshot/i.test((err as Error).message)) throw err;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
 }

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { browserDescription, launchBrowser } from '../helpers/browser';
+import { browserDescription, launchBrowser, saveScreenshot } from '../helpers/browser';
 import { buildErrors, startApp, type Who } from './harness';
 
 async function main() {
@@ -42,12 +42,12 @@ async function main() {
         page.on('pageerror', (e) => problems.push(String(e)));
         await page.goto(origin + url);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        await page.screenshot({ path: path.join(out, `${name}-${width}.png`), fullPage: true });
+        await saveScreenshot(page, { path: path.join(out, `${name}-${width}.png`), fullPage: true });
         // Tall phone pages also in readable slices.
         const height = await page.evaluate(() => document.documentElement.scrollHeight);
         for (let y = 0, n = 1; width < 800 && y < Math.min(height, 3600); y += 1200, n++) {
           const clip = { x: 0, y, width, height: Math.min(1200, height - y) };
-          await page.screenshot({ path: path.join(out, `${name}-${width}-part${n}.png`), fullPage: true, clip });
+          await saveScreenshot(page, { path: path.join(out, `${name}-${width}-part${n}.png`), fullPage: true, clip });
         }
         console.log(`${name}-${width}: horizontal overflow ${overflow}px${problems.length ? '; console: ' + problems.join(' | ') : ''}`);
         await context.close();
@@ -60,7 +60,7 @@ async function main() {
     await page.goto(`${origin}/pult/s/errorsList`);
     await page.keyboard.press('j');
     await page.keyboard.press('j');
-    await page.screenshot({ path: path.join(out, 'keys-1366.png') });
+    await saveScreenshot(page, { path: path.join(out, 'keys-1366.png') });
     // A choice in a filter applies by the button (arrow keys step through the options).
     await page.goto(`${origin}/pult/s/errorsList?version=2.0.6.45`);
     await page.selectOption('#f-config', 'СтараяКонфигурация');
@@ -69,7 +69,7 @@ async function main() {
     // Keyboard focus is visible.
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
-    await page.screenshot({ path: path.join(out, 'focus-1366.png'), clip: { x: 0, y: 0, width: 1366, height: 300 } });
+    await saveScreenshot(page, { path: path.join(out, 'focus-1366.png'), clip: { x: 0, y: 0, width: 1366, height: 300 } });
     await browser.close();
   } finally {
     for (const fn of cleanups.reverse()) await fn();
