@@ -283,18 +283,22 @@ function refreshProblemTotals(db: Database, problemId: number): void {
  * the counters only; registry/deferred-indexes.ts brings the order up in batches).
  */
 export function syncSortKeys(db: Database, problemIds: number[]): void {
-  // One column per statement: SQLite rewrites the entry of every index whose column is SET,
-  // changed or not, and most reports move only the last-seen and reports orders.
   const ids = JSON.stringify(problemIds);
-  for (const sql of SYNC_ONE_ORDER) run(db, sql, [ids]);
+  for (const sql of SYNC_ORDERS) run(db, sql, [ids]);
 }
 
-const SYNC_ONE_ORDER = [
-  ['sort_last', 'last_seen'],
-  ['sort_reports', 'reports_total'],
-  ['sort_computers', 'computers'],
-  ['sort_users', 'users'],
-].map(([sort, live]) => `UPDATE problems SET ${sort} = ${live} WHERE id IN (SELECT value FROM json_each(?)) AND ${sort} <> ${live}`);
+/**
+ * SQLite rewrites the entry of every index whose column is SET, changed or not, so the
+ * computers and users orders (which most reports leave alone) have statements of their own.
+ * Every report moves both the last-seen and the reports order: those two share one, so the
+ * row is found and rewritten once for them.
+ */
+const SYNC_ORDERS = [
+  [['sort_last', 'last_seen'], ['sort_reports', 'reports_total']],
+  [['sort_computers', 'computers']],
+  [['sort_users', 'users']],
+].map((pairs) => `UPDATE problems SET ${pairs.map(([sort, live]) => `${sort} = ${live}`).join(', ')}
+  WHERE id IN (SELECT value FROM json_each(?)) AND (${pairs.map(([sort, live]) => `${sort} <> ${live}`).join(' OR ')})`);
 
 /**
  * The orders of the problems after `fromId`, at most `limit` of them (at start: the batch in
