@@ -294,11 +294,11 @@ export function syncSortKeys(db: Database, problemIds: number[]): void {
  * row is found and rewritten once for them.
  */
 const SYNC_ORDERS = [
-  [['sort_last', 'last_seen'], ['sort_reports', 'reports_total']],
-  [['sort_computers', 'computers']],
-  [['sort_users', 'users']],
-].map((pairs) => `UPDATE problems SET ${pairs.map(([sort, live]) => `${sort} = ${live}`).join(', ')}
-  WHERE id IN (SELECT value FROM json_each(?)) AND (${pairs.map(([sort, live]) => `${sort} <> ${live}`).join(' OR ')})`);
+  `UPDATE problems SET sort_last = last_seen, sort_reports = reports_total
+    WHERE id IN (SELECT value FROM json_each(?)) AND (sort_last <> last_seen OR sort_reports <> reports_total)`,
+  'UPDATE problems SET sort_computers = computers WHERE id IN (SELECT value FROM json_each(?)) AND sort_computers <> computers',
+  'UPDATE problems SET sort_users = users WHERE id IN (SELECT value FROM json_each(?)) AND sort_users <> users',
+];
 
 /**
  * The orders of the problems after `fromId`, at most `limit` of them (at start: the batch in

@@ -95,7 +95,7 @@ export async function prefillDatabase(dbDir: string, errors: number, reports: nu
   // The full shards at once: intake never adds to them again, so their segments' levels do
   // not matter. The newest shard, which the measured reports join, as the batches built it:
   // indexed all at once it was one big segment on level 0, and every eighth batch of the
-  // benchmark merged it again with seven small ones (5× the merging of a running pult).
+  // benchmark merged it again with seven small ones (1.5–3× the merging of a running pult).
   const newestShard = Math.floor(written / SHARD_SIZE) * SHARD_SIZE;
   if (newestShard > 1) indexNextReports(db, newestShard - 1);
   while (indexNextReports(db, REPORTS_PER_BATCH) > 0) while (mergeSearchSegments(db, performance.now() + 60_000));
