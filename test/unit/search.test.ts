@@ -210,3 +210,65 @@ describe('the search indexes in shards of report and error numbers (migrations 1
     whole();
   });
 });
+
+describe('a computer id is one word of the reports’ index (migration 23)', () => {
+  const PC = 'B0F5E2A1-3C4D-4E5F-8A9B-0C1D2E3F4A5B';
+  const JOINED = 'b0f5e2a13c4d4e5f8a9b0c1d2e3f4a5b';
+
+  it('reads a UUID in the query as one word for the reports’ index and as its parts elsewhere', () => {
+    const q = parseSearch(`${PC} склад`)!;
+    assert.equal(q.reportMatch, `${JOINED}* склад*`);
+    assert.equal(q.match, 'b0f5e2a1* 3c4d* 4e5f* 8a9b* 0c1d2e3f4a5b* склад*');
+    assert.deepEqual(q.words.slice(0, 2), ['b0f5e2a1', '3c4d'], 'the parts are what the page highlights');
+    assert.equal(parseSearch('склад главный')!.reportMatch, undefined);
+    const three = [PC, PC.replace('B0', 'C0'), PC.replace('B0', 'D0')].join(' ');
+    assert.equal(parseSearch(three)!.reportMatch!.split(' ').length, 3, 'three UUIDs are three words of the limit of 12, not fifteen');
+  });
+
+  it('finds reports indexed before the upgrade by the parts and after it by the one word, and the index stays whole', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pult-uuid-word-'));
+    const settings = SettingsStore.open(dir);
+    await settings.update(MED_SETTINGS as never);
+    const zips = new ZipStore(path.join(dir, 'zips'));
+    const openAt = async (migrations: typeof MIGRATIONS) => {
+      const store = await openStore({ dir: path.join(dir, 'db'), migrations, log: () => {} });
+      const indexes = new DeferredIndexes(store);
+      const deps: RegisterDeps = { store, zips, settings, log: silent, indexes };
+      const send = async (changes: ReportChanges) =>
+        registerReport(deps, { ...(await readReport(await buildReportZip(changes), 1 << 20)), ip: undefined, receivedAt: new Date() });
+      const find = async (q: string) => {
+        await indexes.catchUp();
+        return store.read((db) => searchErrors(db, parseSearch(q)!).errorIds);
+      };
+      const docs = (match: string) => store.read((db) => all<{ docid: number }>(db, 'SELECT docid FROM report_search WHERE report_search MATCH ?', [match]).map((r) => r.docid));
+      return { store, send, find, docs };
+    };
+    try {
+      const before = await openAt(MIGRATIONS.filter((m) => m.version < 23));
+      await before.send({ texts: ['Ошибка до обновления'], clientId: PC });
+      assert.deepEqual(await before.find(PC), [1]);
+      await before.store.close();
+
+      const after = await openAt(MIGRATIONS);
+      await after.send({ texts: ['Ошибка после обновления'], clientId: PC });
+      await after.send({ texts: ['Ошибка с другого компьютера'], clientId: 'c1a6f3b2-4d5e-4f60-9b0c-1d2e3f4a5b6c' });
+      assert.deepEqual(await after.find(PC), [2, 1], 'both forms, newest first');
+      assert.deepEqual(await after.find(PC.toLowerCase()), [2, 1]);
+      assert.deepEqual(await after.find('b0f5e2a1'), [2, 1], 'the first part is a prefix of the one word');
+      assert.deepEqual(after.docs(JOINED), [2], 'the new report holds the computer as one word');
+      assert.deepEqual(after.docs('3c4d'), [1], 'the old one keeps its five parts');
+      const whole = () => {
+        assert.ok(after.store.read((db) => all(db, "INSERT INTO report_search (report_search) VALUES ('integrity-check') RETURNING 1 AS x")));
+        assert.deepEqual(after.store.read((db) => all(db, 'PRAGMA integrity_check')), [{ integrity_check: 'ok' }]);
+      };
+      whole();
+      await after.store.write((db) => run(db, 'DELETE FROM reports WHERE id IN (1, 2)'));
+      assert.deepEqual(await after.find(PC), []);
+      assert.deepEqual([after.docs(JOINED), after.docs('3c4d')], [[], []], 'each delete took out the words it had put in');
+      whole();
+      await after.store.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
