@@ -103,12 +103,19 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   }
 }
 
+/** SQLite's page cache, KiB: at most this much more memory, held while the store is open. */
+const CACHE_KIB = 16 * 1024;
+
 function configure(db: Database): void {
   // The rollback journal only has to support ROLLBACK: a crash loses the whole in-memory
   // database anyway, and our own journal holds only committed groups.
   const mode = db.exec('PRAGMA journal_mode = MEMORY')[0]?.values[0]?.[0];
   if (mode !== 'memory') throw new StorageCaptureError(`не удалось включить journal_mode=MEMORY (${String(mode)})`);
   db.run('PRAGMA synchronous = OFF');
+  // SQLite's own page cache (2 MB by default): a page it lacks is read through the file's
+  // layers or from pult.sqlite. At 100k problems the list orders' refresh missed it on
+  // every index leaf (54 µs of the loop per problem; 33 µs with 16 MB, the same with 64).
+  db.run(`PRAGMA cache_size = -${CACHE_KIB}`);
   // We are the only connection to this in-memory file. Holding the lock spares SQLite the
   // hot-journal check and cache revalidation on every transaction (half the per-commit
   // cost in the debug build, where each failed file lookup builds an Error with a stack).
