@@ -39,12 +39,16 @@ export function parseSearch(q: string | undefined): SearchQuery | undefined {
   const words = wordsOf(text);
   if (words.length === 0) throw new ValidationError('В запросе нет ни одного слова или числа', 'q');
   const joined = UUID.test(text) ? wordsOf(text.replace(UUID_ALL, (u) => u.replaceAll('-', ''))) : undefined;
-  if ((joined ?? words).length > MAX_WORDS) throw new ValidationError(`Слишком много слов в запросе: не больше ${MAX_WORDS}`, 'q');
+  // A UUID counts as one word; its parts, searched too, are bounded by the 200 characters and by twice the limit.
+  if ((joined ?? words).length > MAX_WORDS || words.length > 2 * MAX_WORDS) {
+    throw new ValidationError(`Слишком много слов в запросе: не больше ${MAX_WORDS}`, 'q');
+  }
   const number = /^№?\s*\d{1,15}$/.test(text) ? Number(text.replace(/\D/g, '')) : undefined;
   return { match: matchOf(words), ...(joined && { reportMatch: matchOf(joined) }), words, exact: text, number };
 }
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+/** A UUID, or its beginning with the dashes ("b0f5e2a1-3c4d"): its hex digits are the start of the one word. */
+const UUID = /\b[0-9a-f]{8}(?:-[0-9a-f]{1,12}){1,4}\b/i;
 const UUID_ALL = new RegExp(UUID.source, 'gi');
 
 function wordsOf(text: string): string[] {

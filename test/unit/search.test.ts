@@ -223,6 +223,8 @@ describe('a computer id is one word of the reports’ index (migration 23)', () 
     assert.equal(parseSearch('склад главный')!.reportMatch, undefined);
     const three = [PC, PC.replace('B0', 'C0'), PC.replace('B0', 'D0')].join(' ');
     assert.equal(parseSearch(three)!.reportMatch!.split(' ').length, 3, 'three UUIDs are three words of the limit of 12, not fifteen');
+    const five = [0, 1, 2, 3, 4].map((i) => `${i}0f5e2a1-${i}c4d-${i}e5f-${i}a9b-${i}c1d2e3f4a5b`).join(' ');
+    assert.throws(() => parseSearch(`${five} a b c d e`), /не больше 12/, 'their 25 parts, searched too, are over twice the limit');
   });
 
   it('finds reports indexed before the upgrade by the parts and after it by the one word, and the index stays whole', async () => {
@@ -255,6 +257,7 @@ describe('a computer id is one word of the reports’ index (migration 23)', () 
       assert.deepEqual(await after.find(PC), [2, 1], 'both forms, newest first');
       assert.deepEqual(await after.find(PC.toLowerCase()), [2, 1]);
       assert.deepEqual(await after.find('b0f5e2a1'), [2, 1], 'the first part is a prefix of the one word');
+      assert.deepEqual(await after.find('B0F5E2A1-3C4D'), [2, 1], 'so is a beginning typed with its dash');
       assert.deepEqual(after.docs(JOINED), [2], 'the new report holds the computer as one word');
       assert.deepEqual(after.docs('3c4d'), [1], 'the old one keeps its five parts');
       const whole = () => {

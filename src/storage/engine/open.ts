@@ -114,7 +114,8 @@ function configure(db: Database): void {
   db.run('PRAGMA synchronous = OFF');
   // SQLite's own page cache (2 MB by default): a page it lacks is read through the file's
   // layers or from pult.sqlite. At 100k problems the list orders' refresh missed it on
-  // every index leaf (54 µs of the loop per problem; 33 µs with 16 MB, the same with 64).
+  // nearly every index leaf: 43.5 → 38.8 µs of the loop per problem with 16 MB
+  // (`npm run bench:orders`, 1M reports); at 10k problems the default already held them.
   db.run(`PRAGMA cache_size = -${CACHE_KIB}`);
   // We are the only connection to this in-memory file. Holding the lock spares SQLite the
   // hot-journal check and cache revalidation on every transaction (half the per-commit
