@@ -48,6 +48,12 @@ async function realStore(prefix: string): Promise<{ dir: string; deps: RegisterD
   return { dir, indexes, deps: { store, zips: new ZipStore(path.join(dir, 'zips')), settings, log: silent, indexes } };
 }
 
+/** The reports' search index agrees with what its view shows, and the database is whole. */
+function assertSearchWhole(store: RegisterDeps['store']): void {
+  assert.ok(store.read((db) => all(db, "INSERT INTO report_search (report_search) VALUES ('integrity-check') RETURNING 1 AS x")));
+  assert.deepEqual(store.read((db) => all(db, 'PRAGMA integrity_check')), [{ integrity_check: 'ok' }]);
+}
+
 describe('searchErrors and the day counters on a real store', () => {
   let dir: string;
   let deps: RegisterDeps;
@@ -156,10 +162,7 @@ describe('the search indexes in shards of report and error numbers (migrations 1
     deps.store.read((db) => all<{ docid: number }>(db, 'SELECT docid FROM report_search WHERE report_search MATCH ? AND shard = ? ORDER BY docid', [match, shard]).map((r) => r.docid));
   /** The number of the i-th error made here. */
   const e = (i: number) => SHARD_SIZE - 3 + i;
-  const whole = () => {
-    assert.ok(deps.store.read((db) => all(db, "INSERT INTO report_search (report_search) VALUES ('integrity-check') RETURNING 1 AS x")));
-    assert.deepEqual(deps.store.read((db) => all(db, 'PRAGMA integrity_check')), [{ integrity_check: 'ok' }]);
-  };
+  const whole = () => assertSearchWhole(deps.store);
 
   before(async () => {
     ({ dir, deps, indexes } = await realStore('pult-shards-'));
@@ -260,10 +263,7 @@ describe('a computer id is one word of the reports’ index (migration 23)', () 
       assert.deepEqual(await after.find('B0F5E2A1-3C4D'), [2, 1], 'so is a beginning typed with its dash');
       assert.deepEqual(after.docs(JOINED), [2], 'the new report holds the computer as one word');
       assert.deepEqual(after.docs('3c4d'), [1], 'the old one keeps its five parts');
-      const whole = () => {
-        assert.ok(after.store.read((db) => all(db, "INSERT INTO report_search (report_search) VALUES ('integrity-check') RETURNING 1 AS x")));
-        assert.deepEqual(after.store.read((db) => all(db, 'PRAGMA integrity_check')), [{ integrity_check: 'ok' }]);
-      };
+      const whole = () => assertSearchWhole(after.store);
       whole();
       await after.store.write((db) => run(db, 'DELETE FROM reports WHERE id IN (1, 2)'));
       assert.deepEqual(await after.find(PC), []);
