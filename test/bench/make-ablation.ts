@@ -31,6 +31,7 @@ after('src/storage/registry-repo.ts', 'export function countDay(db: Database, er
 for (const method of ['  counted(problemId: number, stored: boolean): void {\n', '  start(): void {\n', '  async catchUp(): Promise<void> {\n']) {
   after('src/registry/deferred-indexes.ts', method, '    return;\n');
 }
+after('src/registry/deferred-indexes.ts', '  async mergeSegments(): Promise<boolean> {\n', '    return false;\n');
 const migrations = path.join(target, 'src/storage/migrations.ts');
 const text = fs.readFileSync(migrations, 'utf8').trimEnd();
 if (!text.endsWith('];')) throw new Error('src/storage/migrations.ts: MIGRATIONS does not end the file');
