@@ -1,6 +1,6 @@
 import type { Database } from 'sql.js';
 import type { Logger } from '../log';
-import { syncSortKeys, syncSortKeysFrom } from '../storage/problems-repo';
+import { ListOrders } from './list-orders';
 import { indexNextReports, mergeAlongside, mergeSearchSegments } from '../storage/search-repo';
 import type { Store } from '../storage/store';
 
@@ -8,28 +8,26 @@ import type { Store } from '../storage/store';
 export const CATCH_UP_MS = 5000;
 /** Reports added to the search index per transaction: ≈ 10–20 ms of the loop. */
 export const REPORTS_PER_BATCH = 500;
-/** Problems whose place in the list is refreshed per transaction: ≈ 10–20 ms at 100k problems (2000 held the loop 80–270 ms). */
-const PROBLEMS_PER_BATCH = 250;
 /** Search-index merging per transaction, and transactions of it per run (see mergeSearchSegments). */
 const MERGE_MS = 8;
 const MERGE_WRITES = 25;
 /** Merging inside each batch of new reports' search words, ms. */
 const BATCH_MERGE_MS = 4;
-/** Problems looked at per transaction by the start-up refresh (most have nothing to change). */
-const FULL_SYNC_PER_BATCH = 10_000;
+/** Problems read per step of the start-up build of the list's orders (≈ 10 ms each at 100k problems). */
+const BUILD_PER_STEP = 10_000;
 
 /**
  * The derived data intake leaves for later (migration 14): the search words of new reports
- * and the problems' places in the list's orders. Written with every report they took a
- * third of intake's SQL time; here they are written in batches CATCH_UP_MS later, and
- * `catchUp` brings both fully up to date before the list or a search reads them, so
- * what a reader sees is exact. Nothing is lost by a crash: the unindexed reports are found
- * by id in the database, and the orders of every problem are refreshed at start.
+ * and the problems' places in the list's orders (in memory since migration 24: list-orders.ts).
+ * Written with every report they took a third of intake's SQL time; here they are written
+ * in batches CATCH_UP_MS later, and `catchUp` brings both fully up to date before the list
+ * or a search reads them, so what a reader sees is exact. Nothing is lost by a crash: the
+ * unindexed reports are found by id in the database, and the orders are built at start.
  */
 export class DeferredIndexes {
-  private dirty = new Set<number>();
+  /** The list's orders by a counter: ready after the first catchUp. */
+  readonly orders = new ListOrders();
   private reportsPending = true;
-  private fullSyncDone = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private merging: Promise<unknown> | undefined;
@@ -39,9 +37,11 @@ export class DeferredIndexes {
     private readonly log?: Logger,
   ) {}
 
-  /** Intake counted a report for this problem (its counters changed); `stored`: a new report row. */
-  counted(problemId: number, stored: boolean): void {
-    this.dirty.add(problemId);
+  /**
+   * Intake counted a report for this problem; `stored`: a new report row. (The problem's
+   * move in the orders is noted by the orders' triggers, whoever changed its counters.)
+   */
+  counted(_problemId: number, stored: boolean): void {
     if (stored) this.reportsPending = true;
   }
 
@@ -86,37 +86,27 @@ export class DeferredIndexes {
    */
   async catchUp(): Promise<void> {
     while (this.running) await this.running;
-    if (this.fullSyncDone && !this.reportsPending && this.dirty.size === 0) return;
+    if (this.orders.ready && !this.reportsPending && this.orders.pending === 0) return;
     this.running = this.run().finally(() => (this.running = undefined));
     return this.running;
   }
 
   private async run(): Promise<void> {
-    if (!this.fullSyncDone) {
-      // What was in memory when the process stopped is not known: refresh every problem.
+    const orders = this.orders;
+    if (!orders.ready) {
+      // The triggers first: what changes while the build reads is noted and refreshed after.
+      this.store.read((db) => orders.watch(db));
       let from: number | undefined = 0;
       while (from !== undefined) {
         const at: number = from;
-        from = await this.store.write((db) => syncSortKeysFrom(db, at, FULL_SYNC_PER_BATCH));
+        from = this.store.read((db) => orders.buildPart(db, at, BUILD_PER_STEP));
+        await new Promise((resolve) => setImmediate(resolve));
       }
-      this.fullSyncDone = true;
+      orders.finishBuild();
     }
-    while (this.dirty.size > 0) {
-      // In id order: neighbours share pages of `problems`, so a batch rewrites fewer of them
-      // (`npm run bench:orders`, 3500 problems in batches of 250: 90.8 → 43.5 µs of the loop
-      // per problem at 100k problems, 42.7 → 21.8 at 10k).
-      const ids = [...this.dirty].sort((a, b) => a - b);
-      this.dirty.clear();
-      for (let at = 0; at < ids.length; at += PROBLEMS_PER_BATCH) {
-        const part = ids.slice(at, at + PROBLEMS_PER_BATCH);
-        try {
-          await this.store.write((db) => syncSortKeys(db, part));
-        } catch (err) {
-          for (const id of ids.slice(at)) this.dirty.add(id);
-          throw err;
-        }
-      }
-    }
+    this.store.read((db) => orders.refresh(db));
+    // Only the orders moved (a repeat folded into its report, a merge): no report to index.
+    if (!this.reportsPending) return;
     // Cleared before the batches: a report stored meanwhile sets it again.
     this.reportsPending = false;
     try {

@@ -1,17 +1,20 @@
 import type { Database } from 'sql.js';
+import type { ListOrders, OrderKey, OrderSort } from '../registry/list-orders';
 import type { ErrorFilter } from './pages-repo';
 import { PROBLEM_COLUMNS, type ProblemRow } from './problems-repo';
 import { all, tuples } from './sql';
 
 /**
- * The problem list: one constant SQL text per order and direction (web/pages/list-query.ts
- * says what the orders mean). Browsing walks the order's own index (migration 10) from the
- * cursor and stops after a page; the filters are conditions on the rows walked, so no
- * filter ever sorts (test/pages/query-plans.test.ts). A search instead starts from the
- * problems of the unique errors found (at most registry/search.ts SEARCH_ROWS) and sorts
- * those few. So does a rare filter of migration 17 (a crash, a category of a few errors):
- * walking the index to find three problems among 25,000 would read them all, so when one of
- * them matches at most NARROW_CAP problems (errors, for a category) the list starts from those.
+ * The problem list (web/pages/list-query.ts says what the orders mean). The order by first
+ * report walks its index (problems_by_first) from the cursor and stops after a page; the
+ * orders by a counter are in memory (registry/list-orders.ts): browsing walks one from the
+ * cursor, reading the next ids' rows with the filters a chunk at a time (the chunk doubles
+ * while the filters keep few), so no filter ever sorts (test/pages/query-plans.test.ts). A
+ * search instead starts from the problems of the unique errors found (at most
+ * registry/search.ts SEARCH_ROWS) and sorts those few. So does a rare filter of migration 17
+ * (a crash, a category of a few errors): walking the order to find three problems among
+ * 25,000 would read them all, so when one of them matches at most NARROW_CAP problems
+ * (errors, for a category) the list starts from those.
  */
 export type ProblemSort = 'last' | 'first' | 'reports' | 'computers' | 'users';
 
@@ -30,17 +33,7 @@ export interface ProblemFilter extends ErrorFilter {
 }
 
 /** Keyset position: the sort value and id of the last row shown (older) or the first (newer). */
-export type ProblemCursor = { before: { key: string | number; id: number } } | { after: { key: string | number; id: number } } | { first: true };
-
-/** The column each order walks: copies of the counters (migration 14), first_seen itself. */
-const COLUMN: Record<ProblemSort, string> = {
-  last: 'sort_last',
-  first: 'first_seen',
-  reports: 'sort_reports',
-  computers: 'sort_computers',
-  users: 'sort_users',
-};
-
+export type ProblemCursor = { before: { key: OrderKey; id: number } } | { after: { key: OrderKey; id: number } } | { first: true };
 
 const FILTERS = `(:status IS NULL OR status = :status) AND (:owner IS NULL OR owner_login = :owner)
   AND (:config IS NULL OR config_name = :config) AND last_seen >= :since
@@ -53,34 +46,39 @@ const FILTERS = `(:status IS NULL OR status = :status) AND (:owner IS NULL OR ow
 const FOUND = `id IN (SELECT e.problem_id FROM errors e INDEXED BY errors_problem_by_id WHERE e.id IN (SELECT value FROM json_each(:ids)))`;
 const AMONG = `id IN (SELECT value FROM json_each(:pids))`;
 
-function texts(sort: ProblemSort) {
-  const c = COLUMN[sort];
-  const browse = `SELECT ${PROBLEM_COLUMNS} FROM problems INDEXED BY problems_by_${sort}`;
-  const search = `SELECT ${PROBLEM_COLUMNS} FROM problems NOT INDEXED`;
-  return {
-    browse: {
-      older: `${browse} WHERE (${c}, id) < (:key, :id) AND ${FILTERS} ORDER BY ${c} DESC, id DESC LIMIT :limit`,
-      newer: `${browse} WHERE (${c}, id) > (:key, :id) AND ${FILTERS} ORDER BY ${c} ASC, id ASC LIMIT :limit`,
-    },
-    search: {
-      older: `${search} WHERE ${FOUND} AND (${c}, id) < (:key, :id) AND ${FILTERS} ORDER BY ${c} DESC, id DESC LIMIT :limit`,
-      newer: `${search} WHERE ${FOUND} AND (${c}, id) > (:key, :id) AND ${FILTERS} ORDER BY ${c} ASC, id ASC LIMIT :limit`,
-    },
-    among: {
-      older: `${search} WHERE ${AMONG} AND (${c}, id) < (:key, :id) AND ${FILTERS} ORDER BY ${c} DESC, id DESC LIMIT :limit`,
-      newer: `${search} WHERE ${AMONG} AND (${c}, id) > (:key, :id) AND ${FILTERS} ORDER BY ${c} ASC, id ASC LIMIT :limit`,
-    },
-  };
-}
+/** The order by first report: its own index, or the few found / rare candidates sorted. */
+const BY_FIRST = {
+  browse: {
+    older: `SELECT ${PROBLEM_COLUMNS} FROM problems INDEXED BY problems_by_first WHERE (first_seen, id) < (:key, :id) AND ${FILTERS} ORDER BY first_seen DESC, id DESC LIMIT :limit`,
+    newer: `SELECT ${PROBLEM_COLUMNS} FROM problems INDEXED BY problems_by_first WHERE (first_seen, id) > (:key, :id) AND ${FILTERS} ORDER BY first_seen ASC, id ASC LIMIT :limit`,
+  },
+};
+/** The rows of a set of problems the filters keep, any order: the found ones, the rare candidates, a chunk of an order. */
+const FOUND_ROWS = `SELECT ${PROBLEM_COLUMNS} FROM problems NOT INDEXED WHERE ${FOUND} AND ${FILTERS}`;
+const AMONG_ROWS = `SELECT ${PROBLEM_COLUMNS} FROM problems NOT INDEXED WHERE ${AMONG} AND ${FILTERS}`;
 
-const SQL = Object.fromEntries((Object.keys(COLUMN) as ProblemSort[]).map((s) => [s, texts(s)])) as Record<ProblemSort, ReturnType<typeof texts>>;
-
-/** Above every ISO time and every count: the first page starts here. */
+/** Above every ISO time: the first page of the order by first report starts here. */
 const TOP = '\uffff';
 
-/** The sort value of a row, for the cursor of the next page. */
-export function sortKeyOf(row: ProblemRow, sort: ProblemSort): string | number {
-  return row[COLUMN[sort] as keyof ProblemRow] as string | number;
+/** A problem's counter an order goes by, as the row has it now. */
+function liveKey(row: ProblemRow, sort: ProblemSort): OrderKey {
+  switch (sort) {
+    case 'first':
+      return row.first_seen;
+    case 'last':
+      return row.last_seen;
+    case 'reports':
+      return row.reports_total;
+    case 'computers':
+      return row.computers;
+    case 'users':
+      return row.users;
+  }
+}
+
+/** The sort value of a row, for the cursor of the next page: its place in the order. */
+export function sortKeyOf(orders: ListOrders, row: ProblemRow, sort: ProblemSort): OrderKey {
+  return (sort === 'first' ? undefined : orders.keyOf(sort, row.id)) ?? liveKey(row, sort);
 }
 
 /** Above this many candidates a filter is not rare: walking the sort index finds a page soon. */
@@ -115,11 +113,8 @@ function rareCandidates(db: Database, f: ProblemFilter): number[] | undefined {
   return best;
 }
 
-function params(f: ProblemFilter, key: string | number, id: number, limit: number, ids: number[] | undefined) {
-  const p: Record<string, string | number | null> = {
-    ':key': key,
-    ':id': id,
-    ':limit': limit,
+function filterParams(f: ProblemFilter): Record<string, string | number | null> {
+  return {
     ':status': f.status ?? null,
     ':owner': f.owner ?? null,
     ':config': f.config ?? null,
@@ -130,37 +125,82 @@ function params(f: ProblemFilter, key: string | number, id: number, limit: numbe
     ':crash': f.crash ? 1 : null,
     ':category': f.category ?? null,
   };
-  if (ids) p[':ids'] = JSON.stringify(ids);
-  return p;
 }
+
+/** Rows of an order walked per chunk: the first chunk is a page, then it doubles up to this. */
+const MAX_CHUNK = 4096;
 
 /**
  * A page of problems in `sort` order, most first; with `errorIds` (a search) only the
  * problems of those unique errors. `limit + 1` rows tell whether there is a further page.
  */
-export function listProblems(db: Database, sort: ProblemSort, filter: ProblemFilter, cursor: ProblemCursor, limit: number, errorIds?: number[]): ProblemRow[] {
+export function listProblems(db: Database, orders: ListOrders, sort: ProblemSort, filter: ProblemFilter, cursor: ProblemCursor, limit: number, errorIds?: number[]): ProblemRow[] {
   const among = errorIds ? undefined : rareCandidates(db, filter);
-  const sql = SQL[sort][errorIds ? 'search' : among ? 'among' : 'browse'];
-  const at = 'after' in cursor ? cursor.after : 'before' in cursor ? cursor.before : { key: TOP, id: Number.MAX_SAFE_INTEGER };
-  const p = params(filter, at.key, at.id, limit, errorIds);
-  if (among) p[':pids'] = JSON.stringify(among);
-  if ('after' in cursor) return all<ProblemRow>(db, sql.newer, p).reverse();
-  return all<ProblemRow>(db, sql.older, p);
+  if (errorIds || among) {
+    const p = filterParams(filter);
+    const rows = errorIds ? all<ProblemRow>(db, FOUND_ROWS, { ...p, ':ids': JSON.stringify(errorIds) }) : all<ProblemRow>(db, AMONG_ROWS, { ...p, ':pids': JSON.stringify(among) });
+    return pageOfFew(orders, sort, rows, cursor, limit);
+  }
+  if (sort === 'first') {
+    const at = 'after' in cursor ? cursor.after : 'before' in cursor ? cursor.before : { key: TOP, id: Number.MAX_SAFE_INTEGER };
+    const p = { ...filterParams(filter), ':key': at.key, ':id': at.id, ':limit': limit };
+    if ('after' in cursor) return all<ProblemRow>(db, BY_FIRST.browse.newer, p).reverse();
+    return all<ProblemRow>(db, BY_FIRST.browse.older, p);
+  }
+  return walkOrder(db, orders, sort, filter, cursor, limit);
+}
+
+/** The few found or candidate rows in the order, from the cursor: sorted here. */
+function pageOfFew(orders: ListOrders, sort: ProblemSort, rows: ProblemRow[], cursor: ProblemCursor, limit: number): ProblemRow[] {
+  const keyed = rows.map((row) => ({ row, key: sortKeyOf(orders, row, sort) }));
+  keyed.sort((a, b) => (a.key > b.key || (a.key === b.key && a.row.id > b.row.id) ? -1 : 1));
+  if ('after' in cursor) {
+    const { key, id } = cursor.after;
+    const newer = keyed.filter((k) => k.key > key || (k.key === key && k.row.id > id));
+    return newer.slice(Math.max(0, newer.length - limit)).map((k) => k.row);
+  }
+  const older = 'before' in cursor ? keyed.filter((k) => k.key < cursor.before.key || (k.key === cursor.before.key && k.row.id < cursor.before.id)) : keyed;
+  return older.slice(0, limit).map((k) => k.row);
+}
+
+/**
+ * An order by a counter from the cursor: the next ids' rows with the filters, a chunk at a
+ * time. By last report the walk stops at the period's start (`since`): all after it are older.
+ */
+function walkOrder(db: Database, orders: ListOrders, sort: OrderSort, filter: ProblemFilter, cursor: ProblemCursor, limit: number): ProblemRow[] {
+  const p = filterParams(filter);
+  const out: ProblemRow[] = [];
+  let chunk = limit;
+  const take = () => {
+    const n = chunk;
+    chunk = Math.min(MAX_CHUNK, chunk * 2);
+    return n;
+  };
+  const stopAt = sort === 'last' && filter.since !== undefined && !('after' in cursor) ? filter.since : undefined;
+  for (const ids of orders.walk(sort, cursor, take)) {
+    const byId = new Map(all<ProblemRow>(db, AMONG_ROWS, { ...p, ':pids': JSON.stringify(ids) }).map((r) => [r.id, r]));
+    for (const id of ids) {
+      const row = byId.get(id);
+      if (row && (out.push(row), out.length >= limit)) break;
+    }
+    if (out.length >= limit) break;
+    if (stopAt !== undefined && (orders.keyOf('last', ids[ids.length - 1]!) ?? '') < stopAt) break;
+  }
+  // Newer rows were walked nearest first: shown most first, like every page.
+  return 'after' in cursor ? out.reverse() : out;
 }
 
 /** Whether the filter matches a problem beyond `row` in `sort` order. */
-export function hasProblemsBeyond(db: Database, sort: ProblemSort, filter: ProblemFilter, row: ProblemRow, side: 'older' | 'newer', errorIds?: number[]): boolean {
-  const at = { key: sortKeyOf(row, sort), id: row.id };
-  return listProblems(db, sort, filter, side === 'older' ? { before: at } : { after: at }, 1, errorIds).length > 0;
+export function hasProblemsBeyond(db: Database, orders: ListOrders, sort: ProblemSort, filter: ProblemFilter, row: ProblemRow, side: 'older' | 'newer', errorIds?: number[]): boolean {
+  const at = { key: sortKeyOf(orders, row, sort), id: row.id };
+  return listProblems(db, orders, sort, filter, side === 'older' ? { before: at } : { after: at }, 1, errorIds).length > 0;
 }
 
-const BY_IDS = `SELECT ${PROBLEM_COLUMNS} FROM problems NOT INDEXED WHERE id IN (SELECT value FROM json_each(:ids)) AND ${FILTERS}`;
+const BY_IDS = AMONG_ROWS;
 
 /** The problems among `ids` that the filter keeps (any order). */
 export function problemsAmong(db: Database, ids: number[], filter: ProblemFilter): ProblemRow[] {
-  const p = params(filter, 0, 0, 0, ids);
-  delete p[':key'], delete p[':id'], delete p[':limit'];
-  return all<ProblemRow>(db, BY_IDS, p);
+  return all<ProblemRow>(db, BY_IDS, { ...filterParams(filter), ':pids': JSON.stringify(ids) });
 }
 
 /** Reports of a problem in the parts of the trend window (registry/trend.ts). */
@@ -189,11 +229,9 @@ export function problemWindowCounts(db: Database, days: { from: string; yesterda
   ).map(([problem_id, today, yesterday, before]) => ({ problem_id, today, yesterday, before }));
 }
 
-const IDS_AMONG = `SELECT id FROM problems NOT INDEXED WHERE id IN (SELECT value FROM json_each(:ids)) AND ${FILTERS}`;
+const IDS_AMONG = `SELECT id FROM problems NOT INDEXED WHERE ${AMONG} AND ${FILTERS}`;
 
 /** The ids among `ids` of the problems the filter keeps (any order): the trend orders thousands, shows a page. */
 export function problemIdsAmong(db: Database, ids: number[], filter: ProblemFilter): number[] {
-  const p = params(filter, 0, 0, 0, ids);
-  delete p[':key'], delete p[':id'], delete p[':limit'];
-  return tuples<[number]>(db, IDS_AMONG, p).map(([id]) => id);
+  return tuples<[number]>(db, IDS_AMONG, { ...filterParams(filter), ':pids': JSON.stringify(ids) }).map(([id]) => id);
 }

@@ -24,11 +24,6 @@ export interface ProblemRow {
   no_more_reports: number;
   /** getInfo answers "no" and forced uploads not stored, flushed so far. */
   unasked_total: number;
-  /** Its place in the list's orders: the counters as of the last refresh (migration 14). */
-  sort_last: string;
-  sort_reports: number;
-  sort_computers: number;
-  sort_users: number;
   /** Stored reports (rows, not folded repeats) with a screenshot, with attached files, with a crash (migration 17). */
   screenshots: number;
   files: number;
@@ -36,7 +31,7 @@ export interface ProblemRow {
 }
 
 export const PROBLEM_COLUMNS = `id, config_name, status, owner_login, owner_name, fixed_in, reason, rev, first_seen, last_seen,
-  reports_total, computers, users, no_more_reports, unasked_total, sort_last, sort_reports, sort_computers, sort_users, screenshots, files, crashes`;
+  reports_total, computers, users, no_more_reports, unasked_total, screenshots, files, crashes`;
 
 export function findProblemByKey(db: Database, keyHash: string): number | undefined {
   return get<{ problem_id: number }>(db, 'SELECT problem_id FROM problem_keys WHERE key_hash = ?', [keyHash])?.problem_id;
@@ -44,9 +39,8 @@ export function findProblemByKey(db: Database, keyHash: string): number | undefi
 
 /** A new problem for a new error's key (status "новая", revision 1). */
 export function insertProblem(db: Database, configName: string, keyHash: string, time: string): number {
-  const id = get<{ id: number }>(db, 'INSERT INTO problems (config_name, first_seen, last_seen, sort_last) VALUES (?, ?, ?, ?) RETURNING id', [
+  const id = get<{ id: number }>(db, 'INSERT INTO problems (config_name, first_seen, last_seen) VALUES (?, ?, ?) RETURNING id', [
     configName,
-    time,
     time,
     time,
   ])!.id;
@@ -275,47 +269,8 @@ function refreshProblemTotals(db: Database, problemId: number): void {
      WHERE id = :p`,
     { ':p': problemId },
   );
-  syncSortKeys(db, [problemId]);
 }
 
-/**
- * The list's order of these problems takes their counters now (migration 14: intake changes
- * the counters only; registry/deferred-indexes.ts brings the order up in batches).
- */
-export function syncSortKeys(db: Database, problemIds: number[]): void {
-  const ids = JSON.stringify(problemIds);
-  for (const sql of SYNC_ORDERS) run(db, sql, [ids]);
-}
-
-/**
- * SQLite rewrites the entry of every index whose column is SET, changed or not, so the
- * computers and users orders (which most reports leave alone) have statements of their own.
- * Every report moves both the last-seen and the reports order: those two share one, so the
- * row is found and rewritten once for them.
- */
-const SYNC_ORDERS = [
-  `UPDATE problems SET sort_last = last_seen, sort_reports = reports_total
-    WHERE id IN (SELECT value FROM json_each(?)) AND (sort_last <> last_seen OR sort_reports <> reports_total)`,
-  'UPDATE problems SET sort_computers = computers WHERE id IN (SELECT value FROM json_each(?)) AND sort_computers <> computers',
-  'UPDATE problems SET sort_users = users WHERE id IN (SELECT value FROM json_each(?)) AND sort_users <> users',
-];
-
-/**
- * The orders of the problems after `fromId`, at most `limit` of them (at start: the batch in
- * memory was lost with the process). Returns the last id looked at, undefined past the end.
- */
-export function syncSortKeysFrom(db: Database, fromId: number, limit: number): number | undefined {
-  const last = get<{ id: number | null }>(db, 'SELECT MAX(id) AS id FROM (SELECT id FROM problems WHERE id > ? ORDER BY id LIMIT ?)', [fromId, limit])!.id;
-  if (last === null) return undefined;
-  const stale = all<{ id: number }>(
-    db,
-    `SELECT id FROM problems WHERE id > ? AND id <= ?
-        AND (sort_last <> last_seen OR sort_reports <> reports_total OR sort_computers <> computers OR sort_users <> users)`,
-    [fromId, last],
-  );
-  if (stale.length > 0) syncSortKeys(db, stale.map((r) => r.id));
-  return last;
-}
 
 /** The problems a set of errors belongs to (one bound JSON array, as clear-repo does). */
 export function problemsOfErrors(db: Database, errorIds: number[]): number[] {

@@ -16,7 +16,6 @@ import { MIGRATIONS } from '../../src/storage/migrations';
 import { addsComputerToday, dayNumber, dayOf } from '../../src/registry/days';
 import { countInProblem } from '../../src/registry/problem-intake';
 import { problemKeyOf } from '../../src/registry/problem-key';
-import { syncSortKeysFrom } from '../../src/storage/problems-repo';
 import { indexNextReports, mergeSearchSegments, SHARD_SIZE } from '../../src/storage/search-repo';
 import { REPORTS_PER_BATCH } from '../../src/registry/deferred-indexes';
 import { countDay, findComputerReport, countReport, insertError, insertReport, rememberUid } from '../../src/storage/registry-repo';
@@ -99,7 +98,6 @@ export async function prefillDatabase(dbDir: string, errors: number, reports: nu
   const newestShard = Math.floor(written / SHARD_SIZE) * SHARD_SIZE;
   if (newestShard > 1) indexNextReports(db, newestShard - 1);
   while (indexNextReports(db, REPORTS_PER_BATCH) > 0) while (mergeSearchSegments(db, performance.now() + 60_000));
-  syncSortKeysFrom(db, 0, Number.MAX_SAFE_INTEGER);
   while (mergeSearchSegments(db, performance.now() + 60_000));
   db.run('COMMIT');
   const bytes = db.export();

@@ -19,7 +19,6 @@ import { hostileReportJson } from '../helpers/hostile-report';
 import { planClear, startClear } from '../../src/registry/clear';
 import { startRetentionPass } from '../../src/registry/retention';
 import { startApp } from './harness';
-import { syncSortKeysFrom } from '../../src/storage/problems-repo';
 import { indexNextReports } from '../../src/storage/search-repo';
 import { searchErrors } from '../../src/registry/search';
 import { parseSearch } from '../../src/registry/search-query';
@@ -195,7 +194,6 @@ async function main() {
       const to = Math.min(ERRORS + 1, from + BATCH);
       await app.store.write((db) => {
         fill(db, from, to, (id) => (id === 1 ? hotReports : perError), nextReport);
-        syncSortKeysFrom(db, 0, Number.MAX_SAFE_INTEGER);
       });
       // What the plugin's batches (registry/deferred-indexes.ts) would have done meanwhile, in
       // its batch size: the search index gets the segments a running pult gives it (FTS4 merges

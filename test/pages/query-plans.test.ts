@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import initSqlJs, { type Database } from 'sql.js';
 import { nextErrorOf, oldestReportsOf, pendingDeletes, reportCountOf, reportTotalsOf, reportUidsAfter } from '../../src/storage/clear-repo';
 import { firstReportId, kthNewestReportId, reportsAfter } from '../../src/storage/retention-repo';
+import { ListOrders } from '../../src/registry/list-orders';
 import { hasProblemsBeyond, listProblems, problemIdsAmong, problemsAmong, problemWindowCounts, type ProblemFilter } from '../../src/storage/problem-list-repo';
 import {
   addProblemComputer,
@@ -114,25 +115,53 @@ describe('query plans of the pages', () => {
     ['version', { version: '1' }],
     ['status, owner, period, configuration and version', { status: 'new', owner: 'petrova', since: '2026-01-01', config: 'К', version: '1' }],
   ];
-  for (const sort of ['last', 'first', 'reports', 'computers', 'users'] as const) {
+  /** Orders built from the rows of `db` (what the plugin's first catch-up does). */
+  const ordersOf = (db: Database) => {
+    const orders = new ListOrders();
+    orders.buildPart(db, 0, 10_000);
+    orders.finishBuild();
+    return orders;
+  };
+  const ROWS = "INSERT INTO problems (id, config_name, first_seen, last_seen) VALUES (100, 'К', '2026-01-01', '2026-01-02'), (101, 'К', '2026-01-01', '2026-01-03')";
+  for (const [name, filter] of PROBLEM_FILTERS) {
+    it(`the problem list by first report, filtered by ${name}: a walk of problems_by_first in order, both directions, no sort`, async () => {
+      const db = await schemaDb();
+      db.run(ROWS);
+      const orders = ordersOf(db);
+      const row = { id: 101, first_seen: '2026-01-01' } as ProblemRow;
+      const plans = plansOf(db, (d) => {
+        listProblems(d, orders, 'first', filter, { first: true }, 50);
+        listProblems(d, orders, 'first', filter, { after: { key: '2026-01-01', id: 99 } }, 50);
+        hasProblemsBeyond(d, orders, 'first', filter, row, 'older');
+        errorsOfProblem(d, 100, 200);
+      });
+      const [older, newer, ofProblem] = plans;
+      assert.equal(plans.length, 3, 'the paging checks reuse the page queries');
+      for (const plan of [older!, newer!]) {
+        assert.match(plan[0]!, /^SEARCH problems USING INDEX problems_by_first \(/, plan.join(' | '));
+        assert.ok(!plan.some((l) => /TEMP B-TREE|SCAN problems/.test(l)), plan.join(' | '));
+        if (filter.version) assert.ok(plan.includes('SEARCH errors USING COVERING INDEX errors_by_version_problem (config_version=?)'), plan.join(' | '));
+      }
+      assert.deepEqual(ofProblem, ['SEARCH errors USING INDEX errors_by_problem (problem_id=?)']);
+    });
+  }
+  for (const sort of ['last', 'reports', 'computers', 'users'] as const) {
     for (const [name, filter] of PROBLEM_FILTERS) {
-      it(`the problem list by ${sort}, filtered by ${name}: a walk of problems_by_${sort} in order, both directions, no sort`, async () => {
+      it(`the problem list by ${sort}, filtered by ${name}: the order in memory, each chunk's rows by id, both directions, no sort`, async () => {
         const db = await schemaDb();
-        db.run("INSERT INTO problems (id, config_name, first_seen, last_seen) VALUES (100, 'К', '', ''), (101, 'К', '', '')");
-        const row = { id: 101, last_seen: '', first_seen: '', reports_total: 0, computers: 0, users: 0, sort_last: '', sort_reports: 0, sort_computers: 0, sort_users: 0 } as ProblemRow;
+        db.run(ROWS);
+        const orders = ordersOf(db);
+        const row = { id: 100, last_seen: '2026-01-02', first_seen: '2026-01-01', reports_total: 0, computers: 0, users: 0 } as ProblemRow;
         const plans = plansOf(db, (d) => {
-          listProblems(d, sort, filter, { first: true }, 50);
-          listProblems(d, sort, filter, { after: { key: 0, id: 99 } }, 50);
-          hasProblemsBeyond(d, sort, filter, row, 'older');
+          listProblems(d, orders, sort, filter, { first: true }, 50);
+          hasProblemsBeyond(d, orders, sort, filter, row, 'newer');
           errorsOfProblem(d, 100, 200);
         });
-        const [older, newer, ofProblem] = plans;
-        assert.equal(plans.length, 3, 'the paging checks reuse the page queries');
-        for (const plan of [older!, newer!]) {
-          assert.match(plan[0]!, new RegExp(`^SEARCH problems USING INDEX problems_by_${sort} \\(`), plan.join(' | '));
-          assert.ok(!plan.some((l) => /TEMP B-TREE|SCAN problems/.test(l)), plan.join(' | '));
-          if (filter.version) assert.ok(plan.includes('SEARCH errors USING COVERING INDEX errors_by_version_problem (config_version=?)'), plan.join(' | '));
-        }
+        const [page, ofProblem] = plans;
+        assert.equal(plans.length, 2, 'the paging check reuses the page query');
+        assert.match(page![0]!, /^SEARCH problems USING INTEGER PRIMARY KEY \(rowid=\?\)$/, page!.join(' | '));
+        assert.ok(!page!.some((l) => /TEMP B-TREE|SCAN problems/.test(l)), page!.join(' | '));
+        if (filter.version) assert.ok(page!.includes('SEARCH errors USING COVERING INDEX errors_by_version_problem (config_version=?)'), page!.join(' | '));
         assert.deepEqual(ofProblem, ['SEARCH errors USING INDEX errors_by_problem (problem_id=?)']);
       });
     }
@@ -141,7 +170,8 @@ describe('query plans of the pages', () => {
   const RARE: ProblemFilter = { screenshot: true, files: true, crash: true, category: 'NetworkError' };
   it('a rare filter (screenshot, files, crash, category) starts from its few problems, each read by its own index, and sorts only those', async () => {
     const db = await schemaDb();
-    const plans = plansOf(db, (d) => listProblems(d, 'reports', RARE, { first: true }, 50));
+    const orders = ordersOf(db);
+    const plans = plansOf(db, (d) => listProblems(d, orders, 'reports', RARE, { first: true }, 50));
     const [crashes, files, screenshots, category, page] = [...plans.slice(0, 4), plans[plans.length - 1]!];
     // A walk of a partial index holds only the problems with the flag.
     assert.deepEqual(crashes, ['SCAN problems USING INDEX problems_with_crashes']);
@@ -154,18 +184,21 @@ describe('query plans of the pages', () => {
     assert.ok(!page!.some((l) => /^SCAN (problems|errors|c)/.test(l)), page!.join(' | '));
   });
 
-  it('a filter that matches many problems walks the sort index as the others do', async () => {
+  it('a filter that matches many problems walks the order as the others do', async () => {
     const db = await schemaDb();
     db.run("INSERT INTO problems (id, config_name, first_seen, last_seen, crashes, screenshots, files) SELECT n, 'К', '', '', 1, 1, 1 FROM (WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 2001) SELECT n FROM s)");
-    const plans = plansOf(db, (d) => listProblems(d, 'last', { screenshot: true, files: true, crash: true }, { first: true }, 50));
+    const orders = ordersOf(db);
+    const plans = plansOf(db, (d) => listProblems(d, orders, 'last', { screenshot: true, files: true, crash: true }, { first: true }, 50));
     const page = plans[plans.length - 1]!;
-    assert.match(page[0]!, /^SEARCH problems USING INDEX problems_by_last \(/, page.join(' | '));
+    assert.equal(plans.length, 4, 'three candidate reads, then one chunk of the order');
+    assert.match(page[0]!, /^SEARCH problems USING INTEGER PRIMARY KEY \(rowid=\?\)$/, page.join(' | '));
     assert.ok(!page.some((l) => /TEMP B-TREE/.test(l)), page.join(' | '));
   });
 
   it('a searched list starts from the unique errors found: each error and problem by id, only those few sorted', async () => {
     const db = await schemaDb();
-    const [plan] = plansOf(db, (d) => listProblems(d, 'reports', { status: 'new' }, { first: true }, 50, [1, 2, 3]));
+    const orders = ordersOf(db);
+    const [plan] = plansOf(db, (d) => listProblems(d, orders, 'reports', { status: 'new' }, { first: true }, 50, [1, 2, 3]));
     assert.match(plan![0]!, /^SEARCH problems USING INTEGER PRIMARY KEY \(rowid=\?\)$/);
     assert.ok(plan!.includes('SEARCH e USING COVERING INDEX errors_problem_by_id (id=?)'), plan!.join(' | '));
     assert.ok(!plan!.some((l) => /^SCAN (problems|errors)/.test(l)), plan!.join(' | '));

@@ -45,7 +45,7 @@ describe('errorsList sort=trend over a generated set', () => {
     await app.store.write((db) => {
       for (const p of activeIds) {
         const at = new Date(Date.parse(`${w.from}T12:00:00+03:00`) + p * 60_000).toISOString();
-        db.run('UPDATE problems SET last_seen = ?, sort_last = ? WHERE id = ?', [at, at, p]);
+        db.run('UPDATE problems SET last_seen = ? WHERE id = ?', [at, p]);
       }
     });
     // The straightforward count: every row of the window on its own, by the trend's rule.

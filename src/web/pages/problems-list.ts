@@ -1,6 +1,7 @@
 import { parseSearch } from '../../registry/search-query';
 import { searchErrors, type SearchHits } from '../../registry/search';
 import { ChangeCache } from './change-cache';
+import type { ListOrders } from '../../registry/list-orders';
 import { hasProblemsBeyond, listProblems, sortKeyOf, type ProblemCursor, type ProblemFilter, type ProblemSort } from '../../storage/problem-list-repo';
 import { errorCategories } from '../../storage/categories-repo';
 import { errorsOfProblem, readProblem, type ProblemRow } from '../../storage/problems-repo';
@@ -71,8 +72,17 @@ export interface ProblemPage {
 /**
  * errorsList (default view): one page of problems in the chosen order, filtered, searched.
  * `viewer` is whom «мои» (owner=me) means; `now` is when the period and trend count back from.
+ * `orders` are the list's orders, caught up (registry/deferred-indexes.ts).
  */
-export function problemsListView(store: Store, facets: FacetsCache, q: ErrorsListInput, base: string, viewer: string | undefined, now = Date.now()): ProblemsListView {
+export function problemsListView(
+  store: Store,
+  orders: ListOrders,
+  facets: FacetsCache,
+  q: ErrorsListInput,
+  base: string,
+  viewer: string | undefined,
+  now = Date.now(),
+): ProblemsListView {
   const search = parseSearch(q.q);
   const filter: ProblemFilter = {
     config: q.config,
@@ -105,8 +115,8 @@ export function problemsListView(store: Store, facets: FacetsCache, q: ErrorsLis
     const sort = q.sort;
     const page: ProblemPage =
       sort === 'trend'
-        ? trendPage(db, filter, cursorIds(q), PAGE_SIZE, now, ids)
-        : sortedPage(db, sort, filter, cursorOfList({ ...q, sort }, (id) => readProblem(db, id)), ids);
+        ? trendPage(db, orders, filter, cursorIds(q), PAGE_SIZE, now, ids)
+        : sortedPage(db, orders, sort, filter, cursorOfList(orders, { ...q, sort }, (id) => readProblem(db, id)), ids);
     const today = dayOf(now);
     const days = lastDays(today, SPARK_DAYS);
     const problems = page.rows.map((p): ListedProblem => {
@@ -120,7 +130,7 @@ export function problemsListView(store: Store, facets: FacetsCache, q: ErrorsLis
   const path = `${base}s/errorsList`;
   const first = page.rows[0];
   const last = page.rows[page.rows.length - 1];
-  const keyOf = (r: ProblemRow) => (q.sort === 'trend' ? undefined : String(sortKeyOf(r, q.sort)));
+  const keyOf = (r: ProblemRow) => (q.sort === 'trend' ? undefined : String(sortKeyOf(orders, r, q.sort)));
   const option = <T extends string>(values: readonly T[], label: (v: T) => string, selected: string | undefined) =>
     values.map((v) => ({ value: v, label: label(v), selected: v === selected }));
   return {
@@ -163,7 +173,7 @@ function cursorIds(q: ErrorsListInput): { before?: number; after?: number } {
  * before/after with the row's sort value from `key`; a link without it (the pages of
  * issue 10) takes the row's value now; a row that is gone starts at the top.
  */
-function cursorOfList(q: ErrorsListInput & { sort: ProblemSort }, read: (id: number) => ProblemRow | undefined): ProblemCursor {
+function cursorOfList(orders: ListOrders, q: ErrorsListInput & { sort: ProblemSort }, read: (id: number) => ProblemRow | undefined): ProblemCursor {
   const id = q.before ?? q.after;
   if (id === undefined) return { first: true };
   const numeric = q.sort !== 'last' && q.sort !== 'first';
@@ -171,22 +181,22 @@ function cursorOfList(q: ErrorsListInput & { sort: ProblemSort }, read: (id: num
   if (key === undefined || (typeof key === 'number' && !Number.isFinite(key))) {
     const row = read(id);
     if (!row) return { first: true };
-    key = sortKeyOf(row, q.sort);
+    key = sortKeyOf(orders, row, q.sort);
   }
   return q.before !== undefined ? { before: { key, id } } : { after: { key, id } };
 }
 
-function sortedPage(db: Parameters<typeof listProblems>[0], sort: ProblemSort, filter: ProblemFilter, cursor: ProblemCursor, ids: number[] | undefined): ProblemPage {
+function sortedPage(db: Parameters<typeof listProblems>[0], orders: ListOrders, sort: ProblemSort, filter: ProblemFilter, cursor: ProblemCursor, ids: number[] | undefined): ProblemPage {
   // One row more than a page says whether the far side goes on, without a second query
   // (a searched page costs its sort of the found rows each time).
-  const rows = listProblems(db, sort, filter, cursor, PAGE_SIZE + 1, ids);
+  const rows = listProblems(db, orders, sort, filter, cursor, PAGE_SIZE + 1, ids);
   const more = rows.length > PAGE_SIZE;
   if ('after' in cursor) {
     const page = more ? rows.slice(1) : rows;
     const last = page[page.length - 1];
-    return { rows: page, newer: more, older: last ? hasProblemsBeyond(db, sort, filter, last, 'older', ids) : false };
+    return { rows: page, newer: more, older: last ? hasProblemsBeyond(db, orders, sort, filter, last, 'older', ids) : false };
   }
   const page = rows.slice(0, PAGE_SIZE);
   const first = page[0];
-  return { rows: page, older: more, newer: 'before' in cursor && first ? hasProblemsBeyond(db, sort, filter, first, 'newer', ids) : false };
+  return { rows: page, older: more, newer: 'before' in cursor && first ? hasProblemsBeyond(db, orders, sort, filter, first, 'newer', ids) : false };
 }

@@ -1,6 +1,7 @@
 import type { Database } from 'sql.js';
+import type { ListOrders } from '../../registry/list-orders';
 import { trendScores, trendWindow } from '../../registry/trend';
-import { listProblems, problemIdsAmong, problemsAmong, problemWindowCounts, type ProblemFilter } from '../../storage/problem-list-repo';
+import { listProblems, problemIdsAmong, sortKeyOf, problemsAmong, problemWindowCounts, type ProblemFilter } from '../../storage/problem-list-repo';
 import { problemsOfErrors } from '../../storage/problems-repo';
 import { readProblem, type ProblemRow } from '../../storage/problems-repo';
 import type { ProblemPage } from './problems-list';
@@ -15,7 +16,7 @@ const activeCache = new ChangeCache<number[]>(8);
  * Paged by the id of the last row shown (`before`): a row of the first part continues
  * after it in the growth order, a row of the rest continues by its last report.
  */
-export function trendPage(db: Database, filter: ProblemFilter, cursor: { before?: number }, limit: number, now: number, errorIds?: number[]): ProblemPage {
+export function trendPage(db: Database, orders: ListOrders, filter: ProblemFilter, cursor: { before?: number }, limit: number, now: number, errorIds?: number[]): ProblemPage {
   // The window moves by the minute: within one and until the next write the order stands.
   const minute = Math.floor(now / 60_000) * 60_000;
   const w = trendWindow(minute);
@@ -34,7 +35,7 @@ export function trendPage(db: Database, filter: ProblemFilter, cursor: { before?
   // The rest: last report before the window (a problem with reports in it is active).
   const windowStart = new Date(Date.parse(`${w.from}T00:00:00+03:00`)).toISOString();
   const restAfter = (row: ProblemRow | undefined, n: number) =>
-    listProblems(db, 'last', filter, { before: row ? { key: row.sort_last, id: row.id } : { key: windowStart, id: 0 } }, n, errorIds);
+    listProblems(db, orders, 'last', filter, { before: row ? { key: sortKeyOf(orders, row, 'last'), id: row.id } : { key: windowStart, id: 0 } }, n, errorIds);
   const at = cursor.before === undefined ? -1 : active.indexOf(cursor.before);
   let rows: ProblemRow[];
   if (cursor.before === undefined || at >= 0) {

@@ -17,12 +17,12 @@ export function errorsRoutes(router: Router, { app, pages, facets, flash }: Staf
     // The problems' orders and the search index as of now (registry/deferred-indexes.ts).
     if (q.view === 'problems') await app.indexes.catchUp();
     if (q.view === 'problems' && ctx.accepts('html', 'json') === 'json') {
-      const list = problemsListView(app.store, facets, q, ctx.state.base, viewer);
+      const list = problemsListView(app.store, app.indexes.orders, facets, q, ctx.state.base, viewer);
       ctx.set('Cache-Control', 'no-store');
       ctx.body = problemsListJson(list);
       return;
     }
-    const view = q.view === 'errors' ? errorsListView(app.store, facets, q, ctx.state.base) : problemsListView(app.store, facets, q, ctx.state.base, viewer);
+    const view = q.view === 'errors' ? errorsListView(app.store, facets, q, ctx.state.base) : problemsListView(app.store, app.indexes.orders, facets, q, ctx.state.base, viewer);
     const serviceAddress = view.anyErrors ? undefined : await absoluteBase(app.kserver, app.route, ctx.get('host') || undefined);
     const configured = app.settings.get().configurations.length > 0;
     const template = q.view === 'errors' ? 'errors-list.njk' : 'problems-list.njk';
