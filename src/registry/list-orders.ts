@@ -120,9 +120,10 @@ export class ListOrders {
   refresh(db: Database): void {
     if (this.moved.size === 0) return;
     const ids = [...this.moved];
-    this.moved.clear();
     const now = new Map<number, Keys>();
     for (const [id, last, reports, computers, users] of tuples<Row>(db, MOVED, [JSON.stringify(ids)])) now.set(id, { last, reports, computers, users });
+    // Only once read: a failed read leaves them noted for the next refresh.
+    this.moved.clear();
     for (const sort of ORDER_SORTS) {
       const changed = ids.filter((id) => this.keys.get(id)?.[sort] !== now.get(id)?.[sort] || this.keys.has(id) !== now.has(id));
       if (changed.length === 0) continue;
