@@ -39,7 +39,7 @@ const MOVED = `SELECT ${COLUMNS} FROM problems WHERE id IN (SELECT value FROM js
 const SPLICE_MAX = 16;
 
 /** Whether (ka, ia) comes before (kb, ib): most first, then the higher id (the SQL orders' `key DESC, id DESC`). */
-function precedes(ka: OrderKey, ia: number, kb: OrderKey, ib: number): boolean {
+export function precedes(ka: OrderKey, ia: number, kb: OrderKey, ib: number): boolean {
   return ka > kb || (ka === kb && ia > ib);
 }
 
@@ -57,7 +57,7 @@ export class ListOrders {
     return this.moved.size;
   }
 
-  /** Whether `build` has run: before it the orders are empty. */
+  /** Whether `finishBuild` has run: before it the orders are empty. */
   get ready(): boolean {
     return this.built;
   }
@@ -125,7 +125,8 @@ export class ListOrders {
     // Only once read: a failed read leaves them noted for the next refresh.
     this.moved.clear();
     for (const sort of ORDER_SORTS) {
-      const changed = ids.filter((id) => this.keys.get(id)?.[sort] !== now.get(id)?.[sort] || this.keys.has(id) !== now.has(id));
+      // A new or removed problem differs too: a key is never undefined.
+      const changed = ids.filter((id) => this.keys.get(id)?.[sort] !== now.get(id)?.[sort]);
       if (changed.length === 0) continue;
       if (changed.length <= SPLICE_MAX) this.spliceMoves(sort, changed, now);
       else this.mergeMoves(sort, changed, now);
@@ -149,14 +150,14 @@ export class ListOrders {
 
   /**
    * The problems of the order from a cursor: after (older than) `before`, or before (newer
-   * than) `after` nearest first, or from the top; `take` a few at a time.
+   * than) `after` nearest first, or from the top; `take()` tells how many ids the next part has.
    */
-  *walk(sort: OrderSort, from: { before: { key: OrderKey; id: number } } | { after: { key: OrderKey; id: number } } | { first: true }, take: (n: number) => number): Generator<number[]> {
+  *walk(sort: OrderSort, from: { before: { key: OrderKey; id: number } } | { after: { key: OrderKey; id: number } } | { first: true }, take: () => number): Generator<number[]> {
     const ids = this.order[sort];
     if ('after' in from) {
       let end = this.countBefore(sort, from.after.key, from.after.id, false);
       while (end > 0) {
-        const start = Math.max(0, end - take(end));
+        const start = Math.max(0, end - take());
         yield ids.slice(start, end).reverse();
         end = start;
       }
@@ -164,7 +165,7 @@ export class ListOrders {
     }
     let at = 'before' in from ? this.countBefore(sort, from.before.key, from.before.id, true) : 0;
     while (at < ids.length) {
-      const next = Math.min(ids.length, at + take(ids.length - at));
+      const next = Math.min(ids.length, at + take());
       yield ids.slice(at, next);
       at = next;
     }

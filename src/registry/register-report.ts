@@ -43,8 +43,8 @@ export interface RegisterDeps {
   onNewError?: () => void;
   /** Refusals the settings page tells of (an empty version, say). */
   refusals?: RefusalLog;
-  /** Told which problem a report counted for: its search words and list order follow in a batch. */
-  indexes?: Pick<DeferredIndexes, 'counted'>;
+  /** Told of each new report row: its search words follow in a batch. */
+  indexes?: Pick<DeferredIndexes, 'reportStored'>;
 }
 
 /** A report intake has read (read-report.ts), and where and when it came from. */
@@ -204,7 +204,6 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
     countReport(db, errorId, p.receivedAt, false);
     countDay(db, errorId, day, addsComputerToday(today, false, target.last_day));
     const problem = countInProblem(db, problemShare(p, errorId, { known, linked: linked !== undefined }, false, false));
-    p.indexes?.counted(problem.problemId, false);
     rememberUid(db, p.delivery, target.id);
     return { kind: 'folded', errorId, reportId: target.id, ...regressed(problem) };
   }
@@ -230,7 +229,7 @@ function decide(db: Database, p: Plan, zipName: string | undefined, dryRun: bool
   countReport(db, errorId, p.receivedAt, newComputer);
   countDay(db, errorId, day, addsComputerToday(today, newComputer, undefined));
   const problem = countInProblem(db, problemShare(p, errorId, { known, linked: linked !== undefined }, true, newComputer));
-  p.indexes?.counted(problem.problemId, true);
+  p.indexes?.reportStored();
   rememberUid(db, p.delivery, reportId);
   return { kind: isNewError ? 'new-error' : 'new-report', errorId, reportId, ...regressed(problem) };
 }

@@ -1,5 +1,5 @@
 import type { Database } from 'sql.js';
-import type { ListOrders, OrderKey, OrderSort } from '../registry/list-orders';
+import { precedes, type ListOrders, type OrderKey, type OrderSort } from '../registry/list-orders';
 import type { ErrorFilter } from './pages-repo';
 import { PROBLEM_COLUMNS, type ProblemRow } from './problems-repo';
 import { all, tuples } from './sql';
@@ -46,13 +46,9 @@ const FILTERS = `(:status IS NULL OR status = :status) AND (:owner IS NULL OR ow
 const FOUND = `id IN (SELECT e.problem_id FROM errors e INDEXED BY errors_problem_by_id WHERE e.id IN (SELECT value FROM json_each(:ids)))`;
 const AMONG = `id IN (SELECT value FROM json_each(:pids))`;
 
-/** The order by first report: its own index, or the few found / rare candidates sorted. */
-const BY_FIRST = {
-  browse: {
-    older: `SELECT ${PROBLEM_COLUMNS} FROM problems INDEXED BY problems_by_first WHERE (first_seen, id) < (:key, :id) AND ${FILTERS} ORDER BY first_seen DESC, id DESC LIMIT :limit`,
-    newer: `SELECT ${PROBLEM_COLUMNS} FROM problems INDEXED BY problems_by_first WHERE (first_seen, id) > (:key, :id) AND ${FILTERS} ORDER BY first_seen ASC, id ASC LIMIT :limit`,
-  },
-};
+/** The order by first report walks its own index, older or newer from the cursor. */
+const FIRST_OLDER = `SELECT ${PROBLEM_COLUMNS} FROM problems INDEXED BY problems_by_first WHERE (first_seen, id) < (:key, :id) AND ${FILTERS} ORDER BY first_seen DESC, id DESC LIMIT :limit`;
+const FIRST_NEWER = `SELECT ${PROBLEM_COLUMNS} FROM problems INDEXED BY problems_by_first WHERE (first_seen, id) > (:key, :id) AND ${FILTERS} ORDER BY first_seen ASC, id ASC LIMIT :limit`;
 /** The rows of a set of problems the filters keep, any order: the found ones, the rare candidates, a chunk of an order. */
 const FOUND_ROWS = `SELECT ${PROBLEM_COLUMNS} FROM problems NOT INDEXED WHERE ${FOUND} AND ${FILTERS}`;
 const AMONG_ROWS = `SELECT ${PROBLEM_COLUMNS} FROM problems NOT INDEXED WHERE ${AMONG} AND ${FILTERS}`;
@@ -81,7 +77,7 @@ export function sortKeyOf(orders: ListOrders, row: ProblemRow, sort: ProblemSort
   return (sort === 'first' ? undefined : orders.keyOf(sort, row.id)) ?? liveKey(row, sort);
 }
 
-/** Above this many candidates a filter is not rare: walking the sort index finds a page soon. */
+/** Above this many candidates a filter is not rare: walking the order finds a page soon. */
 export const NARROW_CAP = 2000;
 
 /** The candidates of each rare-able filter, read by its own index (migration 17), at most NARROW_CAP + 1. */
@@ -137,15 +133,14 @@ const MAX_CHUNK = 4096;
 export function listProblems(db: Database, orders: ListOrders, sort: ProblemSort, filter: ProblemFilter, cursor: ProblemCursor, limit: number, errorIds?: number[]): ProblemRow[] {
   const among = errorIds ? undefined : rareCandidates(db, filter);
   if (errorIds || among) {
-    const p = filterParams(filter);
-    const rows = errorIds ? all<ProblemRow>(db, FOUND_ROWS, { ...p, ':ids': JSON.stringify(errorIds) }) : all<ProblemRow>(db, AMONG_ROWS, { ...p, ':pids': JSON.stringify(among) });
+    const rows = errorIds ? all<ProblemRow>(db, FOUND_ROWS, { ...filterParams(filter), ':ids': JSON.stringify(errorIds) }) : problemsAmong(db, among!, filter);
     return pageOfFew(orders, sort, rows, cursor, limit);
   }
   if (sort === 'first') {
     const at = 'after' in cursor ? cursor.after : 'before' in cursor ? cursor.before : { key: TOP, id: Number.MAX_SAFE_INTEGER };
     const p = { ...filterParams(filter), ':key': at.key, ':id': at.id, ':limit': limit };
-    if ('after' in cursor) return all<ProblemRow>(db, BY_FIRST.browse.newer, p).reverse();
-    return all<ProblemRow>(db, BY_FIRST.browse.older, p);
+    if ('after' in cursor) return all<ProblemRow>(db, FIRST_NEWER, p).reverse();
+    return all<ProblemRow>(db, FIRST_OLDER, p);
   }
   return walkOrder(db, orders, sort, filter, cursor, limit);
 }
@@ -153,13 +148,13 @@ export function listProblems(db: Database, orders: ListOrders, sort: ProblemSort
 /** The few found or candidate rows in the order, from the cursor: sorted here. */
 function pageOfFew(orders: ListOrders, sort: ProblemSort, rows: ProblemRow[], cursor: ProblemCursor, limit: number): ProblemRow[] {
   const keyed = rows.map((row) => ({ row, key: sortKeyOf(orders, row, sort) }));
-  keyed.sort((a, b) => (a.key > b.key || (a.key === b.key && a.row.id > b.row.id) ? -1 : 1));
+  keyed.sort((a, b) => (precedes(a.key, a.row.id, b.key, b.row.id) ? -1 : 1));
   if ('after' in cursor) {
     const { key, id } = cursor.after;
-    const newer = keyed.filter((k) => k.key > key || (k.key === key && k.row.id > id));
+    const newer = keyed.filter((k) => precedes(k.key, k.row.id, key, id));
     return newer.slice(Math.max(0, newer.length - limit)).map((k) => k.row);
   }
-  const older = 'before' in cursor ? keyed.filter((k) => k.key < cursor.before.key || (k.key === cursor.before.key && k.row.id < cursor.before.id)) : keyed;
+  const older = 'before' in cursor ? keyed.filter((k) => precedes(cursor.before.key, cursor.before.id, k.key, k.row.id)) : keyed;
   return older.slice(0, limit).map((k) => k.row);
 }
 
@@ -168,7 +163,6 @@ function pageOfFew(orders: ListOrders, sort: ProblemSort, rows: ProblemRow[], cu
  * time. By last report the walk stops at the period's start (`since`): all after it are older.
  */
 function walkOrder(db: Database, orders: ListOrders, sort: OrderSort, filter: ProblemFilter, cursor: ProblemCursor, limit: number): ProblemRow[] {
-  const p = filterParams(filter);
   const out: ProblemRow[] = [];
   let chunk = limit;
   const take = () => {
@@ -178,7 +172,7 @@ function walkOrder(db: Database, orders: ListOrders, sort: OrderSort, filter: Pr
   };
   const stopAt = sort === 'last' && filter.since !== undefined && !('after' in cursor) ? filter.since : undefined;
   for (const ids of orders.walk(sort, cursor, take)) {
-    const byId = new Map(all<ProblemRow>(db, AMONG_ROWS, { ...p, ':pids': JSON.stringify(ids) }).map((r) => [r.id, r]));
+    const byId = new Map(problemsAmong(db, ids, filter).map((r) => [r.id, r]));
     for (const id of ids) {
       const row = byId.get(id);
       if (row && (out.push(row), out.length >= limit)) break;
@@ -196,11 +190,9 @@ export function hasProblemsBeyond(db: Database, orders: ListOrders, sort: Proble
   return listProblems(db, orders, sort, filter, side === 'older' ? { before: at } : { after: at }, 1, errorIds).length > 0;
 }
 
-const BY_IDS = AMONG_ROWS;
-
 /** The problems among `ids` that the filter keeps (any order). */
 export function problemsAmong(db: Database, ids: number[], filter: ProblemFilter): ProblemRow[] {
-  return all<ProblemRow>(db, BY_IDS, { ...filterParams(filter), ':pids': JSON.stringify(ids) });
+  return all<ProblemRow>(db, AMONG_ROWS, { ...filterParams(filter), ':pids': JSON.stringify(ids) });
 }
 
 /** Reports of a problem in the parts of the trend window (registry/trend.ts). */

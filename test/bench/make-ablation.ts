@@ -28,7 +28,7 @@ function after(file: string, anchor: string, line: string): void {
 }
 
 after('src/storage/registry-repo.ts', 'export function countDay(db: Database, errorId: number, day: string, addsComputer: boolean): void {\n', '  return;\n');
-for (const method of ['  counted(_problemId: number, stored: boolean): void {\n', '  start(): void {\n', '  async catchUp(): Promise<void> {\n']) {
+for (const method of ['  reportStored(): void {\n', '  start(): void {\n', '  async catchUp(): Promise<void> {\n']) {
   after('src/registry/deferred-indexes.ts', method, '    return;\n');
 }
 after('src/registry/deferred-indexes.ts', '  async mergeSegments(): Promise<boolean> {\n', '    return false;\n');
