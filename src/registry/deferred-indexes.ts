@@ -1,13 +1,15 @@
 import type { Database } from 'sql.js';
 import type { Logger } from '../log';
 import { ListOrders } from './list-orders';
-import { indexNextReports, mergeAlongside, mergeSearchSegments } from '../storage/search-repo';
+import { hasUnindexed, indexNextErrors, indexNextReports, mergeAlongside, mergeSearchSegments } from '../storage/search-repo';
 import type { Store } from '../storage/store';
 
 /** How often the batches run while reports arrive, ms: longer batches share more pages of the journal (measured: 52 → 43 KB per report from 1 s to 5 s); a reader never waits for the timer. */
 export const CATCH_UP_MS = 5000;
 /** Reports added to the search index per transaction: ≈ 10–20 ms of the loop. */
 export const REPORTS_PER_BATCH = 500;
+/** New errors added to the search index of texts per transaction (an error's texts are longer than a report's words). */
+export const ERRORS_PER_BATCH = 100;
 /** Search-index merging per transaction, and transactions of it per run (see mergeSearchSegments). */
 const MERGE_MS = 8;
 const MERGE_WRITES = 25;
@@ -17,8 +19,9 @@ const BATCH_MERGE_MS = 4;
 const BUILD_PER_STEP = 10_000;
 
 /**
- * The derived data intake leaves for later (migration 14): the search words of new reports
- * and the problems' places in the list's orders (in memory since migration 24: list-orders.ts).
+ * The derived data intake leaves for later: the search words of new reports (migration 14)
+ * and of new errors (migration 25), and the problems' places in the list's orders (in memory
+ * since migration 24: list-orders.ts).
  * Written with every report they took a third of intake's SQL time; here they are written
  * in batches CATCH_UP_MS later, and `catchUp` brings both fully up to date before the list
  * or a search reads them, so what a reader sees is exact. Nothing is lost by a crash: the
@@ -38,8 +41,9 @@ export class DeferredIndexes {
   ) {}
 
   /**
-   * Intake stored a new report row: its search words follow in a batch. (Its problem's move
-   * in the orders is noted by the orders' triggers, whoever changed the counters.)
+   * Intake stored a new report row (with a new error, or for a known one): its search words,
+   * and a new error's, follow in a batch. (Its problem's move in the orders is noted by the
+   * orders' triggers, whoever changed the counters.)
    */
   reportStored(): void {
     this.reportsPending = true;
@@ -105,20 +109,22 @@ export class DeferredIndexes {
       orders.finishBuild();
     }
     this.store.read((db) => orders.refresh(db));
-    // Only the orders moved (a repeat folded into its report, a merge): no report to index.
-    if (!this.reportsPending) return;
+    // Only the orders moved (a repeat folded into its report, a merge): no report to index —
+    // unless rows came by another way than intake's reportStored (the marks tell).
+    if (!this.reportsPending && !this.store.read(hasUnindexed)) return;
     // Cleared before the batches: a report stored meanwhile sets it again.
     this.reportsPending = false;
     try {
       // A short batch was the last one: reports stored since have set the flag again.
       // Each batch merges a little too: a long run of batches (the rebuild after migration 19,
       // a backlog) would otherwise fill a level to 16 segments, which FTS4 merges all at once.
-      const batch = (db: Database): number => {
-        const added = indexNextReports(db, REPORTS_PER_BATCH);
-        if (added > 0) mergeAlongside(db, BATCH_MERGE_MS, (m) => this.log?.warn(m));
-        return added;
+      const batch = (db: Database): boolean => {
+        const errors = indexNextErrors(db, ERRORS_PER_BATCH);
+        const reports = indexNextReports(db, REPORTS_PER_BATCH);
+        if (errors + reports > 0) mergeAlongside(db, BATCH_MERGE_MS, (m) => this.log?.warn(m));
+        return errors === ERRORS_PER_BATCH || reports === REPORTS_PER_BATCH;
       };
-      while ((await this.store.write(batch)) === REPORTS_PER_BATCH);
+      while (await this.store.write(batch));
     } catch (err) {
       this.reportsPending = true;
       throw err;

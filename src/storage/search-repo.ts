@@ -70,27 +70,75 @@ export function errorsByExact(db: Database, exact: string, number: number | unde
 }
 
 /**
- * Adds the next reports not yet in report_search (ids above meta 'report_search_upto'), at
- * most `limit`, and moves the mark past them; returns how many were added. Ids only go up,
- * so the rows above the mark are exactly the ones never indexed (migration 14).
+ * A search index written in batches behind a mark in `meta`: the rows above the mark were
+ * never indexed (ids only go up), the content view shows only the rows up to it. Reports
+ * since migration 14, errors since migration 25.
  */
-export function indexNextReports(db: Database, limit: number): number {
-  const upto = searchedUpTo(db);
-  const last = get<{ id: number | null; n: number }>(db, 'SELECT MAX(id) AS id, COUNT(*) AS n FROM (SELECT id FROM reports WHERE id > ? ORDER BY id LIMIT ?)', [upto, limit])!;
-  if (last.id === null) return 0;
-  // The mark first: report_doc shows the reports up to it.
-  run(db, "UPDATE meta SET value = ? WHERE key = 'report_search_upto'", [last.id]);
-  run(
-    db,
-    `INSERT INTO report_search (docid, user_name, descriptions, additional_info, client_id, shard)
+interface DeferredIndex {
+  /** The mark. */
+  upto: string;
+  /** The last id and count of the next `limit` rows above the mark (?, ?). */
+  next: string;
+  /** Moves the mark (?). */
+  move: string;
+  /** Adds the rows between two ids (?, ?] from the content view. */
+  insert: string;
+}
+
+const REPORT_INDEX: DeferredIndex = {
+  upto: "SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = 'report_search_upto'",
+  next: 'SELECT MAX(id) AS id, COUNT(*) AS n FROM (SELECT id FROM reports WHERE id > ? ORDER BY id LIMIT ?)',
+  move: "UPDATE meta SET value = ? WHERE key = 'report_search_upto'",
+  insert: `INSERT INTO report_search (docid, user_name, descriptions, additional_info, client_id, shard)
        SELECT rowid, user_name, descriptions, additional_info, client_id, shard FROM report_doc WHERE rowid > ? AND rowid <= ?`,
-    [upto, last.id],
-  );
+};
+
+const ERROR_INDEX: DeferredIndex = {
+  upto: "SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = 'error_search_upto'",
+  next: 'SELECT MAX(id) AS id, COUNT(*) AS n FROM (SELECT id FROM errors WHERE id > ? ORDER BY id LIMIT ?)',
+  move: "UPDATE meta SET value = ? WHERE key = 'error_search_upto'",
+  insert: `INSERT INTO error_search (docid, texts, stack_hash, shard)
+       SELECT rowid, texts, stack_hash, shard FROM error_doc WHERE rowid > ? AND rowid <= ?`,
+};
+
+/** Adds the next rows above the index's mark, at most `limit`, and moves the mark past them; returns how many were added. */
+function indexNext(db: Database, index: DeferredIndex, limit: number): number {
+  const upto = indexedUpTo(db, index);
+  const last = get<{ id: number | null; n: number }>(db, index.next, [upto, limit])!;
+  if (last.id === null) return 0;
+  // The mark first: the content view shows the rows up to it.
+  run(db, index.move, [last.id]);
+  run(db, index.insert, [upto, last.id]);
   return last.n;
 }
 
+function indexedUpTo(db: Database, index: DeferredIndex): number {
+  return get<{ v: number }>(db, index.upto)?.v ?? 0;
+}
+
+/** The next reports not yet in report_search, at most `limit`; returns how many were added. */
+export function indexNextReports(db: Database, limit: number): number {
+  return indexNext(db, REPORT_INDEX, limit);
+}
+
+/** The next errors not yet in error_search, at most `limit`; returns how many were added. */
+export function indexNextErrors(db: Database, limit: number): number {
+  return indexNext(db, ERROR_INDEX, limit);
+}
+
 function searchedUpTo(db: Database): number {
-  return get<{ v: number }>(db, "SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = 'report_search_upto'")?.v ?? 0;
+  return indexedUpTo(db, REPORT_INDEX);
+}
+
+/** Are there reports or errors above the marks, never indexed? (Two lookups at the ends of two indexes.) */
+export function hasUnindexed(db: Database): boolean {
+  return (
+    get<{ x: number }>(
+      db,
+      `SELECT COALESCE((SELECT MAX(id) FROM reports), 0) > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'report_search_upto')
+           OR COALESCE((SELECT MAX(id) FROM errors), 0) > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'error_search_upto') AS x`,
+    )?.x === 1
+  );
 }
 
 /**

@@ -5,6 +5,7 @@
  * transaction of sql.js's release build, exported once. Not measured, and much faster than
  * sending the reports. The rows' zips are not written: nothing in intake reads them.
  */
+import type { Database } from 'sql.js';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -16,8 +17,8 @@ import { MIGRATIONS } from '../../src/storage/migrations';
 import { addsComputerToday, dayNumber, dayOf } from '../../src/registry/days';
 import { countInProblem } from '../../src/registry/problem-intake';
 import { problemKeyOf } from '../../src/registry/problem-key';
-import { indexNextReports, mergeSearchSegments, SHARD_SIZE } from '../../src/storage/search-repo';
-import { REPORTS_PER_BATCH } from '../../src/registry/deferred-indexes';
+import { indexNextErrors, indexNextReports, mergeSearchSegments, SHARD_SIZE } from '../../src/storage/search-repo';
+import { ERRORS_PER_BATCH, REPORTS_PER_BATCH } from '../../src/registry/deferred-indexes';
 import { countDay, findComputerReport, countReport, insertError, insertReport, rememberUid } from '../../src/storage/registry-repo';
 import { prefilledClient, reportJson, reportsOfError } from './intake-data';
 
@@ -95,9 +96,14 @@ export async function prefillDatabase(dbDir: string, errors: number, reports: nu
   // not matter. The newest shard, which the measured reports join, as the batches built it:
   // indexed all at once it was one big segment on level 0, and every eighth batch of the
   // benchmark merged it again with seven small ones (1.5–3× the merging of a running pult).
-  const newestShard = Math.floor(written / SHARD_SIZE) * SHARD_SIZE;
-  if (newestShard > 1) indexNextReports(db, newestShard - 1);
-  while (indexNextReports(db, REPORTS_PER_BATCH) > 0) while (mergeSearchSegments(db, performance.now() + 60_000));
+  // The errors' texts the same way (migration 25), in the batches' size for errors.
+  const asBatches = (rows: number, indexNext: (db: Database, limit: number) => number, perBatch: number) => {
+    const newestShard = Math.floor(rows / SHARD_SIZE) * SHARD_SIZE;
+    if (newestShard > 1) indexNext(db, newestShard - 1);
+    while (indexNext(db, perBatch) > 0) while (mergeSearchSegments(db, performance.now() + 60_000));
+  };
+  asBatches(errors, indexNextErrors, ERRORS_PER_BATCH);
+  asBatches(written, indexNextReports, REPORTS_PER_BATCH);
   while (mergeSearchSegments(db, performance.now() + 60_000));
   db.run('COMMIT');
   const bytes = db.export();

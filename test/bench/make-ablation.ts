@@ -2,8 +2,8 @@
  * What issue 13's intake work costs, measured against this very checkout without it:
  *   npx tsx test/bench/make-ablation.ts <folder>
  *   npm run bench:pair -- --compare <folder> [--reports 1000000]
- * Makes <folder> a git worktree of HEAD with the day counters, the error-text search trigger
- * and the deferred batches (report search words, list orders, merging) switched off — the
+ * Makes <folder> a git worktree of HEAD with the day counters and the deferred batches
+ * (the search words of reports and errors, the list's orders, merging) switched off — the
  * pages there are broken, intake is otherwise the same code. Fails when a piece it switches
  * off has moved, rather than measuring something else.
  */
@@ -32,12 +32,4 @@ for (const method of ['  reportStored(): void {\n', '  start(): void {\n', '  as
   after('src/registry/deferred-indexes.ts', method, '    return;\n');
 }
 after('src/registry/deferred-indexes.ts', '  async mergeSegments(): Promise<boolean> {\n', '    return false;\n');
-const migrations = path.join(target, 'src/storage/migrations.ts');
-const text = fs.readFileSync(migrations, 'utf8').trimEnd();
-if (!text.endsWith('];')) throw new Error('src/storage/migrations.ts: MIGRATIONS does not end the file');
-const last = Math.max(...[...text.matchAll(/version: (\d+),/g)].map((m) => Number(m[1])));
-fs.writeFileSync(
-  migrations,
-  `${text.slice(0, -2)}  { version: ${last + 1}, description: 'ablation', up(db) { db.exec('DROP TRIGGER error_search_insert;'); } },\n];\n`,
-);
-console.log(`${target}: HEAD without the day counters, the error-text search trigger and the deferred batches`);
+console.log(`${target}: HEAD without the day counters and the deferred batches`);

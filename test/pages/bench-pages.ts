@@ -19,7 +19,7 @@ import { hostileReportJson } from '../helpers/hostile-report';
 import { planClear, startClear } from '../../src/registry/clear';
 import { startRetentionPass } from '../../src/registry/retention';
 import { startApp } from './harness';
-import { indexNextReports } from '../../src/storage/search-repo';
+import { indexNextErrors, indexNextReports } from '../../src/storage/search-repo';
 import { searchErrors } from '../../src/registry/search';
 import { parseSearch } from '../../src/registry/search-query';
 import { problemWindowCounts } from '../../src/storage/problem-list-repo';
@@ -198,7 +198,7 @@ async function main() {
       // What the plugin's batches (registry/deferred-indexes.ts) would have done meanwhile, in
       // its batch size: the search index gets the segments a running pult gives it (FTS4 merges
       // by segment count, so the layout decides what a later merge costs).
-      while ((await app.store.write((db) => indexNextReports(db, SEARCH_BATCH))) === SEARCH_BATCH);
+      while ((await app.store.write((db) => indexNextErrors(db, SEARCH_BATCH) + indexNextReports(db, SEARCH_BATCH))) > 0);
       // And the merging its timer does between batches (mergeSegments: short steps).
       while (await app.indexes.mergeSegments());
     }

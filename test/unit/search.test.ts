@@ -51,6 +51,7 @@ async function realStore(prefix: string): Promise<{ dir: string; deps: RegisterD
 /** The reports' search index agrees with what its view shows, and the database is whole. */
 function assertSearchWhole(store: RegisterDeps['store']): void {
   assert.ok(store.read((db) => all(db, "INSERT INTO report_search (report_search) VALUES ('integrity-check') RETURNING 1 AS x")));
+  assert.ok(store.read((db) => all(db, "INSERT INTO error_search (error_search) VALUES ('integrity-check') RETURNING 1 AS x")));
   assert.deepEqual(store.read((db) => all(db, 'PRAGMA integrity_check')), [{ integrity_check: 'ok' }]);
 }
 
@@ -115,6 +116,25 @@ describe('searchErrors and the day counters on a real store', () => {
     await deps.store.write((db) => run(db, "DELETE FROM reports WHERE env_id IN (SELECT id FROM report_envs WHERE user_name = 'Кузнецов')"));
     assert.deepEqual(await find('кузнецов'), []);
     assert.ok(deps.store.read((db) => all(db, "INSERT INTO report_search (report_search) VALUES ('integrity-check') RETURNING 1 AS x")));
+  });
+  it('writes a new error\'s texts in the batch, not with the report; one cleared before the batch leaves the index whole', async () => {
+    const mark = () => Number(deps.store.read((db) => all<{ v: string }>(db, "SELECT value AS v FROM meta WHERE key = 'error_search_upto'"))[0]!.v);
+    const lastError = () => deps.store.read((db) => all<{ id: number }>(db, 'SELECT MAX(id) AS id FROM errors'))[0]!.id;
+    const texts = (match: string) => deps.store.read((db) => all<{ docid: number }>(db, 'SELECT docid FROM error_search WHERE error_search MATCH ?', [match])).map((r) => r.docid);
+    await send({ texts: ['Неповторимая ошибка расчёта'], clientId: 'pc-g' });
+    assert.equal(mark(), lastError() - 1, 'left for the batch');
+    assert.deepEqual(texts('неповторимая'), []);
+    assertSearchWhole(deps.store);
+    assert.equal((await find('неповторимая')).length, 1, 'a search writes the batch first');
+    assert.equal(mark(), lastError());
+    assert.deepEqual(texts('неповторимая'), [lastError()]);
+    // Another, removed (a clear) before the batch reached it.
+    await send({ texts: ['Мимолётная ошибка'], clientId: 'pc-g' });
+    const gone = lastError();
+    await deps.store.write((db) => run(db, 'DELETE FROM errors WHERE id = ?', [gone]));
+    assertSearchWhole(deps.store);
+    assert.deepEqual(await find('мимолётная'), []);
+    assertSearchWhole(deps.store);
   });
   it('indexes after a restart what the process registered and never indexed, and puts the problems in their places', async () => {
     await send({ texts: ['Ошибка перед остановкой'], userName: 'Соколов', clientId: 'pc-f' });
