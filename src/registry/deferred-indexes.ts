@@ -1,6 +1,7 @@
 import type { Database } from 'sql.js';
 import type { Logger } from '../log';
 import { ListOrders } from './list-orders';
+import { trendWindow } from './trend';
 import { hasUnindexed, indexNextErrors, indexNextReports, mergeAlongside, mergeSearchSegments } from '../storage/search-repo';
 import type { Store } from '../storage/store';
 
@@ -21,7 +22,7 @@ const BUILD_PER_STEP = 10_000;
 /**
  * The derived data intake leaves for later: the search words of new reports (migration 14)
  * and of new errors (migration 25), and the problems' places in the list's orders (in memory
- * since migration 24: list-orders.ts).
+ * since migration 24: list-orders.ts, with the trend window's counts: trend-counts.ts).
  * Written with every report they took a third of intake's SQL time; here they are written
  * in batches CATCH_UP_MS later, and `catchUp` brings both fully up to date before the list
  * or a search reads them, so what a reader sees is exact. Nothing is lost by a crash: the
@@ -107,6 +108,8 @@ export class DeferredIndexes {
         await new Promise((resolve) => setImmediate(resolve));
       }
       orders.finishBuild();
+      // The trend window's counts too (a read of the window's days, then kept by notes).
+      this.store.read((db) => orders.trend.countsOf(db, trendWindow(Date.now())));
     }
     this.store.read((db) => orders.refresh(db));
     // Only the orders moved (a repeat folded into its report, a merge): no report to index —

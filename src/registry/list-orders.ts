@@ -1,5 +1,6 @@
 import type { Database } from 'sql.js';
 import { tuples } from '../storage/sql';
+import { TrendCounts } from './trend-counts';
 
 /**
  * The problem list's orders by a counter, held in memory (migration 24). Every report moves
@@ -44,6 +45,8 @@ export function precedes(ka: OrderKey, ia: number, kb: OrderKey, ib: number): bo
 }
 
 export class ListOrders {
+  /** The trend window's counts per problem (sort=trend), kept up to date the same way. */
+  readonly trend = new TrendCounts();
   private readonly keys = new Map<number, Keys>();
   /** Each order's ids, most first, and beside them their keys (no Map lookups while searching and merging). */
   private readonly order: Record<OrderSort, number[]> = { last: [], reports: [], computers: [], users: [] };
@@ -74,6 +77,7 @@ export class ListOrders {
       return null;
     });
     db.exec(TRIGGERS);
+    this.trend.watch(db);
     this.db = db;
   }
 

@@ -1,7 +1,7 @@
 import type { Database } from 'sql.js';
 import type { ListOrders } from '../../registry/list-orders';
 import { trendScores, trendWindow } from '../../registry/trend';
-import { listProblems, problemIdsAmong, sortKeyOf, problemsAmong, problemWindowCounts, type ProblemFilter } from '../../storage/problem-list-repo';
+import { listProblems, problemIdsAmong, sortKeyOf, problemsAmong, type ProblemFilter } from '../../storage/problem-list-repo';
 import { problemsOfErrors } from '../../storage/problems-repo';
 import { readProblem, type ProblemRow } from '../../storage/problems-repo';
 import type { ProblemPage } from './problems-list';
@@ -22,7 +22,7 @@ export function trendPage(db: Database, orders: ListOrders, filter: ProblemFilte
   const w = trendWindow(minute);
   const key = JSON.stringify([minute, filter, errorIds ?? null]);
   // Growth of every active problem, whatever the filter; the filter picks among them.
-  const scores = scoreCache.get(db, String(minute), () => trendScores(problemWindowCounts(db, w), w));
+  const scores = scoreCache.get(db, String(minute), () => trendScores(orders.trend.countsOf(db, w), w));
   // The filter's active problems in growth order, as ids: thousands are ordered, a page is read.
   const active = activeCache.get(db, key, () => {
     let ids = [...scores.keys()];
