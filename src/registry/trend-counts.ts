@@ -6,7 +6,7 @@ import type { TrendWindow } from './trend';
 /**
  * Reports per problem in the trend window (registry/trend.ts), held in memory: sort=trend's
  * first page after a write summed the window's error_days rows anew — 10k rows at 100k
- * errors, 25–30 ms of the 50 the page may take. Here the window is read once a day (or
+ * errors, 12–26 ms (bench:pages) of the 50 the page may take. Here the window is read once a day (or
  * after a big change), and then only the errors SQLite says changed are read again: the
  * temporary triggers below note an error whose days, problem or existence changed, whoever
  * changed them (intake, a merge, a clear), and `countsOf` re-reads those errors' rows of
@@ -22,16 +22,16 @@ const TRIGGERS = `
   CREATE TEMP TRIGGER IF NOT EXISTS pult_trend_error_moved AFTER UPDATE OF problem_id ON main.errors BEGIN SELECT ${NOTE_FN}(new.id); END;
   CREATE TEMP TRIGGER IF NOT EXISTS pult_trend_error_delete AFTER DELETE ON main.errors BEGIN SELECT ${NOTE_FN}(old.id); END;`;
 
-/** Per error: its problem and its reports in the window's parts (ids in the window only). */
-const WINDOW_ERRORS = `
+/** Per error: its problem and its reports in the window's parts. */
+const PER_ERROR = `
   SELECT d.error_id, e.problem_id, SUM(CASE WHEN d.day = :today THEN d.reports ELSE 0 END),
-         SUM(CASE WHEN d.day = :yesterday THEN d.reports ELSE 0 END), SUM(CASE WHEN d.day < :yesterday THEN d.reports ELSE 0 END)
+         SUM(CASE WHEN d.day = :yesterday THEN d.reports ELSE 0 END), SUM(CASE WHEN d.day < :yesterday THEN d.reports ELSE 0 END)`;
+/** Every error with reports in the window. */
+const WINDOW_ERRORS = `${PER_ERROR}
     FROM error_days d INDEXED BY error_days_by_day JOIN errors e INDEXED BY errors_problem_by_id ON e.id = d.error_id
    WHERE d.day >= :from AND d.day <= :today GROUP BY d.error_id`;
-/** The same for the errors among :ids (an error gone or out of the window: no row). */
-const ERRORS_AMONG = `
-  SELECT d.error_id, e.problem_id, SUM(CASE WHEN d.day = :today THEN d.reports ELSE 0 END),
-         SUM(CASE WHEN d.day = :yesterday THEN d.reports ELSE 0 END), SUM(CASE WHEN d.day < :yesterday THEN d.reports ELSE 0 END)
+/** The errors among :ids (one gone or out of the window: no row). */
+const ERRORS_AMONG = `${PER_ERROR}
     FROM error_days d JOIN errors e INDEXED BY errors_problem_by_id ON e.id = d.error_id
    WHERE d.error_id IN (SELECT value FROM json_each(:ids)) AND d.day >= :from AND d.day <= :today GROUP BY d.error_id`;
 
@@ -49,8 +49,8 @@ interface Sums {
 }
 
 export class TrendCounts {
-  /** The window's days the counts are of; undefined: not read (or dropped). */
-  private window: { from: string; yesterday: string; today: string } | undefined;
+  /** The window's last day (the rest follow from it); undefined: not read (or dropped). */
+  private today: string | undefined;
   private readonly perError = new Map<number, ErrorRow>();
   private readonly perProblem = new Map<number, Sums>();
   private readonly noted = new Set<number>();
@@ -62,7 +62,7 @@ export class TrendCounts {
     db.create_function(NOTE_FN, (id: number) => {
       // Called from inside SQLite, with every report: nothing here may throw, and while
       // nothing is held there is nothing to note.
-      if (this.window === undefined) return null;
+      if (this.today === undefined) return null;
       this.noted.add(id);
       if (this.noted.size > NOTED_MAX) this.drop();
       return null;
@@ -84,11 +84,11 @@ export class TrendCounts {
   countsOf(db: Database, w: TrendWindow): ProblemWindowCounts[] {
     if (db !== this.db) return problemWindowCounts(db, w);
     const days = { ':from': w.from, ':yesterday': w.yesterday, ':today': w.today };
-    if (this.window?.today !== w.today || this.window.from !== w.from) {
+    if (this.today !== w.today) {
       const rows = tuples<ErrorRow>(db, WINDOW_ERRORS, days);
       this.drop();
       for (const row of rows) this.add(row);
-      this.window = { from: w.from, yesterday: w.yesterday, today: w.today };
+      this.today = w.today;
     } else if (this.noted.size > 0) {
       const ids = [...this.noted];
       const rows = tuples<ErrorRow>(db, ERRORS_AMONG, { ...days, ':ids': JSON.stringify(ids) });
@@ -101,7 +101,7 @@ export class TrendCounts {
   }
 
   private drop(): void {
-    this.window = undefined;
+    this.today = undefined;
     this.perError.clear();
     this.perProblem.clear();
     this.noted.clear();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import initSqlJs, { type Database } from 'sql.js';
+import type { Database } from 'sql.js';
+import { schemaDb } from '../helpers/schema-db';
 import { nextErrorOf, oldestReportsOf, pendingDeletes, reportCountOf, reportTotalsOf, reportUidsAfter } from '../../src/storage/clear-repo';
 import { firstReportId, kthNewestReportId, reportsAfter } from '../../src/storage/retention-repo';
 import { ListOrders } from '../../src/registry/list-orders';
@@ -20,7 +21,6 @@ import {
   writeProblemState,
   type ProblemRow,
 } from '../../src/storage/problems-repo';
-import { MIGRATIONS } from '../../src/storage/migrations';
 import { findComputerReport, findErrorOfKey } from '../../src/storage/registry-repo';
 import { addUnasked, problemsOfStack, unaskedOf, versionFigures } from '../../src/storage/getinfo-repo';
 import {
@@ -39,13 +39,6 @@ import {
  * what keeps errorsList and reports/N flat at 100k errors / 1M reports. The plans are
  * taken from the SQL the repositories really prepare.
  */
-async function schemaDb(): Promise<Database> {
-  const SQL = await initSqlJs();
-  const db = new SQL.Database();
-  for (const m of MIGRATIONS) m.up(db);
-  return db;
-}
-
 /** Runs `fn` against the database and returns the plan lines of every statement it prepared. */
 function plansOf(db: Database, fn: (db: Database) => unknown): string[][] {
   const seen: string[] = [];

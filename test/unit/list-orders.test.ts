@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import initSqlJs, { type Database } from 'sql.js';
+import type { Database } from 'sql.js';
+import { schemaDb, xorshift } from '../helpers/schema-db';
 import { ListOrders, ORDER_SORTS, type OrderSort } from '../../src/registry/list-orders';
-import { MIGRATIONS } from '../../src/storage/migrations';
 import { listProblems } from '../../src/storage/problem-list-repo';
 import { all, run } from '../../src/storage/sql';
 
 const COLUMN: Record<OrderSort, string> = { last: 'last_seen', reports: 'reports_total', computers: 'computers', users: 'users' };
-
-async function schemaDb(): Promise<Database> {
-  const SQL = await initSqlJs();
-  const db = new SQL.Database();
-  for (const m of MIGRATIONS) m.up(db);
-  return db;
-}
 
 /** What SQLite says the order is: the counters now, most first, then the higher id. */
 function byCounters(db: Database, sort: OrderSort): number[] {
@@ -27,17 +20,6 @@ function built(db: Database, step = 7): ListOrders {
   while (from !== undefined) from = orders.buildPart(db, from, step);
   orders.finishBuild();
   return orders;
-}
-
-/** A small deterministic generator (the same runs every time). */
-function xorshift(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
 }
 
 const time = (n: number) => new Date(Date.UTC(2026, 10, 1) + n * 1000).toISOString();

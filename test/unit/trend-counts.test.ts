@@ -1,31 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import initSqlJs, { type Database } from 'sql.js';
+import type { Database } from 'sql.js';
+import { schemaDb, xorshift } from '../helpers/schema-db';
 import { TrendCounts } from '../../src/registry/trend-counts';
 import { trendWindow, type TrendWindow } from '../../src/registry/trend';
-import { MIGRATIONS } from '../../src/storage/migrations';
 import { problemWindowCounts, type ProblemWindowCounts } from '../../src/storage/problem-list-repo';
 import { countDay } from '../../src/storage/registry-repo';
 import { run } from '../../src/storage/sql';
 import { daysBefore } from '../../src/registry/days';
-
-async function schemaDb(): Promise<Database> {
-  const SQL = await initSqlJs();
-  const db = new SQL.Database();
-  for (const m of MIGRATIONS) m.up(db);
-  return db;
-}
-
-/** A small deterministic generator (the same runs every time). */
-function xorshift(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 const byProblem = (rows: ProblemWindowCounts[]) => [...rows].sort((a, b) => a.problem_id - b.problem_id);
 
