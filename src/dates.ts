@@ -8,6 +8,8 @@ const dtFormat = new Intl.DateTimeFormat('ru-RU', {
   timeZone: 'Europe/Moscow',
 });
 
+const timeFormat = new Intl.DateTimeFormat('ru-RU', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Moscow' });
+
 /** Said after every time: the reader may be in another zone than the server. */
 export const ZONE_LABEL = 'МСК';
 
@@ -16,4 +18,11 @@ export function formatDateTime(value: unknown): string {
   if (value === null || value === undefined || value === '') return '';
   const d = typeof value === 'number' ? new Date(value) : new Date(String(value));
   return Number.isNaN(d.getTime()) ? String(value) : `${dtFormat.format(d)} ${ZONE_LABEL}`;
+}
+
+/** The time of day alone, "18:39 МСК": where the page already says which day (a problem "новая сегодня"). */
+export function formatTimeOfDay(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '';
+  const d = typeof value === 'number' ? new Date(value) : new Date(String(value));
+  return Number.isNaN(d.getTime()) ? String(value) : `${timeFormat.format(d)} ${ZONE_LABEL}`;
 }

@@ -1,4 +1,4 @@
-import { formatDateTime, ZONE_LABEL } from '../dates';
+import { formatDateTime, formatTimeOfDay, ZONE_LABEL } from '../dates';
 import nunjucks from 'nunjucks';
 
 export interface Renderer {
@@ -15,6 +15,7 @@ export function createRenderer(templatesDir: string, globals: Record<string, unk
   });
   for (const [k, v] of Object.entries(globals)) env.addGlobal(k, v);
   env.addFilter('dt', formatDateTime);
+  env.addFilter('tm', formatTimeOfDay);
   env.addFilter('plural', pluralRu);
   return { render: (template, context) => env.render(template, context) };
 }

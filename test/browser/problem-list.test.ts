@@ -94,6 +94,22 @@ describe('the problem list in headless Chromium', { timeout: 180_000 }, () => {
     const top = await page.$eval('table.dense thead th', (th) => th.getBoundingClientRect().top);
     assert.ok(Math.abs(top) < 1, `header at ${top}px`);
     await page.evaluate(() => window.scrollTo(0, 0));
+    // "новая сегодня" and the last report's time share one cell: nothing of it cut off.
+    const when = await page.$$eval('table.dense td.when', (tds) => ({
+      today: tds.filter((td) => td.querySelector('.new-today')).length,
+      cut: tds.filter((td) => td.scrollWidth > td.clientWidth).map((td) => td.textContent),
+    }));
+    assert.ok(when.today > 0, 'a problem new today is in the list');
+    assert.deepEqual(when.cut, []);
+    // A problem in two versions shows the newest and "+1", neither cut off.
+    const versions = await page.$$eval('table.dense td.versions ul.chips', (uls) =>
+      uls.map((ul) => ({
+        shown: [...ul.querySelectorAll('li')].filter((li) => li.getBoundingClientRect().width > 1).map((li) => li.textContent),
+        cut: [...ul.querySelectorAll('li')].some((li) => li.getBoundingClientRect().width > 1 && li.getBoundingClientRect().right > ul.getBoundingClientRect().right + 0.5),
+      })),
+    );
+    assert.ok(versions.some((v) => v.shown.length === 2 && v.shown[1] === '+1'), JSON.stringify(versions.slice(0, 3)));
+    assert.deepEqual(versions.filter((v) => v.cut), []);
     await saveScreenshot(page, { path: path.join(SHOTS, 'dense-1366.png') });
     await close();
   });
