@@ -15,3 +15,14 @@ export function hasControlChars(text: string): boolean {
 export function flattenLine(text: string): string {
   return text.replace(CONTROLS, ' ').replace(/ {2,}/g, ' ').trim();
 }
+
+/** The bidi controls: embeddings, overrides, isolates and marks (U+061C, U+200E/F, U+202A–E, U+2066–9). */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A name as a page shows it with its bidi controls spelled out ("счёт⟨U+202E⟩gpj.exe"): an
+ * override in a file name would otherwise make "gpj.exe" read "exe.jpg" on the page.
+ */
+export function showBidiControls(text: string): string {
+  return text.replace(BIDI, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
+}

@@ -1,5 +1,6 @@
 import { formatDateTime, formatTimeOfDay, ZONE_LABEL } from '../dates';
 import nunjucks from 'nunjucks';
+import { showBidiControls } from '../control-chars';
 
 export interface Renderer {
   render(template: string, context: Record<string, unknown>): string;
@@ -16,6 +17,7 @@ export function createRenderer(templatesDir: string, globals: Record<string, unk
   for (const [k, v] of Object.entries(globals)) env.addGlobal(k, v);
   env.addFilter('dt', formatDateTime);
   env.addFilter('tm', formatTimeOfDay);
+  env.addFilter('bidi', (v: unknown) => showBidiControls(String(v ?? '')));
   env.addFilter('plural', pluralRu);
   return { render: (template, context) => env.render(template, context) };
 }

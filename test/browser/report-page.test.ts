@@ -81,6 +81,11 @@ describe('s/report/R and s/reports/N in headless Chromium', { timeout: 120_000 }
         assert.match(await page.locator('tr.raised td.module').innerText(), /^Модуль\.<img src=x onerror=/);
         const text = await page.locator('#h-chain + ol li').first().innerText();
         assert.match(text, /<script>window\.__pwned='text1'<\/script>\nвторая строка/, 'markup shown as text, line break kept');
+        // A bidi override in a file name is spelled out, not obeyed ("счётexe.jpg" was shown); in a text it stays inside the text.
+        const names = [...(await page.locator('ul.files li').allInnerTexts()), ...(await page.locator('td.name').allInnerTexts())];
+        assert.ok(names.filter((n) => n.includes('счёт⟨U+202E⟩gpj.exe')).length >= 1, names.join(' | '));
+        assert.deepEqual(names.filter((n) => /[\u202a-\u202e\u2066-\u2069]/.test(n)), []);
+        assert.deepEqual(await page.locator('#h-chain + ol li > .text').evaluateAll((els) => [...new Set(els.map((el) => getComputedStyle(el).unicodeBidi))]), ['isolate']);
         const after = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert.equal(after, 0, 'the expanded stack does not widen the page either');
       } finally {

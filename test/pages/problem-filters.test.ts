@@ -110,6 +110,18 @@ describe('errorsList: with screenshot / attached files / crash, and category', (
     assert.match(gone.text, /По выбранному фильтру ошибок нет/);
   });
 
+  it('with a state, owner, period, flag or category set the page does not give the unfiltered count as the total', async (t) => {
+    const app = await withFlags(t);
+    const browser = app.browser('reader');
+    const summary = async (query: string) => /<p class="summary muted">([^]*?)<\/p>/.exec((await browser.get(`${BASE}s/errorsList?${query}`)).text)![1]!;
+    assert.match(await summary(''), /Всего уникальных ошибок: <strong>5<\/strong>/);
+    for (const query of ['crash=1', 'screenshot=1', 'files=1', 'category=NetworkError', 'status=new', 'owner=me', 'period=24h', 'crash=1&config=x']) {
+      const text = await summary(query);
+      assert.doesNotMatch(text, /уникальных ошибок/, query);
+      assert.match(text, /Показаны проблемы, подходящие под все условия отбора\./, query);
+    }
+  });
+
   it('pages through the matching problems with the filters kept in the next link', async (t) => {
     const app = await startApp(t);
     for (let i = 0; i < 110; i++) await app.registerZip(await zipOf({ texts: [`Падение ${i}`], clientId: `pc-${i}`, crash: i % 2 === 0 }));

@@ -55,6 +55,11 @@ export interface ProblemsListView extends ListPage {
   files: boolean;
   crash: boolean;
   categories: Option[];
+  /**
+   * A filter beyond configuration and version (state, owner, period, the flags, category) is
+   * set: the count of unique errors (by configuration and version only) is not what is listed.
+   */
+  narrowed: boolean;
   /** A search: how many unique errors it found, and whether older matches were left out. */
   found: number | undefined;
   truncated: boolean;
@@ -160,6 +165,7 @@ export function problemsListView(
     crash: q.crash === '1',
     // A category no longer in the data (cleared, or typed by hand) stays visible and selected.
     categories: option(q.category !== undefined && !categories.includes(q.category) ? [q.category, ...categories] : categories, (c) => c, q.category),
+    narrowed: [query.status, query.owner, query.period, query.screenshot, query.files, query.crash, query.category].some((v) => v !== undefined),
     found,
     truncated,
     query,
