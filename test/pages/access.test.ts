@@ -62,6 +62,16 @@ describe('who may open the s/ pages', () => {
     assert.match(res.text, /<a href="\/pult\/s\/clear">Очистка<\/a>/);
   });
 
+  it('the public home page offers no menu of s/ pages (each would be a 403 to a visitor without access), only the button that says whom the list is for', async (t) => {
+    const app = await startApp(t);
+    const res = await app.request('GET', BASE);
+    assert.equal(res.status, 200);
+    assert.match(res.text, /<h1>Сервис регистрации ошибок 1С:Предприятия<\/h1>/);
+    assert.doesNotMatch(res.text, /<nav[^>]*>\s*<a /, 'no menu links');
+    assert.equal([...res.text.matchAll(/href="\/pult\/s\//g)].length, 1, 'one link into s/: the button');
+    assert.match(res.text, /Открыть список ошибок<\/a> <span class="muted">— для сотрудников с доступом в KServer/);
+  });
+
   it('sends /pult/s/ to the errors list, and answers a reader 404 for an unknown page', async (t) => {
     const app = await startApp(t);
     const root = await app.browser('reader').get(`${BASE}s/`);

@@ -199,6 +199,11 @@ describe('GET /pult/s/report/R with a damaged or hostile zip', () => {
       assert.ok(!(file.headers['set-cookie'] ?? []).some((c) => c.startsWith('x=')), 'no header smuggled in');
     }
     assert.ok(!res.text.includes('<b>.txt'), 'entry names escaped');
+    // The dump's line keeps its words apart ("1 000 Бтип 0" before), and a dump that is there has no "why not".
+    const files = section(res.text, 'h-files');
+    assert.match(files, /crash\.dmp<\/span><\/a> <span class="muted small">1\s000 Б<\/span> <span class="small">· тип дампа 0<\/span><\/p>/);
+    assert.match(files, /<p class="small">Пояснение платформы: <span class="text">/);
+    assert.doesNotMatch(files, /Почему нет дампа/);
     assert.match(res.text, /\.\.\/\.\.\/evil&lt;b&gt;\.txt/);
   });
 });

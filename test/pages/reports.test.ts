@@ -35,13 +35,13 @@ describe('GET /pult/s/reports/N', () => {
     assert.doesNotMatch(first, /изменения конфигурации разрешены/);
     assert.match(first, /Нажала «Провести и закрыть» в карте пациента/);
     assert.equal((first.match(/<li><time/g) ?? []).length, 2, 'both descriptions with their times');
-    assert.match(first, /<td class="num" data-label="Повторов">2<\/td>/, 'the count in a cell of its own');
+    assert.match(first, /<td class="num" data-label="Отчётов">2<\/td>/, "the count (this report with its repeats) in a cell of its own");
     assert.match(first, /<span class="flag" title="Снимок экрана">[\s\S]*?<span class="sr-only">Снимок экрана<\/span>/);
     assert.doesNotMatch(first, /Файл\(ы\)/);
     assert.match(first, /href="\/pult\/s\/reports\/1\/zip\/1" download title="Скачать отчёт \(zip\)">zip<\/a>/);
 
     const withFiles = res.text.slice(res.text.indexOf('<tr id="r3">'));
-    assert.match(withFiles.slice(0, withFiles.indexOf('</tr>')), /<td class="num" data-label="Повторов">1<\/td>[\s\S]*<span class="sr-only">Файлы пользователя<\/span>/);
+    assert.match(withFiles.slice(0, withFiles.indexOf('</tr>')), /<td class="num" data-label="Отчётов">1<\/td>[\s\S]*<span class="sr-only">Файлы пользователя<\/span>/);
     const web = res.text.slice(res.text.indexOf('<tr id="r4">'));
     assert.match(web, /веб-клиент/);
     assert.match(web, /class="muted small ua">Mozilla/);

@@ -150,6 +150,21 @@ describe('POST /pult/s/settings', () => {
     assert.equal(fs.readFileSync(path.join(app.dir, 'settings.json'), 'utf8'), before);
   });
 
+  it('shows the getInfo answer texts in text areas and saves a line break typed there as a space', async (t) => {
+    const app = await startApp(t);
+    const browser = app.browser('admin');
+    const page = await browser.get(SETTINGS);
+    assert.match(page.text, /<textarea class="prose answer" id="answerFixed" name="answerFixed" rows="3" maxlength="600">[^<]+<\/textarea>/);
+    const res = await browser.post(SETTINGS, {
+      rev: browser.rev,
+      ...form({ answerKnown: 'Ошибка №{номер} известна.\r\nОтчёт не нужен.', answerFixed: 'Исправлена в {версия}.', answerInWork: 'В работе.\nСпасибо.' }),
+    });
+    assert.equal(res.status, 303, res.text);
+    assert.deepEqual(app.settings.get().answers, { known: 'Ошибка №{номер} известна. Отчёт не нужен.', fixed: 'Исправлена в {версия}.', inWork: 'В работе. Спасибо.', showOwner: false });
+    const again = await browser.get(SETTINGS);
+    assert.match(again.text, />Ошибка №\{номер\} известна\. Отчёт не нужен\.<\/textarea>/);
+  });
+
   it('refuses the same configuration twice, naming it', async (t) => {
     const app = await startApp(t);
     const browser = app.browser('admin');

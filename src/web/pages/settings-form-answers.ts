@@ -16,10 +16,12 @@ const FIELDS = ['answerKnown', 'answerFixed', 'answerInWork'];
 
 /** As typed, and as a candidate for SettingsSchema; a post without these fields keeps what is saved… as the defaults. */
 export function readAnswersForm(body: Record<string, unknown>, field: (key: string) => string): { form: AnswersForm; candidate: Pick<Settings, 'answers'> } {
+  // The fields are text areas, so the text is readable whole: a line break typed there is a space.
+  const line = (key: string) => field(key).replace(/\r\n|\r|\n/g, ' ');
   const form: AnswersForm = {
-    known: field('answerKnown'),
-    fixed: field('answerFixed'),
-    inWork: field('answerInWork'),
+    known: line('answerKnown'),
+    fixed: line('answerFixed'),
+    inWork: line('answerInWork'),
     showOwner: field('answerShowOwner') !== '',
   };
   if (!FIELDS.some((k) => k in body)) return { form: answersFormOf({ configurations: [], userMessage: '', dumpType: 0 }), candidate: {} };
