@@ -169,6 +169,14 @@ describe('the problem list in headless Chromium', { timeout: 180_000 }, () => {
     assert.equal(sideways, 0);
     const display = await page.$eval('table.dense tbody tr', (r) => getComputedStyle(r).display);
     assert.equal(display, 'block');
+    // What a finger taps: the menu links, the boxes and a problem's number, about 40 px or more.
+    const small = await page.evaluate(() =>
+      [...document.querySelectorAll('.top nav a, input[type=checkbox], td.num.id a')]
+        .map((el) => ({ el: el.outerHTML.slice(0, 60), box: el.getBoundingClientRect() }))
+        .filter(({ el, box }) => box.width > 0 && (el.startsWith('<input') ? box.width < 20 || box.height < 20 : box.height < 38 || box.width < 36))
+        .map(({ el, box }) => `${el} ${Math.round(box.width)}×${Math.round(box.height)}`),
+    );
+    assert.deepEqual(small, []);
     await saveScreenshot(page, { path: path.join(SHOTS, 'phone-375.png'), fullPage: false });
     await close();
   });
