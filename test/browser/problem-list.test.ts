@@ -63,6 +63,20 @@ describe('the problem list in headless Chromium', { timeout: 180_000 }, () => {
       });
       await saveScreenshot(page, { path: path.join(SHOTS, `${url.includes('view=errors') ? 'errors' : url.includes('q=') ? 'search' : 'problems'}-1366.png`) });
       assert.deepEqual(m, { sideways: 0, table: 0, cut: 0 }, url);
+      if (url.includes('q=')) {
+        // Every found row shows a highlighted hit, wherever in its chain of texts it is.
+        const hidden = await page.$$eval('table.dense tbody tr', (rows) =>
+          rows
+            .filter((r) => r.querySelector('mark'))
+            .filter((r) => ![...r.querySelectorAll('mark')].some((m) => {
+              const box = m.getBoundingClientRect();
+              const li = m.closest('li')!.getBoundingClientRect();
+              return box.width > 0 && box.left >= li.left - 1 && box.right <= li.right + 1 && box.bottom <= li.bottom + 1;
+            }))
+            .map((r) => r.id),
+        );
+        assert.deepEqual(hidden, []);
+      }
       assert.deepEqual(problems, []);
       await close();
     }
