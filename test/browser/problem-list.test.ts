@@ -142,8 +142,10 @@ describe('the problem list in headless Chromium', { timeout: 180_000 }, () => {
     await page.keyboard.press('x');
     assert.equal(await page.$eval('table.dense tbody tr:nth-child(2) input[name=sel]', (b) => (b as HTMLInputElement).checked), true);
     const href = await page.$eval('table.dense tbody tr:nth-child(2) a[data-open]', (a) => (a as HTMLAnchorElement).href);
+    const problemId = await page.$eval('table.dense tbody tr:nth-child(2)', (r) => r.id.slice(1));
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     assert.equal(page.url(), href);
+    assert.match(await page.innerText('h1'), new RegExp(`^Ошибка №\\d+ проблемы №${problemId}$`), 'the page opened says which problem it is');
     assert.deepEqual(problems, []);
     await close();
   });

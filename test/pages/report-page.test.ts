@@ -32,7 +32,7 @@ describe('GET /pult/s/report/R with the public samples', () => {
     for (const s of ['Получен pult', 'Время клиента', '20.11.2026, 13:05', '10.0.0.7', 'Петрова Анна Сергеевна', 'b0f5e2a1-3c4d-4e5f-8a9b-0c1d2e3f4a5b', 'Windows_x86_64', '8.3.24.1548', '1CV8C', 'Microsoft Windows 10', 'Intel(R) Core(TM) i5-10400', 'всего 15,9 ГБ, свободно 6 ГБ']) {
       assert.ok(who.includes(s), `who: ${s}`);
     }
-    assert.match(who, /Браузер \(user agent\)<\/dt><dd><span class="muted">нет<\/span>/, 'absent shown as absent');
+    assert.match(who, /Браузер \(user agent\)<\/dt><dd><span class="muted">не передано<\/span>/, "absent shown as not sent (\"нет\" read as a no)");
     const cfg = section(res.text, 'h-cfg');
     for (const s of ['МедицинаБольница', '1С:Медицина. Больница', '2.0.6.45', 'Version8_3_21', '79c44886fcee464e88dcaaf5f23db03f00000000', 'Изменения конфигурации не разрешены — она на поддержке поставщика', 'ИсправленияОшибок', 'ОбменСЕГИСЗ (1.4.2)']) {
       assert.ok(cfg.includes(s), `config: ${s}`);
@@ -60,14 +60,14 @@ describe('GET /pult/s/report/R with the public samples', () => {
     const web = await page(app, 1);
     assert.match(section(web.text, 'h-who'), /Браузер \(user agent\)<\/dt><dd>Mozilla\/5\.0 \(X11; Linux x86_64\) Chrome\/131\.0/);
     const job = await page(app, 2);
-    assert.match(section(job.text, 'h-who'), /Пользователь<\/dt><dd><span class="muted">нет/);
+    assert.match(section(job.text, 'h-who'), /Пользователь<\/dt><dd><span class="muted">не передано/);
     assert.match(section(job.text, 'h-stack'), /<h3>Сервер<\/h3>\s*<pre class="text">libbackend\.so:0x00000000003A11F0<\/pre>[\s\S]*3D2C1B0A99887766554433221100FFEE/);
     assert.match(section(job.text, 'h-chain'), /<span class="tag">NetworkError<\/span>/);
     assert.match(section(job.text, 'h-shot'), /Снимок экрана не передан/);
     const min = await page(app, 3);
     assert.equal(min.status, 200);
     assert.match(section(min.text, 'h-stack'), /Стек конфигурации не передан \(хеш/);
-    assert.match(section(min.text, 'h-who'), /ОС<\/dt><dd><span class="muted">нет/);
+    assert.match(section(min.text, 'h-who'), /ОС<\/dt><dd><span class="muted">не передано/);
     assert.match(section(min.text, 'h-files'), /Пользователь не приложил файлов/);
     assert.match(section(min.text, 'h-descr'), /Пользователь ничего не написал/);
   });
