@@ -202,6 +202,12 @@ describe('in headless Chromium, through the simulator', { timeout: 180_000 }, ()
       await page.goto(url!);
       await noSideways();
       await shot(name!);
+      if (name === '12-phone-reports') {
+        // No hover on a phone: a report's flags (screenshot, files, crash) say their words beside the icons.
+        const flags = await page.locator('td.flags .flag').evaluateAll((els) => els.map((el) => ({ text: (el as HTMLElement).innerText.trim(), width: el.getBoundingClientRect().width })));
+        assert.ok(flags.length > 0, 'a report with a flag is listed');
+        assert.deepEqual(flags.filter((f) => !/^(Снимок экрана|Файлы пользователя|Аварийное завершение)$/.test(f.text)), []);
+      }
     }
   });
 
