@@ -14,6 +14,24 @@
     });
   });
 
+  // Phones: while nothing but the search is set, the filter form folds to the search and its
+  // button, so the first problems are on the first screen; «Фильтры и порядок» unfolds it.
+  // Without this file the form is whole.
+  var filters = document.querySelector('form[data-foldable]');
+  if (filters && window.matchMedia('(max-width: 760px)').matches) {
+    var unfold = document.createElement('button');
+    unfold.type = 'button';
+    unfold.className = 'secondary fold-toggle';
+    unfold.textContent = 'Фильтры и порядок';
+    unfold.setAttribute('aria-expanded', 'false');
+    unfold.addEventListener('click', function () {
+      var open = !filters.classList.toggle('folded');
+      unfold.setAttribute('aria-expanded', String(open));
+    });
+    filters.classList.add('folded');
+    filters.querySelector('.field.actions').appendChild(unfold);
+  }
+
   // The problem list from the keyboard: j/k (or ↓/↑ outside fields) move between rows,
   // Enter or o opens the current one, x ticks it for the bulk change. The row is focused
   // by its number link, so the browser's own focus ring and Tab order stay right.

@@ -193,7 +193,20 @@ describe('the problem list in headless Chromium', { timeout: 180_000 }, () => {
         .map(({ el, box }) => `${el} ${Math.round(box.width)}×${Math.round(box.height)}`),
     );
     assert.deepEqual(small, []);
+    // The form folds to the search while nothing else is set: the first problem is on the first screen.
+    assert.equal(await page.isVisible('#f-config'), false);
+    const firstRow = await page.$eval('table.dense tbody tr', (r) => r.getBoundingClientRect().top);
+    assert.ok(firstRow < 812, `first problem at ${firstRow}px`);
     await saveScreenshot(page, { path: path.join(SHOTS, 'phone-375.png'), fullPage: false });
+    await page.click('button.fold-toggle');
+    assert.equal(await page.isVisible('#f-config'), true);
+    assert.equal(await page.getAttribute('button.fold-toggle', 'aria-expanded'), 'true');
     await close();
+    // A filter set: the form shows whole, with what is chosen.
+    const filtered = await open('/pult/s/errorsList?status=new', 375, 812);
+    assert.equal(await filtered.page.isVisible('#f-status'), true);
+    assert.equal(await filtered.page.locator('button.fold-toggle').count(), 0);
+    assert.deepEqual(filtered.problems, []);
+    await filtered.close();
   });
 });
