@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import type { Database } from 'sql.js';
 import type { Logger } from '../log';
-import { nextErrorOf, oldestReportsOf, removeErrorRow, removeReports, reportCountOf, reportTotalsOf, workedOnErrorsOf } from '../storage/clear-repo';
+import { nextErrorOf, oldestReportsOf, removeErrorRow, removeReports, reportCountOf, reportTotalsOf, workedOnErrorsOf, workedOnSampleOf } from '../storage/clear-repo';
 import { jobOf, lastRunOf, startJob, type JobRow, type JobRun } from '../storage/jobs-repo';
 import { errorFacets } from '../storage/pages-repo';
 import { problemsOfErrors, recountProblem } from '../storage/problems-repo';
@@ -20,6 +20,8 @@ export interface ClearGroup {
   errors: number;
   /** Of those, errors someone is working on (the page warns that they go too). */
   workedOn: number;
+  /** The first of them by number, with their problem (the page names them). */
+  workedOnSample: { id: number; problemId: number }[];
   reports: number;
   bytes: number;
 }
@@ -52,6 +54,9 @@ export interface ClearProgress {
  */
 export type ClearStart = 'started' | 'already' | 'changed' | 'running';
 
+/** How many of the errors someone works on the plan names, per group. */
+const WORKED_ON_NAMED = 10;
+
 /** What clearing would remove under the current rules (the page shows it and asks). */
 export function planClear(store: Store, settings: Settings): ClearPlan {
   return store.read((db) => {
@@ -59,6 +64,7 @@ export function planClear(store: Store, settings: Settings): ClearPlan {
     const groups = unaccepted.map((g) => ({
       ...g,
       workedOn: workedOnErrorsOf(db, g.configName, g.configVersion),
+      workedOnSample: workedOnSampleOf(db, g.configName, g.configVersion, WORKED_ON_NAMED).map((e) => ({ id: e.id, problemId: e.problem_id })),
       ...reportTotalsOf(db, g.configName, g.configVersion),
     }));
     const totals = groups.reduce(
@@ -164,8 +170,8 @@ export function progressOf(job: JobRow): BatchOutcome['progress'] {
   return { phase: job.phase, cursor: job.cursor, textCursor: job.text_cursor, errors: 0, reports: 0, bytes: 0 };
 }
 
-function unacceptedGroups(db: Database, settings: Settings): Omit<ClearGroup, 'reports' | 'bytes' | 'workedOn'>[] {
-  const out: Omit<ClearGroup, 'reports' | 'bytes' | 'workedOn'>[] = [];
+function unacceptedGroups(db: Database, settings: Settings): Omit<ClearGroup, 'reports' | 'bytes' | 'workedOn' | 'workedOnSample'>[] {
+  const out: Omit<ClearGroup, 'reports' | 'bytes' | 'workedOn' | 'workedOnSample'>[] = [];
   for (const f of errorFacets(db)) {
     const verdict = checkAcceptance(settings, f.config_name, f.config_version);
     if (!verdict.accepted) out.push({ configName: f.config_name, configVersion: f.config_version, reason: verdict.reason, errors: f.n });

@@ -56,6 +56,16 @@ export function workedOnErrorsOf(db: Database, configName: string, configVersion
   );
 }
 
+/** The first `limit` of those errors by number, with their problem: the plan names them. */
+export function workedOnSampleOf(db: Database, configName: string, configVersion: string, limit: number): { id: number; problem_id: number }[] {
+  return all<{ id: number; problem_id: number }>(
+    db,
+    `SELECT e.id, e.problem_id FROM errors e JOIN problems p ON p.id = e.problem_id
+      WHERE e.config_name = ? AND e.config_version = ? AND p.status IN ('in-work', 'regression') ORDER BY e.id LIMIT ?`,
+    [configName, configVersion, limit],
+  );
+}
+
 /** The next error of a configuration version after `afterId` (errors_by_config). */
 export function nextErrorOf(db: Database, configName: string, configVersion: string, afterId: number): number | undefined {
   return get<{ id: number }>(db, 'SELECT id FROM errors WHERE config_name = ? AND config_version = ? AND id > ? ORDER BY id LIMIT 1', [

@@ -5,7 +5,7 @@ import { planClear, startClear } from '../../src/registry/clear';
 import { finishPendingDeletes } from '../../src/registry/pending-deletes';
 import { oldestReportsOf, removeErrorRow, removeReports } from '../../src/storage/clear-repo';
 import { writeProblemState } from '../../src/storage/problems-repo';
-import { BASE, MED_SETTINGS, rows, startApp, type TestApp } from './harness';
+import { BASE, buildErrors, MED_SETTINGS, rows, startApp, type TestApp } from './harness';
 
 const CLEAR = `${BASE}s/clear`;
 const count = (app: TestApp, table: string) => rows<{ n: number }>(app.store, `SELECT COUNT(*) AS n FROM ${table}`)[0]!.n;
@@ -76,7 +76,19 @@ describe('GET /pult/s/clear', () => {
       writeProblemState(db, problem_id, 1, { status: 'in-work', owner_login: 'petrova', owner_name: 'Петрова Анна', fixed_in: null, reason: null, no_more_reports: 0 }),
     );
     const res = await app.browser('admin').get(CLEAR);
-    assert.match(res.text, /С частью этих ошибок работают: 1 ошибка взята в работу\. Они тоже будут удалены/);
+    assert.match(res.text, new RegExp(`С частью этих ошибок работают: 1 ошибка взята в работу: <a href="/pult/s/reports/1#problem">ошибка №1</a> \\(проблема №${problem_id}\\)\\. Они тоже будут удалены`), 'named, with a link');
+  });
+});
+
+describe('GET /pult/s/clear: many errors someone works on', () => {
+  it('names the first ten of a group and says how many more', async (t) => {
+    const app = await narrowed(t);
+    const ids = await buildErrors(app.store, 12, (i) => ({ version: '2.0.6.45', texts: [`Ошибка в работе ${i}`] }));
+    await app.store.write((db) => db.run(`UPDATE problems SET status = 'in-work' WHERE id IN (SELECT problem_id FROM errors WHERE id IN (${ids.map(() => '?').join(',')}))`, ids));
+    const text = (await app.browser('admin').get(CLEAR)).text;
+    const named = [...text.matchAll(/<a href="\/pult\/s\/reports\/(\d+)#problem">ошибка №\1<\/a>/g)].map((m) => Number(m[1]));
+    assert.deepEqual(named, ids.slice(0, 10));
+    assert.match(text, /12 ошибок взято в работу: .* и ещё 2\. Они тоже будут удалены/);
   });
 });
 

@@ -19,6 +19,9 @@ export function presentPlan(plan: ClearPlan) {
       bytes: formatBytes(g.bytes),
     })),
     totals: { errors: formatCount(plan.totals.errors), workedOn: plan.totals.workedOn, workedOnText: formatCount(plan.totals.workedOn), reports: formatCount(plan.totals.reports), bytes: formatBytes(plan.totals.bytes) },
+    /** The errors someone works on that the page names (the first of each group), and how many more there are. */
+    workedOnNamed: plan.groups.flatMap((g) => g.workedOnSample),
+    workedOnMore: plan.totals.workedOn - plan.groups.reduce((n, g) => n + g.workedOnSample.length, 0),
   };
 }
 
