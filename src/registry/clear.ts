@@ -61,12 +61,12 @@ const WORKED_ON_NAMED = 10;
 export function planClear(store: Store, settings: Settings): ClearPlan {
   return store.read((db) => {
     const unaccepted = unacceptedGroups(db, settings);
-    const groups = unaccepted.map((g) => ({
-      ...g,
-      workedOn: workedOnErrorsOf(db, g.configName, g.configVersion),
-      workedOnSample: workedOnSampleOf(db, g.configName, g.configVersion, WORKED_ON_NAMED).map((e) => ({ id: e.id, problemId: e.problem_id })),
-      ...reportTotalsOf(db, g.configName, g.configVersion),
-    }));
+    const groups = unaccepted.map((g) => {
+      const workedOn = workedOnErrorsOf(db, g.configName, g.configVersion);
+      // Read only when there is someone to name: it walks the group's errors again.
+      const sample = workedOn > 0 ? workedOnSampleOf(db, g.configName, g.configVersion, WORKED_ON_NAMED) : [];
+      return { ...g, workedOn, workedOnSample: sample.map((e) => ({ id: e.id, problemId: e.problem_id })), ...reportTotalsOf(db, g.configName, g.configVersion) };
+    });
     const totals = groups.reduce(
       (t, g) => ({ errors: t.errors + g.errors, workedOn: t.workedOn + g.workedOn, reports: t.reports + g.reports, bytes: t.bytes + g.bytes }),
       { errors: 0, workedOn: 0, reports: 0, bytes: 0 },
