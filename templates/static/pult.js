@@ -32,6 +32,38 @@
     filters.querySelector('.field.actions').appendChild(unfold);
   }
 
+  // A running clear: its progress is read again every 5 s and put in place (a meta refresh
+  // would move focus and the reader back to the top); when it has ended, the status says so.
+  var clearing = document.querySelector('[data-clear-running] [data-live]');
+  if (clearing && window.fetch && window.DOMParser) {
+    var poll = function () {
+      fetch(window.location.pathname, { credentials: 'same-origin', headers: { accept: 'text/html' } })
+        .then(function (res) { return res.ok ? res.text() : ''; })
+        .then(function (html) {
+          var page = html ? new DOMParser().parseFromString(html, 'text/html') : null;
+          var next = page && page.querySelector('[data-clear-running] [data-live]');
+          if (next) {
+            clearing.innerHTML = next.innerHTML;
+            window.setTimeout(poll, 5000);
+          } else if (page) {
+            var last = page.querySelector('[data-last-clear]');
+            clearing.innerHTML = '';
+            var done = document.createElement('p');
+            done.className = 'notice ok';
+            var strong = document.createElement('strong');
+            strong.textContent = 'Очистка выполнена.';
+            done.appendChild(strong);
+            if (last) done.appendChild(document.createTextNode(' ' + last.textContent.trim()));
+            clearing.appendChild(done);
+          } else {
+            window.setTimeout(poll, 5000);
+          }
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    };
+    window.setTimeout(poll, 5000);
+  }
+
   // The problem list from the keyboard: j/k (or ↓/↑ outside fields) move between rows,
   // Enter or o opens the current one, x ticks it for the bulk change. The row is focused
   // by its number link, so the browser's own focus ring and Tab order stay right.

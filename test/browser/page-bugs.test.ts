@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, saveScreenshot } from '../helpers/browser';
 import { REPO } from '../helpers/pult-sim';
 import { startApp, type TestApp, type Who } from '../pages/harness';
+import { planClear, startClear } from '../../src/registry/clear';
 
 const SHOTS = path.join(REPO, 'test-artifacts', 'page-bugs');
 const WIDTHS = [
@@ -159,6 +160,29 @@ describe('page bugs in headless Chromium', { timeout: 180_000 }, () => {
       assert.equal(await sideways(page), 0);
       await saveScreenshot(page, { path: path.join(SHOTS, `clear-done-${width}.png`), fullPage: true });
     }
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('a running clear updates its progress in place and says when it is done: focus stays, the page does not reload', async () => {
+    await app.settings.update({ ...app.settings.get(), configurations: [{ name: 'МедицинаБольница', versions: ['2.0.6.'], recipients: [] }] });
+    await app.register('client-error');
+    await app.settings.update({ ...app.settings.get(), configurations: [{ name: 'МедицинаБольница', versions: ['2.0.6.46'], recipients: [] }] });
+    // Recorded as the route records it; the batch runner is told only once the page is open.
+    assert.equal(await startClear(app.store, app.settings, planClear(app.store, app.settings.get()).digest), 'started');
+    const { context, page, problems } = await tab('admin');
+    let loads = 0;
+    page.on('load', () => loads++);
+    await page.goto(`${origin}/pult/s/clear`);
+    assert.match(await page.innerText('[data-clear-running] h2'), /Очистка идёт/);
+    await page.focus('[data-clear-running] a');
+    app.jobs.kick();
+    await app.jobs.idle();
+    await page.waitForFunction(() => /Очистка выполнена/.test(document.querySelector('[data-live]')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    assert.match(await page.innerText('[data-live]'), /Очистка выполнена\. Последняя очистка завершена .* МСК: удалено ошибок 1/);
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Обновить', 'focus stayed where it was');
+    assert.equal(loads, 1, 'no reload');
+    assert.equal(await page.getAttribute('[data-live]', 'role'), 'status');
     assert.deepEqual(problems, []);
     await context.close();
   });
