@@ -17,7 +17,8 @@ export function flattenLine(text: string): string {
 }
 
 /** The bidi controls: embeddings, overrides, isolates and marks (U+061C, U+200E/F, U+202A–E, U+2066–9). */
-const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+export const BIDI_CONTROLS = '\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069';
+const BIDI = new RegExp(`[${BIDI_CONTROLS}]`, 'g');
 
 /**
  * A name as a page shows it with its bidi controls spelled out ("счёт⟨U+202E⟩gpj.exe"): an

@@ -18,6 +18,8 @@ export function createRenderer(templatesDir: string, globals: Record<string, unk
   env.addFilter('dt', formatDateTime);
   env.addFilter('tm', formatTimeOfDay);
   env.addFilter('bidi', (v: unknown) => showBidiControls(String(v ?? '')));
+  // First letter only (nunjucks' capitalize lowers the rest: «МСК» would become «мск»).
+  env.addFilter('upfirst', (v: unknown) => { const t = String(v ?? ''); return t.charAt(0).toUpperCase() + t.slice(1); });
   env.addFilter('plural', pluralRu);
   return { render: (template, context) => env.render(template, context) };
 }

@@ -28,8 +28,11 @@
       var open = !filters.classList.toggle('folded');
       unfold.setAttribute('aria-expanded', String(open));
     });
+    unfold.setAttribute('aria-controls', filters.id);
     filters.classList.add('folded');
-    filters.querySelector('.field.actions').appendChild(unfold);
+    // Right after the search: the fields it opens come next in the Tab order.
+    var search = filters.querySelector('.field.search');
+    search.parentNode.insertBefore(unfold, search.nextSibling);
   }
 
   // A running clear: its progress is read again every 5 s and put in place (a meta refresh

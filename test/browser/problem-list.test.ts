@@ -65,6 +65,7 @@ describe('the problem list in headless Chromium', { timeout: 180_000 }, () => {
       assert.deepEqual(m, { sideways: 0, table: 0, cut: 0 }, url);
       if (url.includes('q=')) {
         // Every found row shows a highlighted hit, wherever in its chain of texts it is.
+        assert.ok((await page.locator('table.dense tbody tr mark').count()) > 0, 'the search highlights something');
         const hidden = await page.$$eval('table.dense tbody tr', (rows) =>
           rows
             .filter((r) => r.querySelector('mark'))

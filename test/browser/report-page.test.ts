@@ -84,6 +84,7 @@ describe('s/report/R and s/reports/N in headless Chromium', { timeout: 120_000 }
         // A bidi override in a file name is spelled out, not obeyed ("счётexe.jpg" was shown); in a text it stays inside the text.
         const names = [...(await page.locator('ul.files li').allInnerTexts()), ...(await page.locator('td.name').allInnerTexts())];
         assert.ok(names.filter((n) => n.includes('счёт⟨U+202E⟩gpj.exe')).length >= 1, names.join(' | '));
+        assert.ok(names.includes('нет⟨U+202E⟩gpj.exe'), 'a named file missing from the archive too');
         assert.deepEqual(names.filter((n) => /[\u202a-\u202e\u2066-\u2069]/.test(n)), []);
         assert.deepEqual(await page.locator('#h-chain + ol li > .text').evaluateAll((els) => [...new Set(els.map((el) => getComputedStyle(el).unicodeBidi))]), ['isolate']);
         const after = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

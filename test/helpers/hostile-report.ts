@@ -51,7 +51,7 @@ export function hostileReportJson(o: HostileOptions = {}): Record<string, any> {
       j.additionalInfo = `${MARK('info')}\n` + 'Д'.repeat(Math.floor((o.textBytes ?? 64 * 1024) / 2));
       j.additionalData = { html: MARK('data'), nested: { list: [1, 2, MARK('data2')] } };
       j.screenshot = { file: 'screenshot.png' };
-      j.additionalFiles = [HOSTILE_NAMES.traversal, HOSTILE_NAMES.absolute, HOSTILE_NAMES.quotes, HOSTILE_NAMES.rtl, `${MARK('missing')}.txt`];
+      j.additionalFiles = [HOSTILE_NAMES.traversal, HOSTILE_NAMES.absolute, HOSTILE_NAMES.quotes, HOSTILE_NAMES.rtl, `${MARK('missing')}.txt`, 'нет\u202Egpj.exe'];
       j.dump = { type: 0, file: 'crash.dmp', reasonForNoDump: MARK('dump') };
     },
   });

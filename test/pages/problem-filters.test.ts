@@ -120,6 +120,10 @@ describe('errorsList: with screenshot / attached files / crash, and category', (
       assert.doesNotMatch(text, /уникальных ошибок/, query);
       assert.match(text, /Показаны проблемы, подходящие под все условия отбора\./, query);
     }
+    // A search with a filter: what the search found is said as such, not as what is listed.
+    const searched = await summary(`q=${encodeURIComponent('снимком')}&crash=1`);
+    assert.match(searched, /Поиск нашёл уникальных ошибок: <strong>1<\/strong>; показаны проблемы, подходящие и под остальные условия отбора\./);
+    assert.match(await summary(`q=${encodeURIComponent('снимком')}`), /^Проблема — [^]*Найдено уникальных ошибок: <strong>1<\/strong>\./);
   });
 
   it('pages through the matching problems with the filters kept in the next link', async (t) => {

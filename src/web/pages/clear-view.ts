@@ -4,8 +4,12 @@ import { formatBytes } from '../../sizes';
 import { formatDateTime } from '../render';
 import { formatCount, formatElapsed } from './present';
 
+/** The errors someone works on that one plan names at most (a sentence, not a list of hundreds). */
+const WORKED_ON_SHOWN = 20;
+
 /** The clear page's numbers, formatted for people. */
 export function presentPlan(plan: ClearPlan) {
+  const named = plan.groups.flatMap((g) => g.workedOnSample).slice(0, WORKED_ON_SHOWN);
   return {
     digest: plan.digest,
     empty: plan.groups.length === 0,
@@ -19,9 +23,9 @@ export function presentPlan(plan: ClearPlan) {
       bytes: formatBytes(g.bytes),
     })),
     totals: { errors: formatCount(plan.totals.errors), workedOn: plan.totals.workedOn, workedOnText: formatCount(plan.totals.workedOn), reports: formatCount(plan.totals.reports), bytes: formatBytes(plan.totals.bytes) },
-    /** The errors someone works on that the page names (the first of each group), and how many more there are. */
-    workedOnNamed: plan.groups.flatMap((g) => g.workedOnSample),
-    workedOnMore: plan.totals.workedOn - plan.groups.reduce((n, g) => n + g.workedOnSample.length, 0),
+    /** The errors someone works on that the page names (the first of each group, 20 at most), and how many more there are. */
+    workedOnNamed: named,
+    workedOnMore: plan.totals.workedOn - named.length,
   };
 }
 

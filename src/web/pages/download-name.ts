@@ -1,3 +1,4 @@
+import { BIDI_CONTROLS } from '../../control-chars';
 /**
  * Content-Disposition for a file taken out of a report zip. The entry name is untrusted
  * text: the plain `filename` is one we generate (ASCII, no quotes), the person's name
@@ -10,11 +11,14 @@ export function attachmentDisposition(generated: string, entryName: string): str
   return readable ? `attachment; filename="${safe}"; filename*=UTF-8''${encodeRfc5987(readable)}` : `attachment; filename="${safe}"`;
 }
 
+/** C0, DEL, C1 and the bidi controls. */
+const UNREADABLE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${BIDI_CONTROLS}]`, 'g');
+
 /** The last path part of an entry name, without control or bidi-control characters, at most 200 characters. */
 export function readableName(entryName: string): string {
   const last = entryName.split(/[\\/]/).filter(Boolean).pop() ?? '';
   // C0, DEL, C1, and the bidi embeddings/overrides/isolates that make "gpj.exe" read "exe.jpg".
-  const clean = last.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  const clean = last.replace(UNREADABLE, '').trim();
   return clean === '.' || clean === '..' ? '' : [...clean].slice(0, 200).join('');
 }
 
