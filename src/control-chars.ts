@@ -27,3 +27,11 @@ const BIDI = new RegExp(`[${BIDI_CONTROLS}]`, 'g');
 export function showBidiControls(text: string): string {
   return text.replace(BIDI, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
 }
+
+/** C0 controls but tab and line breaks, and DEL: a page drops them unseen (a NUL glued «строка» to «после»). */
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/** Client text as a page shows it: each such control as its Control Pictures sign (U+2400…, «␀»). */
+export function showControls(text: string): string {
+  return text.replace(INVISIBLE, (c) => String.fromCharCode(c === '\u007f' ? 0x2421 : 0x2400 + c.charCodeAt(0)));
+}

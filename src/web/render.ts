@@ -1,6 +1,6 @@
 import { formatDateTime, formatTimeOfDay, ZONE_LABEL } from '../dates';
 import nunjucks from 'nunjucks';
-import { showBidiControls } from '../control-chars';
+import { showBidiControls, showControls } from '../control-chars';
 
 export interface Renderer {
   render(template: string, context: Record<string, unknown>): string;
@@ -18,6 +18,7 @@ export function createRenderer(templatesDir: string, globals: Record<string, unk
   env.addFilter('dt', formatDateTime);
   env.addFilter('tm', formatTimeOfDay);
   env.addFilter('bidi', (v: unknown) => showBidiControls(String(v ?? '')));
+  env.addFilter('controls', (v: unknown) => showControls(String(v ?? '')));
   // First letter only (nunjucks' capitalize lowers the rest: «МСК» would become «мск»).
   env.addFilter('upfirst', (v: unknown) => { const t = String(v ?? ''); return t.charAt(0).toUpperCase() + t.slice(1); });
   env.addFilter('plural', pluralRu);
