@@ -72,11 +72,12 @@ describe('s/report/R and s/reports/N in headless Chromium', { timeout: 120_000 }
         assert.equal(await page.locator('main img').count(), 0, 'neither the HTML screenshot nor client markup became an image');
         assert.match((await page.locator('.crash-banner').innerText()).trim(), /аварийно завершилось/);
         const summary = page.locator('tr.fold summary');
-        assert.match(await summary.innerText(), /Свёрнуто кадров: 4971 .*повторяется цикл из 3 кадр\(ов\), ×1657/);
+        assert.match(await summary.innerText(), /Свёрнуто кадров: 4971 .*повторяется цикл из 3 кадров, ×1657/);
         const inner = page.locator('tr.fold table.inner');
         assert.equal(await inner.isVisible(), false);
         await summary.click();
         assert.equal(await inner.isVisible(), true, 'details opens without script');
+        assert.match(await page.locator('tr.fold').innerText(), /Не показано кадров: \d+ — они есть в report\.json\./);
         assert.equal(await page.locator('tr.raised').count(), 1);
         assert.match(await page.locator('tr.raised td.module').innerText(), /^Модуль\.<img src=x onerror=/);
         const text = await page.locator('#h-chain + ol li').first().innerText();

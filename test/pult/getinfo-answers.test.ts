@@ -36,7 +36,7 @@ describe('getInfo answers by the state of the problem (real plugin in the simula
       const forced = await pushReport(t.base, sampleReport('client-error-other-pc'));
       assert.equal(forced.status, 200, 'answered 200');
       const page = await request(`${t.base}/s/reports/1`, { headers: { cookie: cookieOf(SESSION.reader), accept: 'text/html' } });
-      assert.match(page.text, /Что отвечает getInfo:<\/strong> Не исправлять, отчёты больше не принимаются/);
+      assert.match(page.text, /Ответ getInfo\.<\/strong> Не исправлять, отчёты больше не принимаются/);
       assert.match(page.text, /Ещё \d+ раз без отчёта/);
       const status = JSON.parse((await request(`${t.base}/s/status`, { headers: { cookie: cookieOf(SESSION.reader), accept: 'application/json' } })).text);
       assert.equal(status.answers.getInfo.fixed, 1);
