@@ -19,7 +19,7 @@ describe('GET /pult/s/report/R with the public samples', () => {
     await app.register('client-error', 'with-attached-file');
     const res = await page(app, 2);
     assert.equal(res.status, 200);
-    assert.match(res.text, /<h1>Отчёт 2 <span class="muted">ошибки №1<\/span><\/h1>/);
+    assert.match(res.text, /<h1>Отчёт №2 <span class="muted">ошибки №1<\/span><\/h1>/);
     const chain = section(res.text, 'h-chain');
     assert.match(chain, /Ошибка при вызове метода контекста \(Записать\)<\/span>\s*<span class="tag">ExceptionRaisedFromScript<\/span>/);
     assert.match(chain, /<li class="root">[\s\S]*Не заполнено поле &quot;Лечащий врач&quot;[\s\S]*первопричина/);
@@ -134,7 +134,7 @@ describe('GET /pult/s/report/R with the public samples', () => {
       assert.equal((await app.browser('anonymous').get(BASE + url)).status, 403, url);
     }
     const list = await app.browser('reader').get(`${BASE}s/reports/1`);
-    assert.match(list.text, /<a class="report-link" href="\/pult\/s\/report\/1">Отчёт 1<\/a>/);
+    assert.match(list.text, /<a class="report-link" href="\/pult\/s\/report\/1">Отчёт №1<\/a>/);
   });
 
   it('answers unknown reports and entries with 404, a bad number with 400', async (t) => {
@@ -142,7 +142,7 @@ describe('GET /pult/s/report/R with the public samples', () => {
     await app.register('client-error');
     const b = app.browser('reader');
     assert.equal((await b.get(`${BASE}s/report/99`)).status, 404);
-    assert.match((await b.get(`${BASE}s/report/99`)).text, /Отчёт 99 не найден/);
+    assert.match((await b.get(`${BASE}s/report/99`)).text, /Отчёт №99 не найден/);
     assert.equal((await b.get(`${BASE}s/report/1/file/7`)).status, 404);
     assert.equal((await b.get(`${BASE}s/report/1/file/abc`)).status, 400);
     assert.equal((await b.get(`${BASE}s/report/1/file/..%2F..%2Fetc%2Fpasswd`)).status, 400);

@@ -25,7 +25,7 @@ describe('GET /pult/s/reports/N', () => {
     assert.deepEqual(reportIds(res.text), [4, 3, 2, 1]);
 
     const first = res.text.slice(res.text.indexOf('<tr id="r1">'), res.text.indexOf('</tr>', res.text.indexOf('<tr id="r1">')));
-    assert.match(first, /^<tr id="r1">\s*<td class="when" data-label="Получен"><a class="report-link" href="\/pult\/s\/report\/1">Отчёт 1<\/a><div><time datetime="20\d\d-/, 'when pult received it, first');
+    assert.match(first, /^<tr id="r1">\s*<td class="when" data-label="Получен"><a class="report-link" href="\/pult\/s\/report\/1">Отчёт №1<\/a><div><time datetime="20\d\d-/, 'when pult received it, first');
     assert.match(first, /у клиента <time datetime="2026-11-20T11:07:/, 'the client time beside it (the repeat moved it on), as it differs by more than 5 minutes');
     assert.match(first, /Петрова Анна Сергеевна/);
     assert.match(first, /10\.0\.0\.7/);

@@ -16,7 +16,7 @@ export interface ZipFile {
  */
 export async function reportZip(store: Store, zips: ZipStore, errorId: number, reportId: number): Promise<ZipFile> {
   const row = store.read((db) => findReportFile(db, reportId));
-  if (!row || row.error_id !== errorId) throw new NotFoundError(`Отчёт ${reportId} ошибки №${errorId} не найден.`);
+  if (!row || row.error_id !== errorId) throw new NotFoundError(`Отчёт №${reportId} ошибки №${errorId} не найден.`);
   const path = zips.locate(row.zip_name);
   const size = path ? await fsp.stat(path).then((s) => s.size, () => undefined) : undefined;
   if (!path || size === undefined) {

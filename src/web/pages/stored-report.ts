@@ -68,7 +68,7 @@ export function createReportReader(store: Store, zips: ZipStore, options: Report
       const row = findReport(db, reportId);
       return row ? { ...row, ...neighbourReports(db, row.error_id, reportId) } : undefined;
     });
-    if (!found) throw new NotFoundError(`Отчёт ${reportId} не найден. Возможно, он удалён очисткой.`);
+    if (!found) throw new NotFoundError(`Отчёт №${reportId} не найден. Возможно, он удалён очисткой.`);
     return found;
   }
 
