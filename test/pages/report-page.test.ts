@@ -205,5 +205,7 @@ describe('GET /pult/s/report/R with a damaged or hostile zip', () => {
     assert.match(files, /<p class="small">Пояснение платформы: <span class="text">/);
     assert.doesNotMatch(files, /Почему нет дампа/);
     assert.match(res.text, /\.\.\/\.\.\/evil&lt;b&gt;\.txt/);
+    // The archive's rows are counted from 1 on the page; the file addresses keep the zip's own index.
+    assert.match(res.text, /<tr><td class="num idx" data-label="№">1<\/td><td class="name" data-label="Имя">(<a href="\/pult\/s\/report\/1\/file\/0" download>)?report\.json/);
   });
 });
