@@ -45,7 +45,7 @@ describe('GET /pult/s/report/R with the public samples', () => {
     assert.match(files, /Указаны в отчёте, но в архиве их нет:[\s\S]*Выгрузка_пациента\.xml/);
     assert.match(files, /Дамп<\/h3>\s*<p class="muted">не передан<\/p>/);
     const add = section(res.text, 'h-add');
-    assert.match(add, /additionalInfo<\/h3>\s*<p class="muted">не передано/);
+    assert.match(add, /Дополнительная информация <code>additionalInfo<\/code><\/h3>\s*<p class="muted">не передано/);
     const zip = section(res.text, 'h-zip');
     assert.match(zip, /href="\/pult\/s\/reports\/1\/zip\/2" download/);
     assert.match(zip, /href="\/pult\/s\/report\/2\/file\/0" download>report\.json<\/a>/);
