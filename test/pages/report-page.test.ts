@@ -29,7 +29,7 @@ describe('GET /pult/s/report/R with the public samples', () => {
     assert.match(stack, /<details class="sys">[\s\S]*core83\.dll:0x00000000000CF6B6[\s\S]*506FFC7B0E4A4C2D9E1F3A5B7C9D1E2F/, 'client stack and hash, collapsed');
     assert.doesNotMatch(res.text, /class="crash-banner"/, 'no crash banner without systemCrash');
     const who = section(res.text, 'h-who');
-    for (const s of ['Получен pult', 'Время клиента', '20.11.2026, 13:05', '10.0.0.7', 'Петрова Анна Сергеевна', 'b0f5e2a1-3c4d-4e5f-8a9b-0c1d2e3f4a5b', 'Windows_x86_64', '8.3.24.1548', '1CV8C', 'Microsoft Windows 10', 'Intel(R) Core(TM) i5-10400', 'всего 15,9 ГБ, свободно 6 ГБ']) {
+    for (const s of ['Получен сервисом', 'Время клиента', '20.11.2026, 13:05', '10.0.0.7', 'Петрова Анна Сергеевна', 'b0f5e2a1-3c4d-4e5f-8a9b-0c1d2e3f4a5b', 'Windows_x86_64', '8.3.24.1548', '1CV8C', 'Microsoft Windows 10', 'Intel(R) Core(TM) i5-10400', 'всего 15,9 ГБ, свободно 6 ГБ']) {
       assert.ok(who.includes(s), `who: ${s}`);
     }
     assert.match(who, /Браузер \(user agent\)<\/dt><dd><span class="muted">не передано<\/span>/, "absent shown as not sent (\"нет\" read as a no)");

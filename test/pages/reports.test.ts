@@ -14,6 +14,7 @@ describe('GET /pult/s/reports/N', () => {
     const res = await app.browser('reader').get(`${BASE}s/reports/1`);
     assert.equal(res.status, 200);
     assert.match(res.text, /<h1>Ошибка №1 <span class="muted">проблемы №1<\/span><\/h1>/, "the problem it belongs to is in the heading: the list links problems by their number");
+    assert.match(res.text, /Во всех версиях: 5 отчётов, 3 компьютера, 2 пользователя 1С;/, 'counts with their words, by the plural rules');
     assert.match(res.text, /Не заполнено поле &quot;Лечащий врач&quot;/);
     assert.match(res.text, /<dd>МедицинаБольница<\/dd>/);
     assert.match(res.text, /<dd>2\.0\.6\.45<\/dd>/);
