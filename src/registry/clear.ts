@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import type { Database } from 'sql.js';
 import type { Logger } from '../log';
-import { nextErrorOf, oldestReportsOf, removeErrorRow, removeReports, reportCountOf, reportTotalsOf, workedOnErrorsOf, workedOnSampleOf } from '../storage/clear-repo';
+import { nextErrorOf, oldestReportsOf, removeErrorRow, removeReports, reportCountOf, reportTotalsOf, workedOnErrorsOf } from '../storage/clear-repo';
 import { jobOf, lastRunOf, startJob, type JobRow, type JobRun } from '../storage/jobs-repo';
 import { errorFacets } from '../storage/pages-repo';
 import { problemsOfErrors, recountProblem } from '../storage/problems-repo';
@@ -62,10 +62,8 @@ export function planClear(store: Store, settings: Settings): ClearPlan {
   return store.read((db) => {
     const unaccepted = unacceptedGroups(db, settings);
     const groups = unaccepted.map((g) => {
-      const workedOn = workedOnErrorsOf(db, g.configName, g.configVersion);
-      // Read only when there is someone to name: it walks the group's errors again.
-      const sample = workedOn > 0 ? workedOnSampleOf(db, g.configName, g.configVersion, WORKED_ON_NAMED) : [];
-      return { ...g, workedOn, workedOnSample: sample.map((e) => ({ id: e.id, problemId: e.problem_id })), ...reportTotalsOf(db, g.configName, g.configVersion) };
+      const worked = workedOnErrorsOf(db, g.configName, g.configVersion, WORKED_ON_NAMED);
+      return { ...g, workedOn: worked.count, workedOnSample: worked.first, ...reportTotalsOf(db, g.configName, g.configVersion) };
     });
     const totals = groups.reduce(
       (t, g) => ({ errors: t.errors + g.errors, workedOn: t.workedOn + g.workedOn, reports: t.reports + g.reports, bytes: t.bytes + g.bytes }),

@@ -1,6 +1,6 @@
 import type { Database } from 'sql.js';
 import { uidKeySql } from './compact-values';
-import { all, get, run } from './sql';
+import { all, get, run, tuples } from './sql';
 
 /**
  * SQL of removing stored data in batches (background clear and retention). Sets travel as
@@ -43,27 +43,17 @@ export function reportCountOf(db: Database, configName: string, configVersion: s
 
 /**
  * Errors of one configuration and version that someone is working on: their problem is
- * «в работе» or «регрессия» (the clear plan warns that they go too).
+ * «в работе» or «регрессия» (the clear plan warns that they go too) — how many, and the first
+ * `named` of them by number with their problem, in one walk of the group's errors.
  */
-export function workedOnErrorsOf(db: Database, configName: string, configVersion: string): number {
-  return (
-    get<{ n: number }>(
-      db,
-      `SELECT COUNT(*) AS n FROM errors e JOIN problems p ON p.id = e.problem_id
-        WHERE e.config_name = ? AND e.config_version = ? AND p.status IN ('in-work', 'regression')`,
-      [configName, configVersion],
-    )?.n ?? 0
-  );
-}
-
-/** The first `limit` of those errors by number, with their problem: the plan names them. */
-export function workedOnSampleOf(db: Database, configName: string, configVersion: string, limit: number): { id: number; problem_id: number }[] {
-  return all<{ id: number; problem_id: number }>(
+export function workedOnErrorsOf(db: Database, configName: string, configVersion: string, named: number): { count: number; first: { id: number; problemId: number }[] } {
+  const rows = tuples<[id: number, problemId: number, count: number]>(
     db,
-    `SELECT e.id, e.problem_id FROM errors e JOIN problems p ON p.id = e.problem_id
+    `SELECT e.id, e.problem_id, COUNT(*) OVER () FROM errors e JOIN problems p ON p.id = e.problem_id
       WHERE e.config_name = ? AND e.config_version = ? AND p.status IN ('in-work', 'regression') ORDER BY e.id LIMIT ?`,
-    [configName, configVersion, limit],
+    [configName, configVersion, named],
   );
+  return { count: rows[0]?.[2] ?? 0, first: rows.map(([id, problemId]) => ({ id, problemId })) };
 }
 
 /** The next error of a configuration version after `afterId` (errors_by_config). */

@@ -31,9 +31,8 @@ export const SPARK_DAYS = 14;
 /** A row of the list: the problem, its last 14 days, whether it first came today (Moscow). */
 export interface ListedProblem extends ProblemView {
   spark: DayChart;
+  /** Its first report came today, so its last one did too (both are when pult received them). */
   newToday: boolean;
-  /** Its last report came today too: beside "новая сегодня" the time of day says it all (the date did not fit the column). */
-  lastToday: boolean;
 }
 
 export interface ProblemsListView extends ListPage {
@@ -129,7 +128,7 @@ export function problemsListView(
     const problems = page.rows.map((p): ListedProblem => {
       const v = presentProblem(p, errorsOfProblem(db, p.id, ERRORS_PER_PROBLEM));
       const marked = search ? v.textParts.map((parts) => parts.map((part) => highlight(part, search.words))) : undefined;
-      return { ...v, marked, spark: sparkline(problemDays(db, p.id, days[0]!), days), newToday: dayOf(p.first_seen) === today, lastToday: dayOf(p.last_seen) === today };
+      return { ...v, marked, spark: sparkline(problemDays(db, p.id, days[0]!), days), newToday: dayOf(p.first_seen) === today };
     });
     return { page, found: hits?.errorIds.length, truncated: hits?.truncated ?? false, problems, categories: errorCategories(db) };
   });
