@@ -18,20 +18,20 @@ export function flattenLine(text: string): string {
 
 /** The bidi controls: embeddings, overrides, isolates and marks (U+061C, U+200E/F, U+202A–E, U+2066–9). */
 export const BIDI_CONTROLS = '\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069';
-const BIDI = new RegExp(`[${BIDI_CONTROLS}]`, 'g');
+
+/** What a page would lose or obey unseen: C0 controls but tab and line breaks, DEL, and the bidi controls. */
+const HIDDEN = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f${BIDI_CONTROLS}]`, 'g');
 
 /**
- * A name as a page shows it with its bidi controls spelled out ("счёт⟨U+202E⟩gpj.exe"): an
- * override in a file name would otherwise make "gpj.exe" read "exe.jpg" on the page.
+ * Client text (a file name, an error text, a description) as a page shows it: a C0 control or
+ * DEL as its Control Pictures sign («␀»; a browser drops a NUL and glued «строка» to «после»),
+ * a bidi control spelled out («счёт⟨U+202E⟩gpj.exe», which would read «счётexe.jpg»).
  */
-export function showBidiControls(text: string): string {
-  return text.replace(BIDI, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
-}
-
-/** C0 controls but tab and line breaks, and DEL: a page drops them unseen (a NUL glued «строка» to «после»). */
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-
-/** Client text as a page shows it: each such control as its Control Pictures sign (U+2400…, «␀»). */
-export function showControls(text: string): string {
-  return text.replace(INVISIBLE, (c) => String.fromCharCode(c === '\u007f' ? 0x2421 : 0x2400 + c.charCodeAt(0)));
+export function showHidden(text: string): string {
+  return text.replace(HIDDEN, (c) => {
+    const code = c.charCodeAt(0);
+    if (code === 0x7f) return '\u2421';
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    return `⟨U+${code.toString(16).toUpperCase().padStart(4, '0')}⟩`;
+  });
 }

@@ -1,6 +1,6 @@
 import { formatDateTime, formatTimeOfDay, ZONE_LABEL } from '../dates';
 import nunjucks from 'nunjucks';
-import { showBidiControls, showControls } from '../control-chars';
+import { showHidden } from '../control-chars';
 
 export interface Renderer {
   render(template: string, context: Record<string, unknown>): string;
@@ -17,8 +17,7 @@ export function createRenderer(templatesDir: string, globals: Record<string, unk
   for (const [k, v] of Object.entries(globals)) env.addGlobal(k, v);
   env.addFilter('dt', formatDateTime);
   env.addFilter('tm', formatTimeOfDay);
-  env.addFilter('bidi', (v: unknown) => showBidiControls(String(v ?? '')));
-  env.addFilter('controls', (v: unknown) => showControls(String(v ?? '')));
+  env.addFilter('visible', (v: unknown) => showHidden(String(v ?? '')));
   // First letter only (nunjucks' capitalize lowers the rest: «МСК» would become «мск»).
   env.addFilter('upfirst', (v: unknown) => { const t = String(v ?? ''); return t.charAt(0).toUpperCase() + t.slice(1); });
   env.addFilter('plural', pluralRu);
