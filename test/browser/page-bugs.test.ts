@@ -101,8 +101,9 @@ describe('page bugs in headless Chromium', { timeout: 180_000 }, () => {
     const { context, page, problems } = await tab('admin');
     await page.goto(`${origin}/pult/s/settings`);
     await page.fill('#dumpType', 'много');
-    await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form.settings-form button[type=submit]')]);
-    await page.waitForLoadState('load');
+    // The refused form comes back at the same address: wait for that new document itself (the
+    // POST's response and a load check could both be seen before it replaced the old one).
+    await Promise.all([page.waitForNavigation(), page.click('form.settings-form button[type=submit]')]);
     assert.equal(await page.getAttribute('#dumpType', 'aria-invalid'), 'true');
     const border = await page.$eval('#dumpType', (el) => getComputedStyle(el).borderTopColor);
     const ok = await page.$eval('#userMessage', (el) => getComputedStyle(el).borderTopColor);
@@ -112,8 +113,9 @@ describe('page bugs in headless Chromium', { timeout: 180_000 }, () => {
 
     // Two errors: the one higher on the page wins.
     await page.fill('#recipients_0', 'не-адрес');
-    await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form.settings-form button[type=submit]')]);
-    await page.waitForLoadState('load');
+    // The refused form comes back at the same address: wait for that new document itself (the
+    // POST's response and a load check could both be seen before it replaced the old one).
+    await Promise.all([page.waitForNavigation(), page.click('form.settings-form button[type=submit]')]);
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'recipients_0');
     assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
     await context.close();
