@@ -23,15 +23,11 @@ export const BIDI_CONTROLS = '\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069';
 const HIDDEN = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f${BIDI_CONTROLS}]`, 'g');
 
 /**
- * Client text (a file name, an error text, a description) as a page shows it: a C0 control or
- * DEL as its Control Pictures sign («␀»; a browser drops a NUL and glued «строка» to «после»),
- * a bidi control spelled out («счёт⟨U+202E⟩gpj.exe», which would read «счётexe.jpg»).
+ * Client text (a file name, an error text, a description) as a page shows it: each such
+ * character spelled out by its code — «строка⟨U+0000⟩после» (a browser drops a NUL unseen and
+ * glued the words), «счёт⟨U+202E⟩gpj.exe» (an override would make it read «счётexe.jpg»). By code,
+ * not by a Control Pictures sign: the fonts a page falls back on often draw those blank.
  */
 export function showHidden(text: string): string {
-  return text.replace(HIDDEN, (c) => {
-    const code = c.charCodeAt(0);
-    if (code === 0x7f) return '\u2421';
-    if (code < 0x20) return String.fromCharCode(0x2400 + code);
-    return `⟨U+${code.toString(16).toUpperCase().padStart(4, '0')}⟩`;
-  });
+  return text.replace(HIDDEN, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
 }

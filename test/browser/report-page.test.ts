@@ -82,7 +82,7 @@ describe('s/report/R and s/reports/N in headless Chromium', { timeout: 120_000 }
         assert.match(await page.locator('tr.raised td.module').innerText(), /^Модуль\.<img src=x onerror=/);
         const text = await page.locator('#h-chain + ol li').first().innerText();
         assert.match(text, /<script>window\.__pwned='text1'<\/script>\nвторая строка/, 'markup shown as text, line break kept');
-        assert.match(text, /вторая строка␀после NUL/, 'a NUL shown as its sign, not dropped (it glued the words)');
+        assert.match(text, /вторая строка⟨U\+0000⟩после NUL/, 'a NUL spelled out, not dropped (it glued the words)');
         // A bidi override in a file name is spelled out, not obeyed ("счётexe.jpg" was shown); in a text it stays inside the text.
         const names = [...(await page.locator('ul.files li').allInnerTexts()), ...(await page.locator('td.name').allInnerTexts())];
         assert.ok(names.filter((n) => n.includes('счёт⟨U+202E⟩gpj.exe')).length >= 1, names.join(' | '));
